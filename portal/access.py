@@ -1,0 +1,112 @@
+"""Who may see and change what: the one place that answers, used by every view.
+
+A user sees the territories they belong to (as référent or coordinateur) and changes only those
+where they are coordinateur. Staff see and change everything. An object outside the user's
+territories is a 404 (its existence is not disclosed); a read-only user trying to write gets a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from portal.models import Membership, Territory
+
+SESSION_KEY = "maillage_territory"
+
+
+def roles_of(user):
+    """{territory_id: role} for the user's memberships, fetched once per request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_maillage_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("territory_id", "role"))
+        user._maillage_roles = cached
+    return cached
+
+
+def territories_for(user):
+    """The territories a user may see, as a queryset."""
+    if not user.is_authenticated:
+        return Territory.objects.none()
+    if user.is_staff:
+        return Territory.objects.all()
+    return Territory.objects.filter(pk__in=list(roles_of(user)))
+
+
+def territory_list(user):
+    """The territories a user may see, as a list fetched once per request (for menus)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_maillage_territories", None)
+    if cached is None:
+        cached = list(territories_for(user).only("id", "name", "slug", "kind"))
+        user._maillage_territories = cached
+    return cached
+
+
+def territory_ids_for(user):
+    """Ids of the territories a user may see (None means all, for staff)."""
+    if user.is_authenticated and user.is_staff:
+        return None
+    return set(roles_of(user))
+
+
+def role_in(user, territory):
+    """The user's role in `territory` (a Territory or its id), or None."""
+    territory_id = getattr(territory, "pk", territory)
+    return roles_of(user).get(territory_id)
+
+
+def can_view(user, territory):
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or role_in(user, territory) is not None
+
+
+def can_edit(user, territory):
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or role_in(user, territory) == Membership.Role.COORDINATOR
+
+
+def is_coordinator_somewhere(user):
+    return user.is_authenticated and (
+        user.is_staff or Membership.Role.COORDINATOR in roles_of(user).values()
+    )
+
+
+def get_territory_for_user(request, slug):
+    """(territory, can_edit) for a territory slug; 404 if the user may not see it."""
+    territory = get_object_or_404(Territory, slug=slug)
+    if not can_view(request.user, territory):
+        raise Http404
+    return territory, can_edit(request.user, territory)
+
+
+def check_can_view(user, territory):
+    """Raise Http404 unless the user may see `territory`."""
+    if not can_view(user, territory):
+        raise Http404
+
+
+def check_can_edit(user, territory):
+    """Raise Http404 if the territory is hidden from the user, 403 if they may only read it."""
+    check_can_view(user, territory)
+    if not can_edit(user, territory):
+        raise PermissionDenied
+
+
+def current_territory(request):
+    """The territory the user is working in: chosen in the session, else their first one."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    territories = territory_list(user)
+    if not territories:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    for territory in territories:
+        if territory.pk == chosen:
+            return territory
+    return territories[0]

@@ -1,0 +1,361 @@
+"""Import of the official administrative map (Etalab *découpage administratif* format).
+
+`import_communes(directory=...)` reads `communes.json` and `epci.json` (and `departements.json`,
+`regions.json` when present), validates every record, then writes everything in one transaction:
+a malformed file changes nothing. Re-running it with the same files changes nothing.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.models import EPCI, Commune, Department, Region
+from portal.text import normalize
+
+CURRENT_COMMUNE = "commune-actuelle"
+INSEE_RE = re.compile(r"^([0-9]{2}|2A|2B)[0-9]{3}$")
+SIREN_RE = re.compile(r"^[0-9]{9}$")
+DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|97[1-8])$")
+EPCI_KINDS = set(EPCI.Kind.values)
+BATCH = 2000
+
+
+class ImportFailed(Exception):
+    """A file or a record that cannot be imported: nothing was written."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return _("%(created)s créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s)") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass
+class ImportReport:
+    regions: Counts = field(default_factory=Counts)
+    departments: Counts = field(default_factory=Counts)
+    epcis: Counts = field(default_factory=Counts)
+    communes: Counts = field(default_factory=Counts)
+
+    @property
+    def changed(self):
+        return any(
+            counts.created or counts.updated
+            for counts in (self.regions, self.departments, self.epcis, self.communes)
+        )
+
+    def lines(self):
+        return [
+            _("Régions : %s") % self.regions,
+            _("Départements : %s") % self.departments,
+            _("EPCI : %s") % self.epcis,
+            _("Communes : %s") % self.communes,
+        ]
+
+
+def read_json(source, name):
+    """Parse a JSON list from a path or a file object; the error names the file."""
+    try:
+        if hasattr(source, "read"):
+            raw = source.read()
+            data = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        else:
+            with open(source, encoding="utf-8") as handle:
+                data = json.load(handle)
+    except FileNotFoundError as error:
+        raise ImportFailed(_("%(file)s : fichier introuvable.") % {"file": name}) from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ImportFailed(
+            _("%(file)s : ce n'est pas un fichier JSON valide (%(error)s).")
+            % {"file": name, "error": error}
+        ) from error
+    if not isinstance(data, list):
+        raise ImportFailed(
+            _("%(file)s : une liste d'enregistrements est attendue.") % {"file": name}
+        )
+    return data
+
+
+def _require(record, key, file, index, check=None, label=None):
+    value = record.get(key) if isinstance(record, dict) else None
+    if value is None or value == "" or (check is not None and not check(value)):
+        raise ImportFailed(
+            _(
+                "%(file)s, enregistrement n° %(index)s (%(record)s) : "
+                "champ « %(key)s » manquant ou invalide."
+            )
+            % {"file": file, "index": index + 1, "record": label or _summary(record), "key": key}
+        )
+    return value
+
+
+def _summary(record):
+    if not isinstance(record, dict):
+        return repr(record)[:60]
+    return " ".join(str(record.get(key, "")) for key in ("code", "nom") if record.get(key))[:80]
+
+
+def parse_communes(records, file="communes.json"):
+    """Validate the current communes: {insee_code: dict of field values}."""
+    communes = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise ImportFailed(
+                _("%(file)s, enregistrement n° %(index)s : un objet est attendu.")
+                % {"file": file, "index": index + 1}
+            )
+        if record.get("type", CURRENT_COMMUNE) != CURRENT_COMMUNE:
+            continue
+        code = _require(
+            record, "code", file, index, lambda v: isinstance(v, str) and INSEE_RE.match(v)
+        )
+        name = _require(record, "nom", file, index, lambda v: isinstance(v, str) and len(v) <= 200)
+        department = _require(
+            record,
+            "departement",
+            file,
+            index,
+            lambda v: isinstance(v, str) and DEPARTMENT_RE.match(v),
+        )
+        population = record.get("population", 0) or 0
+        if not isinstance(population, int) or population < 0:
+            _require(record, "population", file, index, lambda v: False)
+        postal_codes = record.get("codesPostaux") or []
+        if not isinstance(postal_codes, list) or not all(
+            isinstance(pc, str) and pc.isdigit() and len(pc) == 5 for pc in postal_codes
+        ):
+            _require(record, "codesPostaux", file, index, lambda v: False)
+        communes[code] = {
+            "name": name,
+            "search_name": normalize(name),
+            "postal_codes": " ".join(postal_codes),
+            "population": population,
+            "department_code": department,
+            "region_code": record.get("region") or "",
+        }
+    return communes
+
+
+def parse_epcis(records, file="epci.json"):
+    """Validate the EPCIs: {siren: (name, kind, [member INSEE codes])}."""
+    epcis = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise ImportFailed(
+                _("%(file)s, enregistrement n° %(index)s : un objet est attendu.")
+                % {"file": file, "index": index + 1}
+            )
+        siren = _require(
+            record, "code", file, index, lambda v: isinstance(v, str) and SIREN_RE.match(v)
+        )
+        name = _require(record, "nom", file, index, lambda v: isinstance(v, str) and len(v) <= 200)
+        kind = _require(record, "type", file, index, lambda v: v in EPCI_KINDS)
+        members = record.get("membres") or []
+        if not isinstance(members, list) or not all(
+            isinstance(m, dict) and isinstance(m.get("code"), str) for m in members
+        ):
+            _require(record, "membres", file, index, lambda v: False)
+        epcis[siren] = (name, kind, [member["code"] for member in members])
+    return epcis
+
+
+def parse_named(records, file, code_check):
+    """Validate departments or regions: {code: record}."""
+    result = {}
+    for index, record in enumerate(records):
+        code = _require(record, "code", file, index, lambda v: isinstance(v, str) and code_check(v))
+        _require(record, "nom", file, index, lambda v: isinstance(v, str))
+        result[code] = record
+    return result
+
+
+def import_communes(
+    *, communes, epcis, departments=None, regions=None, only_epcis=(), only_departments=()
+):
+    """Import parsed records (see `load_directory`); all-or-nothing. Returns an ImportReport."""
+    communes_data = parse_communes(communes)
+    epci_data = parse_epcis(epcis)
+    department_data = parse_named(departments or [], "departements.json", DEPARTMENT_RE.match)
+    region_data = parse_named(regions or [], "regions.json", lambda v: v.isdigit() or len(v) <= 3)
+
+    only_epcis = set(only_epcis)
+    only_departments = set(only_departments)
+    unknown = only_epcis - set(epci_data)
+    if unknown:
+        raise ImportFailed(
+            _("epci.json : EPCI inconnu(s) : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    if only_epcis:
+        epci_data = {siren: value for siren, value in epci_data.items() if siren in only_epcis}
+        members = {code for _name, _kind, codes in epci_data.values() for code in codes}
+        communes_data = {code: value for code, value in communes_data.items() if code in members}
+    if only_departments:
+        communes_data = {
+            code: value
+            for code, value in communes_data.items()
+            if value["department_code"] in only_departments
+        }
+        if not only_epcis:
+            kept = set(communes_data)
+            epci_data = {
+                siren: value
+                for siren, value in epci_data.items()
+                if any(code in kept for code in value[2])
+            }
+
+    commune_epci = {}
+    for siren, (_name, _kind, codes) in epci_data.items():
+        for code in codes:
+            commune_epci[code] = siren
+
+    report = ImportReport()
+    with transaction.atomic():
+        region_ids = _sync_regions(communes_data, region_data, report.regions)
+        department_ids = _sync_departments(
+            communes_data, department_data, region_ids, report.departments
+        )
+        epci_ids = _sync_epcis(epci_data, report.epcis)
+        _sync_communes(communes_data, commune_epci, department_ids, epci_ids, report.communes)
+    return report
+
+
+def load_directory(directory, **filters):
+    """Import the official files of a directory (communes.json, epci.json, and optionally
+    departements.json and regions.json)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ImportFailed(_("%(dir)s : dossier introuvable.") % {"dir": directory})
+    optional = {}
+    for key, name in (("departments", "departements.json"), ("regions", "regions.json")):
+        if (directory / name).exists():
+            optional[key] = read_json(directory / name, name)
+    return import_communes(
+        communes=read_json(directory / "communes.json", "communes.json"),
+        epcis=read_json(directory / "epci.json", "epci.json"),
+        **optional,
+        **filters,
+    )
+
+
+def _sync_regions(communes_data, region_data, counts):
+    needed = {value["region_code"] or "00" for value in communes_data.values()}
+    needed |= {record.get("region") for record in region_data.values() if record.get("region")}
+    wanted = {}
+    for code in needed:
+        record = region_data.get(code)
+        wanted[code] = record["nom"] if record else _("Région %(code)s") % {"code": code}
+    existing = {region.code: region for region in Region.objects.filter(code__in=wanted)}
+    to_create, to_update = [], []
+    for code, name in wanted.items():
+        region = existing.get(code)
+        if region is None:
+            to_create.append(Region(code=code, name=name))
+        elif region.name != name and code in region_data:
+            region.name = name
+            to_update.append(region)
+        else:
+            counts.unchanged += 1
+    Region.objects.bulk_create(to_create, batch_size=BATCH)
+    Region.objects.bulk_update(to_update, ["name"], batch_size=BATCH)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    return dict(Region.objects.filter(code__in=wanted).values_list("code", "id"))
+
+
+def _sync_departments(communes_data, department_data, region_ids, counts):
+    wanted = {}
+    for value in communes_data.values():
+        code = value["department_code"]
+        record = department_data.get(code)
+        if record:
+            wanted[code] = (record["nom"], record.get("region") or value["region_code"] or "00")
+        elif code not in wanted:
+            wanted[code] = (
+                _("Département %(code)s") % {"code": code},
+                value["region_code"] or "00",
+            )
+    existing = {dep.code: dep for dep in Department.objects.filter(code__in=wanted)}
+    to_create, to_update = [], []
+    for code, (name, region_code) in wanted.items():
+        region_id = region_ids[region_code]
+        department = existing.get(code)
+        if department is None:
+            to_create.append(Department(code=code, name=name, region_id=region_id))
+        elif code in department_data and (
+            department.name != name or department.region_id != region_id
+        ):
+            department.name, department.region_id = name, region_id
+            to_update.append(department)
+        else:
+            counts.unchanged += 1
+    Department.objects.bulk_create(to_create, batch_size=BATCH)
+    Department.objects.bulk_update(to_update, ["name", "region"], batch_size=BATCH)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    return dict(Department.objects.filter(code__in=wanted).values_list("code", "id"))
+
+
+def _sync_epcis(epci_data, counts):
+    existing = {epci.siren: epci for epci in EPCI.objects.filter(siren__in=epci_data)}
+    to_create, to_update = [], []
+    for siren, (name, kind, _members) in epci_data.items():
+        epci = existing.get(siren)
+        if epci is None:
+            to_create.append(EPCI(siren=siren, name=name, kind=kind))
+        elif (epci.name, epci.kind) != (name, kind):
+            epci.name, epci.kind = name, kind
+            to_update.append(epci)
+        else:
+            counts.unchanged += 1
+    EPCI.objects.bulk_create(to_create, batch_size=BATCH)
+    EPCI.objects.bulk_update(to_update, ["name", "kind"], batch_size=BATCH)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    return dict(EPCI.objects.filter(siren__in=epci_data).values_list("siren", "id"))
+
+
+COMMUNE_FIELDS = ["name", "search_name", "postal_codes", "population", "department_id", "epci_id"]
+
+
+def _sync_communes(communes_data, commune_epci, department_ids, epci_ids, counts):
+    queryset = Commune.objects.only("id", "insee_code", *COMMUNE_FIELDS)
+    if len(communes_data) < 5000:
+        queryset = queryset.filter(insee_code__in=list(communes_data))
+    existing = {commune.insee_code: commune for commune in queryset}
+    to_create, to_update = [], []
+    for code, value in communes_data.items():
+        wanted = {
+            "name": value["name"],
+            "search_name": value["search_name"],
+            "postal_codes": value["postal_codes"],
+            "population": value["population"],
+            "department_id": department_ids[value["department_code"]],
+            "epci_id": epci_ids.get(commune_epci.get(code)),
+        }
+        commune = existing.get(code)
+        if commune is None:
+            to_create.append(Commune(insee_code=code, **wanted))
+        elif any(getattr(commune, name) != wanted[name] for name in COMMUNE_FIELDS):
+            for name, new in wanted.items():
+                setattr(commune, name, new)
+            to_update.append(commune)
+        else:
+            counts.unchanged += 1
+    Commune.objects.bulk_create(to_create, batch_size=BATCH)
+    Commune.objects.bulk_update(
+        to_update, [name.removesuffix("_id") for name in COMMUNE_FIELDS], batch_size=500
+    )
+    counts.created += len(to_create)
+    counts.updated += len(to_update)

@@ -1,0 +1,251 @@
+"""Core models: accounts, the official administrative map and the territories built on it."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.text import normalize
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from their memberships of territories."""
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Region(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField(
+        _("code"), max_length=3, unique=True, help_text=_("01 à 95, 2A, 2B, 971…")
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name=_("région"), on_delete=models.PROTECT, related_name="departments"
+    )
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class EPCI(models.Model):
+    """Établissement public de coopération intercommunale à fiscalité propre."""
+
+    class Kind(models.TextChoices):
+        CA = "CA", _("communauté d'agglomération")
+        CC = "CC", _("communauté de communes")
+        CU = "CU", _("communauté urbaine")
+        METRO = "METRO", _("métropole")
+        MET69 = "MET69", _("métropole de Lyon")
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=5, choices=Kind)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(siren__regex=r"^[0-9]{9}$"), name="portal_epci_siren_nine_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommuneQuerySet(models.QuerySet):
+    def search(self, query):
+        """Communes whose name (accents and case ignored), INSEE code or postal code match."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        if query.isdigit() or query[:2].upper() in {"2A", "2B"}:
+            return self.filter(
+                Q(insee_code__startswith=query.upper()) | Q(postal_codes__contains=query)
+            )
+        return self.filter(search_name__contains=normalize(query))
+
+
+class Commune(models.Model):
+    """A current commune (`commune-actuelle` in the official files)."""
+
+    insee_code = models.CharField(
+        _("code INSEE"), max_length=5, unique=True, help_text=_("5 caractères ; 2A/2B en Corse.")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    postal_codes = models.CharField(
+        _("codes postaux"), max_length=200, blank=True, help_text=_("Séparés par des espaces.")
+    )
+    population = models.PositiveIntegerField(_("population"), default=0)
+    department = models.ForeignKey(
+        Department, verbose_name=_("département"), on_delete=models.PROTECT, related_name="communes"
+    )
+    epci = models.ForeignKey(
+        EPCI,
+        verbose_name=_("EPCI"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["search_name", "insee_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(insee_code__regex=r"^([0-9]{2}|2A|2B)[0-9]{3}$"),
+                name="portal_commune_insee_code_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def postal_code_list(self):
+        return self.postal_codes.split()
+
+    @property
+    def main_postal_code(self):
+        return self.postal_code_list[0] if self.postal_codes else ""
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def with_figures(self):
+        """Annotate each territory with its number of communes and its population."""
+        return self.annotate(
+            commune_count=models.Count("epcis__communes", distinct=True),
+            population_total=Sum("epcis__communes__population"),
+        )
+
+
+class Territory(models.Model):
+    """A territory of the network: one EPCI or a project territory of several."""
+
+    class Kind(models.TextChoices):
+        CA = "ca", _("communauté d'agglomération")
+        CC = "cc", _("communauté de communes")
+        CU = "cu", _("communauté urbaine")
+        METROPOLE = "metropole", _("métropole")
+        PROJET = "projet", _("territoire de projet")
+        DEPARTEMENT = "departement", _("département")
+        AUTRE = "autre", _("autre")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("identifiant d'adresse"), max_length=80, unique=True, help_text=_("Utilisé dans les URL.")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.CA)
+    presentation = models.TextField(_("présentation"), blank=True)
+    jobs = models.PositiveIntegerField(_("nombre d'emplois"), null=True, blank=True)
+    main_sectors = models.CharField(
+        _("principaux secteurs d'activité"),
+        max_length=500,
+        blank=True,
+        help_text=_("Séparés par des virgules."),
+    )
+    epcis = models.ManyToManyField(
+        EPCI, verbose_name=_("EPCI"), related_name="territories", blank=True
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("home") + f"?territoire={self.slug}"
+
+    @property
+    def communes(self):
+        """The territory's communes, derived from its EPCIs."""
+        return Commune.objects.filter(epci__territories=self)
+
+    @property
+    def sector_list(self):
+        return [sector.strip() for sector in self.main_sectors.split(",") if sector.strip()]
+
+    def figures(self):
+        """Number of communes and population, computed from the communes (one query)."""
+        return self.communes.aggregate(
+            commune_count=models.Count("pk"), population=Sum("population")
+        )
+
+
+class Membership(models.Model):
+    """A user's role in a territory."""
+
+    class Role(models.TextChoices):
+        REFERENT = "referent", _("référent")
+        COORDINATOR = "coordinateur", _("coordinateur")
+
+        @property
+        def can_edit(self):
+            return self == Membership.Role.COORDINATOR
+
+    user = models.ForeignKey(
+        User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.REFERENT)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rôle dans un territoire")
+        verbose_name_plural = _("rôles dans les territoires")
+        ordering = ["territory__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory"], name="portal_membership_unique_user_territory"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.territory})"

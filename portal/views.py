@@ -1,0 +1,84 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import access
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "portal/home_visitor.html")
+    territory = request.territory
+    context = {"territory": territory or None}
+    if territory:
+        context["territory"] = (
+            access.territories_for(request.user).prefetch_related("epcis").get(pk=territory.pk)
+        )
+        context["figures"] = territory.figures()
+        context["role"] = access.role_in(request.user, territory)
+        context["can_edit"] = access.can_edit(request.user, territory)
+    return render(request, "portal/home.html", context)
+
+
+@require_POST
+def territory_switch(request):
+    """Remember the territory chosen in the switcher, then go back where the user was."""
+    slug = request.POST.get("territoire", "")
+    for territory in access.territory_list(request.user):
+        if territory.slug == slug:
+            request.session[access.SESSION_KEY] = territory.pk
+            break
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "home"
+    return redirect(target)
+
+
+@login_not_required
+@require_GET
+def legal_page(request, template):
+    return render(request, template)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request):
+    """200 when the database answers, 503 otherwise (for a load balancer)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("Health check: the database does not answer", exc_info=True)
+        return HttpResponse("base de données indisponible\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    # No context processors: the database may be what failed.
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"maillage": None}), status=500)
