@@ -6,4 +6,5 @@ app_name = "partners"
 
 urlpatterns = [
     path("", views.index, name="list"),
+    path("<slug:slug>/", views.index, name="detail"),
 ]

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
-def index(request):
+def index(request, **kwargs):
     return render(
         request,
         "portal/coming_soon.html",
