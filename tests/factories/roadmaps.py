@@ -1,0 +1,1 @@
+"""Factories of the roadmaps app."""
