@@ -1,14 +1,30 @@
 """The partner directory: organisations of employment and inclusion, their contacts, and the
 reference lists (categories, publics, themes) of the data·inclusion standard."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
 from portal.models import Commune, Department, Region, Territory
+from portal.text import normalize
+
+# Past this age without verification, a record is flagged as probably outdated in results.
+OUTDATED_AFTER = timedelta(days=730)
+# Slugs that would collide with the app's own URLs under /partenaires/.
+DAYS_PER_MONTH = 30.44
+RESERVED_SLUGS = {"nouveau", "a-verifier", "signalements", "export", "import"}
+
+
+def months_ago(months, now=None):
+    """The moment `months` months (of 30.44 days) before now: what "every N months" means."""
+    return (now or timezone.now()) - timedelta(days=round(months * DAYS_PER_MONTH))
 
 
 class ReferenceItem(models.Model):
@@ -68,17 +84,134 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(territory_id__in=coordinated)
 
     def serving(self, commune):
-        """Partners whose zone of intervention includes `commune`."""
+        """Partners whose zone of intervention includes `commune` (its own commune included).
+
+        Each zone kind is a `pk IN (subquery)`: no join fan-out, no DISTINCT, one scan each.
+        """
+        through = Partner
         return self.filter(
             Q(is_national=True)
-            | Q(zone_communes=commune)
-            | Q(zone_territories__epcis__communes=commune)
-            | Q(zone_departments=commune.department_id)
-            | Q(zone_regions__departments=commune.department_id)
-        ).distinct()
+            | Q(commune=commune)
+            | Q(
+                pk__in=through.zone_communes.through.objects.filter(commune=commune).values(
+                    "partner_id"
+                )
+            )
+            | Q(
+                pk__in=through.zone_territories.through.objects.filter(
+                    territory__epcis=commune.epci_id
+                ).values("partner_id")
+            )
+            | Q(
+                pk__in=through.zone_departments.through.objects.filter(
+                    department=commune.department_id
+                ).values("partner_id")
+            )
+            | Q(
+                pk__in=through.zone_regions.through.objects.filter(
+                    region__departments=commune.department_id
+                ).values("partner_id")
+            )
+        )
+
+    def serving_territories(self, territory_ids):
+        """Partners owned by, or serving at least one commune of, one of these territories."""
+        territory_ids = list(territory_ids)
+        communes = Commune.objects.filter(epci__territories__in=territory_ids)
+        through = Partner
+        return self.filter(
+            Q(is_national=True)
+            | Q(territory__in=territory_ids)
+            | Q(
+                pk__in=through.zone_territories.through.objects.filter(
+                    territory__in=territory_ids
+                ).values("partner_id")
+            )
+            | Q(
+                pk__in=through.zone_communes.through.objects.filter(
+                    commune__in=communes.values("pk")
+                ).values("partner_id")
+            )
+            | Q(
+                pk__in=through.zone_departments.through.objects.filter(
+                    department__in=communes.values("department_id")
+                ).values("partner_id")
+            )
+            | Q(
+                pk__in=through.zone_regions.through.objects.filter(
+                    region__departments__in=communes.values("department_id")
+                ).values("partner_id")
+            )
+        )
+
+    def search(self, query):
+        """Partners whose names, other names, description or services contain every word of
+        `query`, ignoring case and accents (see docs/performance-partners.md)."""
+        for word in normalize(query).split()[:10]:
+            self = self.filter(search_text__contains=word)
+        return self
+
+    def with_reception_mode(self, mode):
+        return self.filter(**{ReceptionMode(mode).field_name: True})
+
+    def due_for_review(self, now=None):
+        """Never verified, or last verified longer ago than their check interval."""
+        condition = Q(verified_at__isnull=True)
+        for months in CheckInterval.values:
+            condition |= Q(check_interval=months, verified_at__lt=months_ago(months, now))
+        return self.filter(condition)
+
+    def with_open_reports(self):
+        reports = (
+            ErrorReport.objects.filter(partner=OuterRef("pk"), resolved_at__isnull=True)
+            .values("partner")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(open_report_count=Coalesce(Subquery(reports), 0))
 
     def for_directory(self):
         return self.select_related("category", "commune").prefetch_related("publics", "themes")
+
+    def for_detail(self):
+        return self.select_related(
+            "category", "commune", "territory", "verified_by"
+        ).prefetch_related("publics", "themes", "contacts")
+
+
+class CheckInterval(models.IntegerChoices):
+    QUARTERLY = 3, _("tous les 3 mois")
+    TWICE_A_YEAR = 6, _("tous les 6 mois")
+    YEARLY = 12, _("tous les ans")
+
+
+class ReceptionMode(models.TextChoices):
+    """data·inclusion *modes_accueil*: stored as one boolean column each (filterable anywhere)."""
+
+    IN_PERSON = "en-presentiel", _("en présentiel")
+    REMOTE = "a-distance", _("à distance")
+
+    @property
+    def field_name(self):
+        return {"en-presentiel": "reception_in_person", "a-distance": "reception_remote"}[self]
+
+
+class MobilisationMode(models.TextChoices):
+    """data·inclusion *modes_mobilisation*: how a person or a professional reaches them."""
+
+    WALK_IN = "se-presenter", _("se présenter")
+    PHONE = "telephoner", _("téléphoner")
+    EMAIL = "envoyer-un-courriel", _("envoyer un courriel")
+    LINK = "utiliser-lien-mobilisation", _("utiliser le lien de mobilisation")
+
+    @property
+    def field_name(self):
+        return {
+            "se-presenter": "mobilise_walk_in",
+            "telephoner": "mobilise_phone",
+            "envoyer-un-courriel": "mobilise_email",
+            "utiliser-lien-mobilisation": "mobilise_link",
+        }[self]
 
 
 class Partner(models.Model):
@@ -128,6 +261,19 @@ class Partner(models.Model):
     publics = models.ManyToManyField(Public, verbose_name=_("publics"), blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("thématiques"), blank=True)
 
+    # Reception (data·inclusion modes_accueil) and mobilisation modes: see ReceptionMode.
+    reception_in_person = models.BooleanField(_("accueil en présentiel"), default=True)
+    reception_remote = models.BooleanField(_("accompagnement à distance"), default=False)
+    mobilise_walk_in = models.BooleanField(_("se présenter sur place"), default=False)
+    mobilise_phone = models.BooleanField(_("téléphoner"), default=True)
+    mobilise_email = models.BooleanField(_("envoyer un courriel"), default=False)
+    mobilise_link = models.BooleanField(_("utiliser le lien de mobilisation"), default=False)
+    mobilisation_link = models.URLField(
+        _("lien de mobilisation"),
+        blank=True,
+        help_text=_("Formulaire en ligne ou prise de rendez-vous, s'il existe."),
+    )
+
     # Zone of intervention.
     is_national = models.BooleanField(_("intervient sur toute la France"), default=False)
     zone_communes = models.ManyToManyField(
@@ -153,8 +299,15 @@ class Partner(models.Model):
         blank=True,
         related_name="+",
     )
+    check_interval = models.PositiveSmallIntegerField(
+        _("à vérifier"), choices=CheckInterval, default=CheckInterval.TWICE_A_YEAR
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    # Normalised (lower case, no accents) names, other names, description and services, for
+    # search on any database; kept up to date by save() and by build_search_text() in bulk paths.
+    search_text = models.TextField(editable=False, default="")
 
     objects = PartnerQuerySet.as_manager()
 
@@ -162,12 +315,71 @@ class Partner(models.Model):
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_interval__in=CheckInterval.values),
+                name="partners_partner_check_interval_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(postal_code="") | Q(postal_code__regex=r"^[0-9]{5}$"),
+                name="partners_partner_postal_code_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="partners_partner_slug_not_reserved",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="partners_partner_name_not_empty"),
+        ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("partners:detail", args=[self.slug])
+
+    def build_search_text(self):
+        """The normalised text searched by PartnerQuerySet.search(); call it before bulk writes."""
+        return normalize(" ".join([self.name, self.also_known_as, self.description, self.services]))
+
+    @property
+    def also_known_as_list(self):
+        return [name.strip() for name in self.also_known_as.split(",") if name.strip()]
+
+    @property
+    def reception_modes(self):
+        return [mode for mode in ReceptionMode if getattr(self, mode.field_name)]
+
+    @property
+    def mobilisation_modes(self):
+        return [mode for mode in MobilisationMode if getattr(self, mode.field_name)]
+
+    @property
+    def next_check(self):
+        """When the record should be verified again (None: never verified, so now)."""
+        if self.verified_at is None:
+            return None
+        return self.verified_at + timedelta(days=round(self.check_interval * DAYS_PER_MONTH))
+
+    @property
+    def is_due(self):
+        """Past its check interval: shown as "à vérifier"."""
+        return self.verified_at is None or self.verified_at < months_ago(self.check_interval)
+
+    @property
+    def is_outdated(self):
+        """Not verified for two years: probably outdated."""
+        reference = self.verified_at or self.created_at
+        return reference is not None and reference < timezone.now() - OUTDATED_AFTER
+
+    def confirm(self, *, by):
+        """Record that `by` checked the record and found it right."""
+        self.verified_at = timezone.now()
+        self.verified_by = by
+        self.save(update_fields=["verified_at", "verified_by", "updated_at"])
 
 
 class Contact(models.Model):
@@ -188,6 +400,63 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["position", "last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(last_name=""), name="partners_contact_last_name_not_empty"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ErrorReport(models.Model):
+    """A member's "signaler une erreur" on a partner's page, until a coordinator handles it."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partenaire"), on_delete=models.CASCADE, related_name="reports"
+    )
+    message = models.TextField(_("message"), max_length=1000)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signalé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traité par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signalement d'erreur")
+        verbose_name_plural = _("signalements d'erreur")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(message=""), name="partners_errorreport_message_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("created_at")),
+                name="partners_errorreport_resolved_after_created",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Signalement n° %(number)s") % {"number": self.pk}
+
+    def resolve(self, *, by):
+        self.resolved_at = timezone.now()
+        self.resolved_by = by
+        self.save(update_fields=["resolved_at", "resolved_by"])
