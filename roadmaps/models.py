@@ -1,0 +1,514 @@
+"""A territory's feuille de route: phases, axes, actions, steps, indicators, updates, versions.
+
+"En retard" and the progress derived from steps are computed, never stored. Every change to a
+roadmap, an axis, an action or a step is recorded by django-simple-history (who, when, what).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.models import Commune, Territory
+
+LONG_TEXT = 5000  # characters accepted in a free-text field (forms refuse more)
+DUE_SOON_DAYS = 30
+
+
+class Roadmap(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", _("en construction")
+        VALIDATED = "validee", _("validée")
+        ARCHIVED = "archivee", _("archivée")
+
+    class AxisLabel(models.TextChoices):
+        AXE = "axe", _("axe")
+        CHANTIER = "chantier", _("chantier clé")
+
+        def plural(self):
+            return {"axe": _("axes"), "chantier": _("chantiers clés")}[self.value]
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="roadmaps"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    period = models.CharField(
+        _("période"), max_length=100, blank=True, help_text=_("Par exemple : 2022-2026.")
+    )
+    work_started_on = models.DateField(_("travaux commencés le"), null=True, blank=True)
+    diagnostic = models.TextField(_("diagnostic"), max_length=LONG_TEXT, blank=True)
+    stakes = models.TextField(_("enjeux"), max_length=LONG_TEXT, blank=True)
+    objectives = models.TextField(_("objectifs"), max_length=LONG_TEXT, blank=True)
+    axis_label = models.CharField(
+        _("nom des axes"), max_length=10, choices=AxisLabel, default=AxisLabel.AXE
+    )
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    is_current = models.BooleanField(_("feuille de route en cours"), default=True)
+    validated_by = models.CharField(
+        _("validée par"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : conseil communautaire."),
+    )
+    validated_on = models.DateField(_("validée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("feuille de route")
+        verbose_name_plural = _("feuilles de route")
+        ordering = ["territory__name", "-is_current", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory"],
+                condition=Q(is_current=True),
+                name="roadmaps_roadmap_one_current_per_territory",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.territory})"
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:detail", args=[self.territory.slug])
+
+    @classmethod
+    def current_for(cls, territory):
+        """The territory's current roadmap, or None."""
+        return cls.objects.filter(territory=territory, is_current=True).first()
+
+    @property
+    def axis_label_singular(self):
+        return self.AxisLabel(self.axis_label).label
+
+    @property
+    def axis_label_plural(self):
+        return self.AxisLabel(self.axis_label).plural()
+
+
+class DiagnosticIndicator(models.Model):
+    """A figure of the diagnostic: taux de chômage, part des non-diplômés…"""
+
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name=_("feuille de route"), on_delete=models.CASCADE, related_name="facts"
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unité"), max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("indicateur du diagnostic")
+        verbose_name_plural = _("indicateurs du diagnostic")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.label} : {self.value} {self.unit}".strip()
+
+
+class Axis(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name=_("feuille de route"), on_delete=models.CASCADE, related_name="axes"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=300)
+    objectives = models.TextField(_("objectifs"), max_length=LONG_TEXT, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        ordering = ["roadmap", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "number"], name="roadmaps_axis_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return (
+            reverse("roadmaps:detail", args=[self.roadmap.territory.slug]) + f"#axe-{self.number}"
+        )
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_step_counts(self):
+        return self.annotate(
+            step_total=Count("steps"), step_done=Count("steps", filter=Q(steps__done=True))
+        )
+
+    def for_roadmap_page(self, roadmap):
+        """All actions of a roadmap, with what the page shows, in one query."""
+        return (
+            self.filter(axis__roadmap=roadmap)
+            .with_step_counts()
+            .select_related("axis", "pilot_partner", "coordinator")
+            .order_by("axis__number", "number")
+        )
+
+    def late(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(end_date__lt=today).exclude(status__in=Action.Status.closed())
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        A_VENIR = "a_venir", _("à venir")
+        EN_COURS = "en_cours", _("en cours")
+        REALISE = "realise", _("réalisée")
+        EN_PAUSE = "en_pause", _("en pause")
+        BLOQUE = "bloque", _("bloquée")
+        ABANDONNE = "abandonne", _("abandonnée")
+
+        @classmethod
+        def closed(cls):
+            return [cls.REALISE, cls.ABANDONNE]
+
+        @property
+        def css(self):
+            return self.value.replace("_", "-")
+
+    class Priority(models.TextChoices):
+        HAUTE = "haute", _("élevée")
+        MOYENNE = "moyenne", _("moyenne")
+        BASSE = "basse", _("basse")
+
+    axis = models.ForeignKey(
+        Axis, verbose_name=_("axe"), on_delete=models.PROTECT, related_name="actions"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro dans l'axe"))
+    title = models.CharField(_("intitulé"), max_length=300)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
+    expected_results = models.TextField(_("résultats attendus"), max_length=LONG_TEXT, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.A_VENIR)
+    priority = models.CharField(
+        _("priorité"), max_length=10, choices=Priority, default=Priority.MOYENNE
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"),
+        default=0,
+        help_text=_("De 0 à 100. Calculé à partir des étapes quand l'action en a."),
+    )
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(
+        _("fin"), null=True, blank=True, help_text=_("Laisser vide pour une amélioration continue.")
+    )
+    pilot_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partenaire pilote"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="piloted_actions",
+    )
+    pilot_name = models.CharField(
+        _("personne pilote"),
+        max_length=200,
+        blank=True,
+        help_text=_("Une personne nommée, qui n'a pas besoin d'un compte."),
+    )
+    partners = models.ManyToManyField(
+        "partners.Partner",
+        verbose_name=_("partenaires contributeurs"),
+        blank=True,
+        related_name="contributed_actions",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordination en charge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roadmap_actions",
+    )
+    publics = models.ManyToManyField("partners.Public", verbose_name=_("publics visés"), blank=True)
+    communes = models.ManyToManyField(
+        Commune,
+        verbose_name=_("communes concernées"),
+        blank=True,
+        help_text=_("Toutes les communes du territoire si aucune n'est choisie."),
+    )
+    budget = models.DecimalField(
+        _("budget (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    funders = models.CharField(_("financeurs"), max_length=300, blank=True)
+    to_discuss = models.BooleanField(
+        _("à discuter"),
+        default=False,
+        help_text=_("À mettre à l'ordre du jour de la prochaine rencontre du réseau."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["axis__roadmap", "axis__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["axis", "number"], name="roadmaps_action_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="roadmaps_action_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="roadmaps_action_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:action", args=[self.axis.roadmap.territory.slug, self.pk])
+
+    @property
+    def code(self):
+        return f"{self.axis.number}.{self.number}"
+
+    @property
+    def is_continuous(self):
+        return self.end_date is None
+
+    @property
+    def is_closed(self):
+        return self.status in Action.Status.closed()
+
+    def is_late(self, today=None):
+        """End date passed and neither done nor abandoned (computed, never stored)."""
+        today = today or timezone.localdate()
+        return bool(self.end_date and self.end_date < today and not self.is_closed)
+
+    @property
+    def late(self):
+        return self.is_late()
+
+    def is_due_soon(self, today=None):
+        today = today or timezone.localdate()
+        return bool(
+            self.end_date
+            and today <= self.end_date <= today + datetime.timedelta(days=DUE_SOON_DAYS)
+            and not self.is_closed
+        )
+
+    @property
+    def due_soon(self):
+        return self.is_due_soon()
+
+    @property
+    def effective_progress(self):
+        """Share of done steps when the action has steps, else the progress entered by hand.
+
+        Uses the `step_total`/`step_done` annotations when present (no query), else counts.
+        """
+        total = getattr(self, "step_total", None)
+        done = getattr(self, "step_done", None)
+        if total is None:
+            steps = list(self.steps.all())
+            total, done = len(steps), sum(step.done for step in steps)
+        if total:
+            return round(100 * done / total)
+        return self.progress
+
+    @property
+    def status_css(self):
+        return Action.Status(self.status).css
+
+    @property
+    def pilot_label(self):
+        parts = [str(self.pilot_partner) if self.pilot_partner_id else "", self.pilot_name]
+        return " — ".join(part for part in parts if part)
+
+    def record_progress(self, *, by, note, date=None, status="", progress=None):
+        """Add a point d'étape; it may change the status and the hand-entered progress."""
+        update = self.updates.create(
+            author=by,
+            date=date or timezone.localdate(),
+            note=note,
+            status=status,
+            progress=progress,
+        )
+        changed = False
+        if status and status != self.status:
+            self.status = status
+            changed = True
+        if progress is not None and progress != self.progress:
+            self.progress = progress
+            changed = True
+        if self.status == Action.Status.REALISE and self.progress != 100:
+            self.progress = 100
+            changed = True
+        if changed:
+            self.version += 1
+            self._history_user = by
+            self.save()
+        return update
+
+
+class Step(models.Model):
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="steps"
+    )
+    title = models.CharField(_("intitulé"), max_length=300)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    done = models.BooleanField(_("faite"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Indicator(models.Model):
+    """An indicator of an action: a baseline, a target and measured values over time."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=30, blank=True)
+    baseline = models.DecimalField(
+        _("valeur de départ"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+    def latest_value(self):
+        """The most recent measured value (uses prefetched `values` when present)."""
+        values = list(self.values.all())
+        return max(values, key=lambda value: (value.date, value.pk)) if values else None
+
+    def target_ratio(self):
+        """Percentage of the way from baseline to target reached by the latest value (0–100)."""
+        latest = self.latest_value()
+        if latest is None or self.target is None:
+            return None
+        start = self.baseline or 0
+        if self.target == start:
+            return 100
+        ratio = (latest.value - start) / (self.target - start) * 100
+        return max(0, min(100, round(ratio)))
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicateur"), on_delete=models.CASCADE, related_name="values"
+    )
+    date = models.DateField(_("date de la mesure"))
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("valeur mesurée")
+        verbose_name_plural = _("valeurs mesurées")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.value} ({self.date:%d/%m/%Y})"
+
+
+class ProgressUpdate(models.Model):
+    """A point d'étape: a dated note that may change the action's status and progress."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), max_length=LONG_TEXT)
+    status = models.CharField(_("nouveau statut"), max_length=10, choices=Action.Status, blank=True)
+    progress = models.PositiveSmallIntegerField(_("nouvel avancement (%)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("point d'étape")
+        verbose_name_plural = _("points d'étape")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="roadmaps_progressupdate_progress_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} — {self.date:%d/%m/%Y}"
+
+
+class RoadmapVersion(models.Model):
+    """A frozen, named, dated copy of a roadmap's axes and actions, taken when it is validated."""
+
+    roadmap = models.ForeignKey(
+        Roadmap,
+        verbose_name=_("feuille de route"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    validated_on = models.DateField(_("validée le"))
+    validated_by = models.CharField(_("validée par"), max_length=200, blank=True)
+    snapshot = models.JSONField(_("contenu figé"), default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enregistrée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["-validated_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.validated_on:%d/%m/%Y})"

@@ -1,0 +1,401 @@
+"""Operations across several roadmap objects, each inside one transaction: all or nothing."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from partners.models import Partner
+from portal.models import User
+from roadmaps.models import Action, Axis, Roadmap, RoadmapVersion, Step
+
+
+class ConcurrentEdit(Exception):
+    """The action was changed by someone else since the form was opened."""
+
+    def __init__(self, action, changes):
+        super().__init__("concurrent edit")
+        self.action = action
+        self.changes = changes
+
+
+# --- Axes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_axis(*, roadmap, title, objectives="", by=None):
+    number = (roadmap.axes.aggregate(last=Max("number"))["last"] or 0) + 1
+    axis = Axis(roadmap=roadmap, number=number, title=title, objectives=objectives)
+    axis._history_user = by
+    axis.save()
+    return axis
+
+
+def _swap_numbers(first, second, by):
+    """Swap the numbers of two rows under a unique (parent, number) constraint."""
+    model = type(first)
+    first_number, second_number = first.number, second.number
+    model.objects.filter(pk=first.pk).update(number=0)  # temporary, not a real change
+    for obj, number in ((second, first_number), (first, second_number)):
+        obj.number = number
+        if isinstance(obj, Action):
+            obj.version += 1
+        obj._history_user = by
+        obj.save()
+
+
+@transaction.atomic
+def move_axis(*, axis, direction, by=None):
+    """Move an axis one place up (-1) or down (+1); at either end nothing happens."""
+    axes = list(Axis.objects.select_for_update().filter(roadmap_id=axis.roadmap_id))
+    index = next(i for i, item in enumerate(axes) if item.pk == axis.pk)
+    other = index + direction
+    if 0 <= other < len(axes):
+        _swap_numbers(axes[index], axes[other], by)
+
+
+# --- Actions ------------------------------------------------------------------------------
+
+
+def _next_action_number(axis):
+    return (Action.objects.filter(axis=axis).aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+def _close_gap(axis, number, by):
+    """Renumber the actions after `number` in `axis` so numbers stay 1, 2, 3…"""
+    for action in Action.objects.filter(axis=axis, number__gt=number).order_by("number"):
+        action.number -= 1
+        action.version += 1
+        action._history_user = by
+        action.save()
+
+
+@transaction.atomic
+def save_new_action(*, form, axis, by=None):
+    """Save a new action from a valid ActionForm, numbered last in its axis."""
+    action = form.save(commit=False)
+    action.axis = axis
+    action.number = _next_action_number(axis)
+    action._history_user = by
+    action.save()
+    form.save_m2m()
+    return action
+
+
+@transaction.atomic
+def save_action(*, form, expected_version, by=None):
+    """Save an edited action unless someone else saved it since `expected_version`.
+
+    The guard is one `UPDATE … SET version = n + 1 WHERE id = … AND version = n`: when it touches
+    no row, another save got there first and ConcurrentEdit carries what that person changed.
+    """
+    action = form.instance
+    claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConcurrentEdit(action, changes_since(action, expected_version))
+    previous = Action.objects.only("axis_id", "number").get(pk=action.pk)
+    action.version = expected_version + 1
+    if action.axis_id != previous.axis_id:
+        old_axis_id, old_number = previous.axis_id, previous.number
+        action.number = _next_action_number(action.axis)
+        action._history_user = by
+        action.save()
+        _close_gap(old_axis_id, old_number, by)
+    else:
+        action._history_user = by
+        action.save()
+    form.save_m2m()
+    return action
+
+
+@transaction.atomic
+def move_action_to_axis(*, action, axis, by=None):
+    """Move an action to the end of another axis of the same roadmap and renumber both."""
+    if axis.pk == action.axis_id:
+        return action
+    if axis.roadmap_id != action.axis.roadmap_id:
+        raise ValueError("axis of another roadmap")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    old_axis_id, old_number = action.axis_id, action.number
+    action.axis = axis
+    action.number = _next_action_number(axis)
+    action.version += 1
+    action._history_user = by
+    action.save()
+    _close_gap(old_axis_id, old_number, by)
+    return action
+
+
+@transaction.atomic
+def move_action(*, action, direction, by=None):
+    """Move an action one place up (-1) or down (+1) within its axis."""
+    actions = list(Action.objects.select_for_update().filter(axis_id=action.axis_id))
+    index = next(i for i, item in enumerate(actions) if item.pk == action.pk)
+    other = index + direction
+    if 0 <= other < len(actions):
+        _swap_numbers(actions[index], actions[other], by)
+
+
+@transaction.atomic
+def record_progress(*, action, by, **fields):
+    action = Action.objects.select_for_update().select_related("axis").get(pk=action.pk)
+    return action.record_progress(by=by, **fields)
+
+
+@transaction.atomic
+def add_step(*, form, action, by=None):
+    step = form.save(commit=False)
+    step.action = action
+    step._history_user = by
+    step.save()
+    return step
+
+
+@transaction.atomic
+def toggle_step(*, step, by=None):
+    step.done = not step.done
+    step._history_user = by
+    step.save()
+    return step
+
+
+# --- History ------------------------------------------------------------------------------
+
+HIDDEN_FIELDS = {"version"}
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    date: datetime.datetime
+    user: object
+    kind: str
+    subject: str
+    changes: list = field(default_factory=list)
+
+
+def _display(model, field_name, value, labels):
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if model_field.is_relation:
+        return labels.get((field_name, value), str(value))
+    return str(value)
+
+
+def _changes(model, new, old, labels):
+    if old is None:
+        return []
+    delta = new.diff_against(old, excluded_fields=HIDDEN_FIELDS)
+    return [
+        Change(
+            field=change.field,
+            label=str(model._meta.get_field(change.field).verbose_name),
+            old=_display(model, change.field, change.old, labels),
+            new=_display(model, change.field, change.new, labels),
+        )
+        for change in delta.changes
+    ]
+
+
+def _entries(model, records, subject, labels):
+    """History entries of one object, newest first, from its historical records (any order)."""
+    records = sorted(records, key=lambda record: (record.history_date, record.history_id))
+    entries = []
+    previous = None
+    for record in records:
+        kind = {"+": _("création"), "~": _("modification"), "-": _("suppression")}[
+            record.history_type
+        ]
+        changes = _changes(model, record, previous, labels)
+        if record.history_type != "~" or changes:
+            entries.append(
+                HistoryEntry(
+                    record.history_date, record.history_user, kind, subject(record), changes
+                )
+            )
+        previous = record
+    return entries
+
+
+def action_history(action):
+    """Who changed what and when on an action and its steps, newest first (4 queries)."""
+    records = list(action.history.select_related("history_user"))
+    step_records = list(Step.history.filter(action_id=action.pk).select_related("history_user"))
+    axis_ids = {record.axis_id for record in records}
+    partner_ids = {record.pilot_partner_id for record in records} - {None}
+    user_ids = {record.coordinator_id for record in records} - {None}
+    labels = {("axis", axis.pk): str(axis) for axis in Axis.objects.filter(pk__in=axis_ids)}
+    labels |= {
+        ("pilot_partner", partner.pk): partner.name
+        for partner in Partner.objects.filter(pk__in=partner_ids)
+    }
+    labels |= {("coordinator", user.pk): str(user) for user in User.objects.filter(pk__in=user_ids)}
+    entries = _entries(Action, records, lambda record: _("l'action"), labels)
+    by_step = {}
+    for record in step_records:
+        by_step.setdefault(record.id, []).append(record)
+    for step_records_of_one in by_step.values():
+        entries += _entries(
+            Step, step_records_of_one, lambda record: _("étape « %s »") % record.title, {}
+        )
+    entries.sort(key=lambda entry: entry.date, reverse=True)
+    return entries
+
+
+def changes_since(action, version):
+    """What was changed on `action` after the state of `version` (for a concurrent edit)."""
+    records = list(action.history.filter(version__gte=version).select_related("history_user"))
+    records.sort(key=lambda record: (record.history_date, record.history_id))
+    base = next((record for record in records if record.version == version), None)
+    if base is None or records[-1] is base:
+        return []
+    latest = records[-1]
+    labels = {
+        ("axis", axis.pk): str(axis)
+        for axis in Axis.objects.filter(pk__in={base.axis_id, latest.axis_id})
+    }
+    changes = _changes(Action, latest, base, labels)
+    for change in changes:
+        change.user = latest.history_user
+        change.date = latest.history_date
+    return changes
+
+
+# --- Versions -----------------------------------------------------------------------------
+
+
+def snapshot(roadmap, actions=None, axes=None):
+    """A JSON-ready copy of the roadmap's axes and actions (2 queries, none if given)."""
+    if axes is None:
+        axes = list(roadmap.axes.all())
+    if actions is None:
+        actions = list(Action.objects.for_roadmap_page(roadmap))
+    return {
+        "axes": [{"id": axis.pk, "number": axis.number, "title": axis.title} for axis in axes],
+        "actions": [
+            {
+                "id": action.pk,
+                "axis_id": action.axis_id,
+                "axis": str(action.axis),
+                "code": action.code,
+                "title": action.title,
+                "status": action.status,
+                "start_date": action.start_date.isoformat() if action.start_date else None,
+                "end_date": action.end_date.isoformat() if action.end_date else None,
+                "progress": action.effective_progress,
+            }
+            for action in actions
+        ],
+    }
+
+
+@transaction.atomic
+def validate_roadmap(*, roadmap, name, validated_on, validated_by="", by=None):
+    """Mark the roadmap validated and freeze a named, dated version of it."""
+    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    roadmap.status = Roadmap.Status.VALIDATED
+    roadmap.validated_on = validated_on
+    if validated_by:
+        roadmap.validated_by = validated_by
+    roadmap._history_user = by
+    roadmap.save()
+    return RoadmapVersion.objects.create(
+        roadmap=roadmap,
+        name=name,
+        validated_on=validated_on,
+        validated_by=validated_by,
+        snapshot=snapshot(roadmap),
+        created_by=by,
+    )
+
+
+@dataclass
+class Comparison:
+    added: list
+    removed: list
+    moved: list
+    replanned: list
+    status_changed: list
+
+    @property
+    def is_empty(self):
+        return not any((self.added, self.removed, self.moved, self.replanned, self.status_changed))
+
+    @property
+    def count(self):
+        return sum(
+            len(items)
+            for items in (
+                self.added,
+                self.removed,
+                self.moved,
+                self.replanned,
+                self.status_changed,
+            )
+        )
+
+
+def _date_label(iso):
+    if not iso:
+        return _("amélioration continue")
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def compare(before, after):
+    """What moved between two snapshots: actions added, removed, moved, re-planned, re-statused."""
+    old = {item["id"]: item for item in before.get("actions", [])}
+    new = {item["id"]: item for item in after.get("actions", [])}
+    labels = dict(Action.Status.choices)
+    added = [new[pk] for pk in new if pk not in old]
+    removed = [old[pk] for pk in old if pk not in new]
+    moved, replanned, status_changed = [], [], []
+    for pk in new.keys() & old.keys():
+        was, now = old[pk], new[pk]
+        if was["axis_id"] != now["axis_id"]:
+            moved.append({**now, "before": was["axis"], "after": now["axis"]})
+        if (was["start_date"], was["end_date"]) != (now["start_date"], now["end_date"]):
+            replanned.append(
+                {
+                    **now,
+                    "before": f"{_date_label(was['start_date'])} → {_date_label(was['end_date'])}",
+                    "after": f"{_date_label(now['start_date'])} → {_date_label(now['end_date'])}",
+                }
+            )
+        if was["status"] != now["status"]:
+            status_changed.append(
+                {
+                    **now,
+                    "before": str(labels.get(was["status"], was["status"])),
+                    "after": str(labels.get(now["status"], now["status"])),
+                }
+            )
+    order = {pk: index for index, pk in enumerate(new)}
+
+    def by_code(items):
+        return sorted(items, key=lambda item: order.get(item["id"], item["id"]))
+
+    return Comparison(
+        added=by_code(added),
+        removed=sorted(removed, key=lambda item: item["code"]),
+        moved=by_code(moved),
+        replanned=by_code(replanned),
+        status_changed=by_code(status_changed),
+    )
