@@ -19,7 +19,8 @@ from portal.text import normalize
 CURRENT_COMMUNE = "commune-actuelle"
 INSEE_RE = re.compile(r"^([0-9]{2}|2A|2B)[0-9]{3}$")
 SIREN_RE = re.compile(r"^[0-9]{9}$")
-DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|97[1-8])$")
+# Metropolitan departments, Corsica, overseas departments and collectivities (971 to 989).
+DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|9[78][0-9])$")
 EPCI_KINDS = set(EPCI.Kind.values)
 BATCH = 2000
 
@@ -133,17 +134,22 @@ def parse_communes(records, file="communes.json"):
         if not isinstance(population, int) or population < 0:
             _require(record, "population", file, index, lambda v: False)
         postal_codes = record.get("codesPostaux") or []
-        if not isinstance(postal_codes, list) or not all(
-            isinstance(pc, str) and pc.isdigit() and len(pc) == 5 for pc in postal_codes
+        if (
+            not isinstance(postal_codes, list)
+            or not all(isinstance(pc, str) and pc.isdigit() and len(pc) == 5 for pc in postal_codes)
+            or len(postal_codes) > 33  # the column holds 200 characters
         ):
             _require(record, "codesPostaux", file, index, lambda v: False)
+        region = record.get("region") or ""
+        if not isinstance(region, str) or len(region) > 3:
+            _require(record, "region", file, index, lambda v: False)
         communes[code] = {
             "name": name,
             "search_name": normalize(name),
             "postal_codes": " ".join(postal_codes),
             "population": population,
             "department_code": department,
-            "region_code": record.get("region") or "",
+            "region_code": region,
         }
     return communes
 
@@ -222,7 +228,7 @@ def import_communes(
 
     report = ImportReport()
     with transaction.atomic():
-        region_ids = _sync_regions(communes_data, region_data, report.regions)
+        region_ids = _sync_regions(communes_data, department_data, region_data, report.regions)
         department_ids = _sync_departments(
             communes_data, department_data, region_ids, report.departments
         )
@@ -249,9 +255,13 @@ def load_directory(directory, **filters):
     )
 
 
-def _sync_regions(communes_data, region_data, counts):
-    needed = {value["region_code"] or "00" for value in communes_data.values()}
-    needed |= {record.get("region") for record in region_data.values() if record.get("region")}
+def _sync_regions(communes_data, department_data, region_data, counts):
+    needed = set()
+    for value in communes_data.values():
+        needed.add(value["region_code"] or "00")
+        department = department_data.get(value["department_code"])
+        if department and department.get("region"):
+            needed.add(department["region"])
     wanted = {}
     for code in needed:
         record = region_data.get(code)

@@ -1,11 +1,13 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +40,8 @@ def territory_switch(request):
         if territory.slug == slug:
             request.session[access.SESSION_KEY] = territory.pk
             break
+    else:
+        messages.error(request, _("Vous ne faites pas partie de ce territoire."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
