@@ -1,0 +1,285 @@
+"""Demo data of the référent network. Idempotent: référents are keyed by commune and name, and a
+territory's meetings and counts are only created while it has none.
+
+Names are fictional, emails at example.org, phones in the 01 99 00 range that ARCEP reserves for
+fiction."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from partners.models import Partner, Theme
+from portal.models import Territory, User
+from referents.models import Meeting, OrientationCount, Referent
+from referents.services import install_default_outline
+
+FIRST_NAMES = [
+    "Amandine",
+    "Bruno",
+    "Céline",
+    "Didier",
+    "Élodie",
+    "Fabrice",
+    "Gaëlle",
+    "Hervé",
+    "Inès",
+    "Jérôme",
+    "Karine",
+    "Laurent",
+    "Maëlle",
+    "Nicolas",
+    "Odile",
+    "Patrice",
+    "Rachida",
+    "Sylvain",
+    "Typhaine",
+    "Vincent",
+    "Yasmine",
+    "Loïc",
+    "Murielle",
+    "Thierry",
+]
+LAST_NAMES = [
+    "Aubrac",
+    "Bellac",
+    "Chabanais",
+    "Dirac",
+    "Étagnac",
+    "Fléac",
+    "Garat",
+    "Hiersac",
+    "Jarnac",
+    "Linars",
+    "Mornac",
+    "Nersac",
+    "Puymoyen",
+    "Roullet",
+    "Sireuil",
+    "Touvre",
+    "Vindelle",
+    "Voeuil",
+]
+ELECTED_FUNCTIONS = [
+    "adjointe aux affaires sociales",
+    "conseiller municipal délégué à l'emploi",
+    "maire",
+    "adjoint à la solidarité",
+    "conseillère municipale déléguée à l'insertion",
+]
+STAFF_FUNCTIONS = [
+    "secrétaire de mairie",
+    "agente d'accueil du CCAS",
+    "directeur général des services",
+    "chargée de l'action sociale",
+]
+HOST_CATEGORIES = [
+    "france-travail",
+    "mission-locale",
+    "cap-emploi-reseau-cheops",
+    "plie",
+    "ccas-cias",
+    "france-service",
+    "maisons-de-l-emploi",
+    "aci",
+]
+MINUTES = (
+    "Tour de table des communes : {n} référents présents.\n"
+    "Présentation de l'offre de service de {host} par son équipe, questions des référents.\n"
+    "Points d'actualité : offres d'emploi saisonnières, prochain micro-forum, mobilité.\n"
+    "Relevé de décisions : la coordination diffuse la plaquette mise à jour aux mairies."
+)
+DEMO_MUNICIPAL_START = date(2020, 7, 1)
+
+
+def _phone(index):
+    return f"01 99 00 {index // 100 % 100:02d} {index % 100:02d}"
+
+
+def _referents(territory, share_pairs, share_none, rng, start_index):
+    """Référents in most communes of `territory`: a pair in some, none in a few."""
+    created = 0
+    communes = list(territory.communes.order_by("insee_code"))
+    for index, commune in enumerate(communes):
+        draw = rng.random()
+        if draw < share_none:
+            continue
+        count = 2 if draw > 1 - share_pairs else 1
+        if commune.referents.exists():
+            continue
+        for slot in range(count):
+            number = start_index + index * 2 + slot
+            first = FIRST_NAMES[number % len(FIRST_NAMES)]
+            last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+            role = Referent.Role.ELU if slot == 0 else Referent.Role.TECHNICIEN
+            functions = ELECTED_FUNCTIONS if role == Referent.Role.ELU else STAFF_FUNCTIONS
+            _referent, was_created = Referent.objects.get_or_create(
+                commune=commune,
+                first_name=first,
+                last_name=last,
+                defaults={
+                    "role": role,
+                    "function": functions[number % len(functions)],
+                    "email": f"{first}.{last}".lower().translate(str.maketrans("éèëçï", "eeeci"))
+                    + "@example.org",
+                    "phone": _phone(number),
+                    "mandate_start": DEMO_MUNICIPAL_START,
+                },
+            )
+            created += was_created
+    return created
+
+
+def _hosts(territory):
+    hosts = []
+    for slug in HOST_CATEGORIES:
+        partner = (
+            Partner.objects.filter(category__slug=slug)
+            .filter(territory=territory)
+            .order_by("pk")
+            .first()
+        ) or Partner.objects.filter(category__slug=slug, zone_territories=territory).first()
+        if partner:
+            hosts.append(partner)
+    return hosts
+
+
+def _at(day, hour=14):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _meetings(territory, rng, months_back, months_ahead):
+    if Meeting.objects.filter(territory=territory).exists():
+        return 0
+    hosts = _hosts(territory)
+    referents = list(Referent.objects.for_network(territory))
+    today = timezone.localdate()
+    now = timezone.now()
+    created = 0
+    for offset in range(-months_back, months_ahead + 1):
+        month_index = today.month - 1 + offset
+        first = date(today.year + month_index // 12, month_index % 12 + 1, 1)
+        # Second Tuesday of the month.
+        day = first + timedelta(days=(1 - first.weekday()) % 7 + 7)
+        host = hosts[(offset + months_back) % len(hosts)] if hosts else None
+        starts_at = _at(day)
+        meeting = Meeting.objects.create(
+            territory=territory,
+            kind=Meeting.Kind.MONTHLY,
+            title=f"Réunion du réseau · {day:%m/%Y}" + (f" chez {host.name}" if host else ""),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            host=host,
+            place="" if host else "Salle du conseil de l'hôtel communautaire",
+            access="Parking visiteurs ; arrêt de bus à 5 minutes à pied.",
+            agenda=(
+                "1. Accueil et tour de table des communes\n"
+                f"2. Présentation de {host.name if host else 'un partenaire'}\n"
+                "3. Situations rencontrées en premier entretien\n"
+                "4. Actions de la feuille de route à discuter\n"
+                "5. Agenda du territoire"
+            ),
+        )
+        meeting.invited.set(referents)
+        if starts_at < now and referents:
+            present = rng.sample(referents, k=max(1, int(len(referents) * rng.uniform(0.45, 0.8))))
+            meeting.present.set(present)
+            meeting.minutes = MINUTES.format(
+                n=len(present), host=host.name if host else "un partenaire"
+            )
+            meeting.save(update_fields=["minutes"])
+        created += 1
+    forum_day = today - timedelta(days=75)
+    forum = Meeting.objects.create(
+        territory=territory,
+        kind=Meeting.Kind.MICRO_FORUM,
+        title="Micro-forum pour l'emploi des communes rurales",
+        starts_at=_at(forum_day, 9),
+        ends_at=_at(forum_day, 13),
+        host=hosts[0] if hosts else None,
+        place="" if hosts else "Salle des fêtes",
+        agenda="Rencontres avec une dizaine d'employeurs qui recrutent près de chez vous : "
+        "industrie, aide à domicile, logistique, commerce. Venir avec son CV.",
+        minutes="Une centaine de visiteurs, douze employeurs, une trentaine d'entretiens "
+        "programmés. Les référents ont relayé l'invitation dans leurs mairies.",
+    )
+    forum.present.set(referents[: max(1, len(referents) // 3)])
+    return created + 1
+
+
+def _counts(territory, rng, number):
+    if OrientationCount.objects.filter(territory=territory).exists():
+        return 0
+    communes = list(territory.communes.filter(referents__isnull=False).distinct()[:15])
+    themes = list(
+        Theme.objects.filter(
+            slug__in=[
+                "mobilite",
+                "numerique",
+                "se-former",
+                "trouver-un-emploi",
+                "famille",
+                "logement-hebergement",
+                "preparer-sa-candidature",
+                "sante",
+            ]
+        )
+    )
+    if not communes:
+        return 0
+    today = timezone.localdate()
+    for _index in range(number):
+        count = OrientationCount.objects.create(
+            territory=territory,
+            commune=rng.choice(communes),
+            date=today - timedelta(days=rng.randint(0, 300)),
+        )
+        count.needs.set(rng.sample(themes, k=min(len(themes), rng.randint(1, 3))))
+    return number
+
+
+def load(stdout=None):
+    rng = random.Random(2026)
+    territories = {
+        t.slug: t
+        for t in Territory.objects.filter(slug__in=["grand-angouleme", "grand-bergeracois"])
+    }
+    angouleme = territories.get("grand-angouleme")
+    bergerac = territories.get("grand-bergeracois")
+    report = []
+    if angouleme:
+        report.append(f"{_referents(angouleme, 0.35, 0.12, rng, 0)} référents (Grand Angoulême)")
+        user = User.objects.filter(username="referent.angouleme").first()
+        first = Referent.objects.of_territory(angouleme).filter(user__isnull=True).order_by("pk")
+        if user and not Referent.objects.filter(user=user).exists() and first.exists():
+            referent = first.first()
+            referent.user = user
+            referent.first_name, referent.last_name = user.first_name, user.last_name
+            referent.save(update_fields=["user", "first_name", "last_name"])
+        report.append(f"{_meetings(angouleme, rng, 9, 2)} rendez-vous (Grand Angoulême)")
+        report.append(f"{_counts(angouleme, rng, 60)} entretiens comptés (Grand Angoulême)")
+    if bergerac:
+        communes = list(bergerac.communes.order_by("-population")[:6])
+        created = 0
+        for index, commune in enumerate(communes):
+            number = 500 + index
+            _referent, was_created = Referent.objects.get_or_create(
+                commune=commune,
+                first_name=FIRST_NAMES[(index * 5) % len(FIRST_NAMES)],
+                last_name=LAST_NAMES[(index * 11 + 3) % len(LAST_NAMES)],
+                defaults={
+                    "role": Referent.Role.ELU if index % 2 else Referent.Role.TECHNICIEN,
+                    "function": "référent emploi de la commune",
+                    "email": f"referent.{commune.insee_code}@example.org",
+                    "phone": _phone(number),
+                    "mandate_start": DEMO_MUNICIPAL_START,
+                },
+            )
+            created += was_created
+        report.append(f"{created} référents (Grand Bergeracois)")
+        report.append(f"{_meetings(bergerac, rng, 2, 1)} rendez-vous (Grand Bergeracois)")
+    for territory in territories.values():
+        install_default_outline(territory=territory)
+    if stdout:
+        for line in report:
+            stdout.write(f"  {line}")

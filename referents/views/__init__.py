@@ -1,0 +1,1 @@
+"""Views of the référent network, by subject: network, meetings, guide, orientation, outline."""

@@ -1,0 +1,83 @@
+"""Guide du référent: a printable document assembled from live data, in HTML and PDF."""
+
+from itertools import groupby
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from portal.models import Membership
+from portal.pdf import pdf_response
+from referents.models import Meeting, Referent
+from referents.services import outline_for, partners_for_territory, partners_serving
+from referents.views.common import get_territory
+
+
+def guide_context(territory, commune):
+    """Everything the guide shows, in a constant number of queries: coordinators, référents,
+    partners with category, publics, themes and contacts (+ 4 zone prefetches for one commune),
+    the outline (2), the next rendez-vous."""
+    if commune:
+        partners = list(partners_serving(commune))
+        referents = Referent.objects.filter(commune=commune).active().select_related("commune")
+    else:
+        partners = list(
+            partners_for_territory(territory)
+            .select_related("category", "commune")
+            .prefetch_related("publics", "themes", "contacts")
+            .order_by("category__position", "category__label", "name")
+        )
+        referents = Referent.objects.for_network(territory)
+    outline = outline_for(territory)
+    groups = [
+        (category, list(items)) for category, items in groupby(partners, lambda p: p.category)
+    ]
+    routing = []
+    for block in outline:
+        for item in block.items:
+            if not item.is_tickable:
+                continue
+            matching = [
+                partner
+                for partner in partners
+                if (item.public and item.public in partner.publics.all())
+                or (item.theme and item.theme in partner.themes.all())
+            ]
+            routing.append({"label": item.answer_label, "partners": matching})
+    coordinators = [
+        membership.user
+        for membership in Membership.objects.filter(
+            territory=territory, role=Membership.Role.COORDINATOR
+        ).select_related("user")
+    ]
+    return {
+        "territory": territory,
+        "commune": commune,
+        "coordinators": coordinators,
+        "referents": list(referents),
+        "groups": groups,
+        "partner_count": len(partners),
+        "outline": outline,
+        "routing": routing,
+        "meetings": list(Meeting.objects.of_territory(territory).upcoming().for_list()[:3]),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def guide(request, as_pdf=False):
+    territory, _can_edit = get_territory(request)
+    communes = list(territory.communes.order_by("search_name").only("pk", "name"))
+    commune = None
+    commune_id = request.GET.get("commune", "")
+    if commune_id:
+        commune = next((c for c in communes if str(c.pk) == commune_id), None)
+        if commune is None:
+            raise Http404("Commune hors du territoire")
+        commune = territory.communes.select_related("department").get(pk=commune.pk)
+    context = guide_context(territory, commune)
+    if as_pdf:
+        name = slugify(f"guide-du-referent-{territory.slug}-{commune or ''}")
+        return pdf_response("referents/guide_pdf.html", context, f"{name}.pdf", request)
+    context["communes"] = communes
+    return render(request, "referents/guide.html", context)

@@ -1,0 +1,187 @@
+"""Rendez-vous du réseau: list, page, coordinator forms, attendance, calendar feed."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from referents.calendar import territory_calendar
+from referents.forms import AttendanceForm, MeetingForm
+from referents.models import CalendarFeed, Meeting, Referent
+from referents.services import actions_to_discuss, calendar_feed, renew_calendar_feed
+from referents.views.common import get_meeting_for_user, get_territory
+
+
+def meeting_list(request):
+    """Upcoming and past rendez-vous of the territory, and the calendar subscription address."""
+    territory, can_edit = get_territory(request)
+    meetings = Meeting.objects.of_territory(territory).for_list()
+    feed = calendar_feed(territory=territory)
+    return render(
+        request,
+        "referents/meeting_list.html",
+        {
+            "territory": territory,
+            "can_edit": can_edit,
+            "upcoming": list(meetings.upcoming()),
+            "past": list(meetings.past()[:24]),
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    """Agenda (with the roadmap actions à discuter for the next meeting), place, minutes and
+    attendance.
+
+    Queries: meeting with host, next meeting's id, roadmap actions, invited, present.
+    """
+    meeting, can_edit = get_meeting_for_user(request, pk)
+    next_meeting = Meeting.objects.of_territory(meeting.territory).upcoming().first()
+    is_next = next_meeting is not None and next_meeting.pk == meeting.pk
+    invited = list(meeting.invited.select_related("commune"))
+    present = list(meeting.present.select_related("commune"))
+    return render(
+        request,
+        "referents/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "territory": meeting.territory,
+            "can_edit": can_edit,
+            "is_next": is_next,
+            "actions": actions_to_discuss(territory=meeting.territory) if is_next else [],
+            "invited": invited,
+            "present": present,
+            "absent": [r for r in invited if r not in present],
+        },
+    )
+
+
+def _meeting_form(request, territory, instance=None):
+    meeting = instance or Meeting(territory=territory)
+    form = MeetingForm(request.POST or None, instance=meeting, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+        messages.success(request, _("Rendez-vous enregistré."))
+        return redirect(meeting)
+    return render(
+        request,
+        "referents/meeting_form.html",
+        {"form": form, "territory": territory, "meeting": instance},
+    )
+
+
+def meeting_create(request):
+    territory, can_edit = get_territory(request)
+    if not can_edit:
+        raise PermissionDenied
+    return _meeting_form(request, territory)
+
+
+def meeting_update(request, pk):
+    meeting, can_edit = get_meeting_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied
+    return _meeting_form(request, meeting.territory, meeting)
+
+
+def meeting_attendance(request, pk):
+    meeting, can_edit = get_meeting_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied
+    form = AttendanceForm(request.POST or None, instance=meeting, territory=meeting.territory)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Présences enregistrées."))
+        return redirect(meeting)
+    return render(
+        request,
+        "referents/meeting_attendance.html",
+        {"form": form, "meeting": meeting, "territory": meeting.territory},
+    )
+
+
+def attendance_rates(request):
+    """For coordinators: the share of the last twelve months' rendez-vous attended by at least
+    one référent of each commune.
+
+    Queries: meetings, attendance rows, communes, active référents.
+    """
+    territory, can_edit = get_territory(request)
+    if not can_edit:
+        raise PermissionDenied
+    now = timezone.now()
+    meetings = list(
+        Meeting.objects.of_territory(territory).filter(
+            starts_at__lt=now, starts_at__gte=now - timedelta(days=365)
+        )
+    )
+    attended = {}
+    for meeting_id, commune_id in (
+        Meeting.present.through.objects.filter(meeting__in=meetings)
+        .values_list("meeting_id", "referent__commune_id")
+        .distinct()
+    ):
+        attended.setdefault(commune_id, set()).add(meeting_id)
+    covered = set(Referent.objects.for_network(territory).values_list("commune_id", flat=True))
+    total = len(meetings)
+    rows = []
+    for commune in territory.communes.order_by("search_name"):
+        count = len(attended.get(commune.pk, ()))
+        rows.append(
+            {
+                "commune": commune,
+                "count": count,
+                "rate": round(100 * count / total) if total else 0,
+                "has_referent": commune.pk in covered,
+            }
+        )
+    rows.sort(key=lambda row: (-row["rate"], row["commune"].search_name))
+    return render(
+        request,
+        "referents/attendance_rates.html",
+        {"territory": territory, "rows": rows, "total": total},
+    )
+
+
+@login_not_required
+@require_GET
+def calendar(request, territory_slug, token):
+    """The territory's rendez-vous as iCalendar. Calendar clients cannot sign in: the secret
+    token in the address is the credential (renewed by coordinators to revoke it)."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("territory"), territory__slug=territory_slug
+    )
+    if not secrets.compare_digest(feed.token.encode(), token.encode()):
+        raise Http404
+    since = timezone.now() - timedelta(days=365)
+    meetings = Meeting.objects.of_territory(feed.territory).filter(starts_at__gte=since).for_list()
+    body = territory_calendar(feed.territory, meetings, request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="rendez-vous-{territory_slug}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_POST
+def calendar_renew(request):
+    territory, can_edit = get_territory(request)
+    if not can_edit:
+        raise PermissionDenied
+    renew_calendar_feed(territory=territory)
+    messages.success(
+        request,
+        _("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus."),
+    )
+    return redirect(reverse("referents:meeting_list") + f"?territoire={territory.slug}")

@@ -1,0 +1,79 @@
+"""Aide à l'orientation: the outline as boxes to tick during a first interview, the partners that
+match, and a one-page handout.
+
+It stores no personal data. The answers travel in one POST and are only used to render the
+response: they are not saved, not written to the session (no flash messages either), not logged,
+hidden from error reports, and the response is not cached. Only an anonymous count is kept: the
+day, the commune and the needs ticked (no age, no name, no public, no free text).
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from referents.forms import OrientationForm
+from referents.models import OrientationCount
+from referents.services import count_orientation, match_partners, outline_for
+from referents.views.common import get_territory
+
+
+@sensitive_post_parameters()
+@never_cache
+def orientation(request):
+    territory, _can_edit = get_territory(request)
+    outline = outline_for(territory)
+    form = OrientationForm(request.POST or None, territory=territory, outline=outline)
+    context = {"territory": territory, "form": form, "blocks": form.blocks(outline)}
+    if request.method == "POST" and form.is_valid():
+        commune = form.cleaned_data["commune"]
+        publics, themes = form.selection()
+        context.update(
+            {
+                "commune": commune,
+                "needs": [*publics, *themes],
+                "matches": match_partners(commune=commune, publics=publics, themes=themes),
+                "submitted": True,
+            }
+        )
+        count_orientation(territory=territory, commune=commune, themes=themes)
+    return render(request, "referents/orientation.html", context)
+
+
+def observatory(request):
+    """For coordinators: needs met in first interviews, by commune and month (last 12 months).
+
+    Queries: interviews per month and commune, needs per month and commune.
+    """
+    territory, can_edit = get_territory(request)
+    if not can_edit:
+        raise PermissionDenied
+    today = timezone.localdate()
+    since = date(today.year - 1, today.month, 1)
+    counts = OrientationCount.objects.filter(territory=territory, date__gte=since).annotate(
+        month=TruncMonth("date")
+    )
+    rows = {}
+    for month, commune, total in (
+        counts.values_list("month", "commune__name").annotate(total=Count("pk")).order_by()
+    ):
+        rows[(month, commune)] = {"month": month, "commune": commune, "total": total, "needs": []}
+    for month, commune, label, total in (
+        counts.filter(needs__isnull=False)
+        .values_list("month", "commune__name", "needs__label")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "needs__label")
+    ):
+        if (month, commune) in rows:
+            rows[(month, commune)]["needs"].append((label, total))
+    ordered = sorted(rows.values(), key=lambda row: (row["month"], row["commune"]), reverse=True)
+    return render(
+        request,
+        "referents/observatory.html",
+        {"territory": territory, "rows": ordered, "since": since},
+    )
