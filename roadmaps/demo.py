@@ -1,0 +1,527 @@
+"""Demo roadmaps: Grand Angoulême (four axes) and Grand Bergeracois (chantiers clés).
+
+Idempotent: a territory that already has a roadmap is left alone. Each roadmap gets a history:
+an earlier validated version, then changes (an action added, one re-planned, one moved, statuses
+changed), progress updates and a few actions flagged "à discuter".
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from partners.models import Partner
+from portal.models import Territory, User
+from roadmaps import services
+from roadmaps.models import Action, Axis, DiagnosticIndicator, Indicator, Roadmap, Step
+
+S = Action.Status
+P = Action.Priority
+
+
+def _partner(territory, *names):
+    """The first demo partner whose name contains one of `names`, the territory's own first.
+
+    The partners demo is written separately: when no partner matches, the action has none.
+    """
+    for name in names:
+        matching = Partner.objects.filter(name__icontains=name)
+        partner = matching.filter(territory=territory).first() or matching.first()
+        if partner:
+            return partner
+    return None
+
+
+def _at(day):
+    """An aware datetime at 10:00 on `day`, to date the demo's history entries."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _save(obj, user, day):
+    obj._history_user = user
+    obj._history_date = _at(day)
+    obj.save()
+    return obj
+
+
+ANGOULEME = {
+    "title": "Feuille de route pour l'emploi et l'insertion",
+    "period": "2022-2026",
+    "axis_label": Roadmap.AxisLabel.AXE,
+    "work_started_on": datetime.date(2020, 1, 15),
+    "validated_by": "conseil communautaire",
+    "diagnostic": (
+        "Le territoire compte beaucoup de services et d'initiatives pour l'emploi, mais l'offre "
+        "d'ensemble reste illisible pour les habitants, les employeurs et les partenaires "
+        "eux-mêmes. Le diagnostic, mené par entretiens et groupes de travail à partir de début "
+        "2020 puis ralenti par la crise sanitaire, fait de l'interconnaissance des acteurs la "
+        "première priorité."
+    ),
+    "stakes": (
+        "Rendre l'offre lisible ; mailler les 38 communes au plus près des habitants ; répondre "
+        "aux difficultés de recrutement, devenues le premier sujet depuis le diagnostic."
+    ),
+    "objectives": (
+        "Un réseau de référents emploi-insertion dans chaque commune, une culture commune des "
+        "partenaires, des événements pour l'emploi au plus près des territoires."
+    ),
+    "facts": [
+        ("Communes", "38", "", 2022, "INSEE"),
+        ("Habitants", "141000", "", 2019, "INSEE, recensement"),
+        ("Emplois au lieu de travail", "64000", "", 2019, "INSEE"),
+        ("Taux de chômage (zone d'emploi)", "7.9", "%", 2021, "INSEE, estimations localisées"),
+    ],
+    "axes": [
+        (
+            "Accompagner les jeunes dans leur insertion professionnelle et sociale",
+            [
+                {
+                    "title": "Repérer et accompagner les jeunes ni en emploi ni en formation",
+                    "pilot": ("Mission locale",),
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2022, 3, 1),
+                    "end": None,
+                    "progress": 40,
+                },
+                {
+                    "title": "Parrainage de jeunes par des professionnels du territoire",
+                    "pilot": ("Mission locale",),
+                    "status": S.A_VENIR,
+                    "start": datetime.date(2023, 1, 1),
+                    "end": -40,  # days from today: late
+                },
+            ],
+        ),
+        (
+            "Favoriser l'insertion professionnelle des publics éloignés de l'emploi",
+            [
+                {
+                    "title": "Micro-forums pour l'emploi dans les communes",
+                    "pilot": ("France Travail", "Pôle emploi"),
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2022, 4, 1),
+                    "end": datetime.date(2022, 12, 31),
+                    "steps": [
+                        ("Choisir les communes d'accueil", datetime.date(2022, 5, 15), True),
+                        ("Premier micro-forum", datetime.date(2022, 6, 30), True),
+                        (
+                            "Bilan et calendrier de l'année suivante",
+                            datetime.date(2022, 12, 15),
+                            False,
+                        ),
+                    ],
+                    "indicator": (
+                        "Participants aux micro-forums",
+                        "personnes",
+                        0,
+                        400,
+                        [(datetime.date(2022, 7, 1), 85), (datetime.date(2023, 1, 15), 210)],
+                    ),
+                },
+                {
+                    "title": "Clauses d'insertion dans les marchés publics de l'agglomération",
+                    "pilot_name": "Service commande publique",
+                    "status": S.EN_PAUSE,
+                    "start": datetime.date(2022, 9, 1),
+                    "end": datetime.date(2025, 12, 31),
+                    "progress": 20,
+                },
+            ],
+        ),
+        (
+            "Faciliter le recrutement sur le territoire",
+            [
+                {
+                    "title": "Accompagner les entreprises dans leurs recrutements",
+                    "pilot": ("France Travail", "Pôle emploi"),
+                    "status": S.EN_COURS,
+                    "start": datetime.date(2022, 3, 1),
+                    "end": 20,  # due within 30 days
+                    "progress": 60,
+                },
+            ],
+        ),
+        (
+            "Organiser et renforcer les synergies et les partenariats",
+            [
+                {
+                    "title": "Un réseau de référents emploi-insertion dans les 38 communes",
+                    "description": (
+                        "Dans chaque commune, un élu ou un technicien, voire un binôme, devient "
+                        "le référent emploi-insertion : il connaît les partenaires et oriente "
+                        "les habitants."
+                    ),
+                    "expected": "38 communes couvertes par au moins un référent.",
+                    "pilot_name": "Direction emploi-insertion de l'agglomération",
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2022, 2, 1),
+                    "end": None,
+                    "progress": 70,
+                    "indicator": (
+                        "Communes dotées d'un référent",
+                        "communes",
+                        0,
+                        38,
+                        [(datetime.date(2022, 6, 30), 21), (datetime.date(2023, 6, 30), 31)],
+                    ),
+                },
+                {
+                    "title": "Réunions mensuelles du réseau accueillies par les partenaires",
+                    "description": (
+                        "Chaque mois, une réunion délocalisée chez un partenaire (France Travail, "
+                        "Mission locale, Cap emploi…) pour une culture commune."
+                    ),
+                    "pilot": ("Cap emploi", "Mission locale"),
+                    "status": S.EN_COURS,
+                    "start": datetime.date(2022, 3, 1),
+                    "end": None,
+                    "progress": 50,
+                    "to_discuss": True,
+                },
+                {
+                    "title": "Le guide du référent",
+                    "description": (
+                        "Les coordonnées de tous les partenaires et une trame de premier entretien "
+                        "pour accueillir et orienter les demandeurs d'emploi."
+                    ),
+                    "pilot_name": "Coordination emploi-insertion",
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2022, 3, 1),
+                    "end": datetime.date(2022, 10, 31),
+                    "steps": [
+                        (
+                            "Recenser les partenaires et leurs contacts",
+                            datetime.date(2022, 5, 31),
+                            True,
+                        ),
+                        ("Rédiger la trame de premier entretien", datetime.date(2022, 7, 31), True),
+                        ("Relecture par le réseau", datetime.date(2022, 9, 30), False),
+                        ("Diffusion aux référents", datetime.date(2022, 10, 31), False),
+                    ],
+                    "to_discuss": True,
+                },
+            ],
+        ),
+    ],
+}
+
+BERGERAC = {
+    "title": "CADET du Grand Bergeracois : feuille de route emploi",
+    "period": "2015-2027",
+    "axis_label": Roadmap.AxisLabel.CHANTIER,
+    "work_started_on": datetime.date(2015, 6, 1),
+    "validated_by": "comité de pilotage du CADET",
+    "diagnostic": (
+        "Entre 2008 et 2014, le territoire a perdu 500 emplois industriels (fermeture d'un site "
+        "logistique de l'armée de terre, démantèlement de la poudrerie). Chômage, pauvreté et "
+        "niveau de qualification témoignent de sa fragilité. La Région accompagne la relance "
+        "depuis 2013 ; un contrat dédié est signé en 2015."
+    ),
+    "stakes": "La mutation économique du territoire, au plus près des entreprises.",
+    "objectives": (
+        "Détecter les projets dormants, anticiper les difficultés, orienter vers les aides ; "
+        "porter des projets collectifs pour le développement du territoire."
+    ),
+    "facts": [
+        ("Habitants", "100000", "", 2019, "INSEE"),
+        ("Emplois industriels détruits (2008-2014)", "500", "emplois", 2014, "CADET"),
+        ("Taux de pauvreté", "17.5", "%", 2019, "INSEE, Filosofi"),
+        ("Part des non-diplômés (15 ans et plus)", "26", "%", 2019, "INSEE"),
+    ],
+    "axes": [
+        (
+            "La formation en réponse aux besoins des entreprises",
+            [
+                {
+                    "title": "Ouvrir un BTS usinage",
+                    "pilot": ("CFA de l'industrie", "CFA"),
+                    "partners": ("UIMM",),
+                    "status": S.REALISE,
+                    "start": datetime.date(2020, 9, 1),
+                    "end": datetime.date(2021, 9, 30),
+                    "progress": 100,
+                },
+                {
+                    "title": "Licence professionnelle lean manufacturing",
+                    "pilot": ("CNAM", "Cnam"),
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2021, 9, 1),
+                    "end": datetime.date(2022, 9, 30),
+                    "progress": 80,
+                },
+            ],
+        ),
+        (
+            "L'orientation professionnelle",
+            [
+                {
+                    "title": "Comité local école-entreprise (CLEE)",
+                    "status": S.REALISE,
+                    "start": datetime.date(2019, 9, 1),
+                    "end": datetime.date(2020, 6, 30),
+                    "progress": 100,
+                },
+                {
+                    "title": "Semaine de l'industrie et visites d'entreprises",
+                    "status": S.EN_COURS,
+                    "start": datetime.date(2022, 1, 1),
+                    "end": None,
+                    "progress": 50,
+                },
+                {
+                    "title": "Actions communes Mission locale – lycée des métiers",
+                    "pilot": ("Mission locale",),
+                    "status": S.BLOQUE,
+                    "start": datetime.date(2022, 9, 1),
+                    "end": -15,
+                    "progress": 25,
+                    "to_discuss": True,
+                },
+            ],
+        ),
+        (
+            "Deux filières émergentes",
+            [
+                {
+                    "title": "Accompagner la filière agriculture numérique",
+                    "status": S.EN_COURS,
+                    "start": datetime.date(2021, 1, 1),
+                    "end": datetime.date(2026, 12, 31),
+                    "progress": 30,
+                },
+                {
+                    "title": "Accompagner la filière économie circulaire",
+                    "status": S.A_VENIR,
+                    "start": datetime.date(2023, 1, 1),
+                    "end": datetime.date(2027, 12, 31),
+                },
+            ],
+        ),
+        (
+            "La détection des projets de création et de développement d'activités",
+            [
+                {
+                    "title": "Détection continue des projets auprès des entreprises",
+                    "pilot_name": "Chargé de mission CADET",
+                    "status": S.EN_COURS,
+                    "start": datetime.date(2015, 9, 1),
+                    "end": None,
+                    "progress": 60,
+                },
+            ],
+        ),
+        (
+            "Le club d'entreprises Cluster.b",
+            [
+                {
+                    "title": "Pérenniser le club d'entreprises Cluster.b (créé en 2017)",
+                    "pilot": ("Cluster.b", "Cluster"),
+                    "status": S.EN_COURS,
+                    "priority": P.HAUTE,
+                    "start": datetime.date(2022, 1, 1),
+                    "end": datetime.date(2024, 12, 31),
+                    "progress": 45,
+                },
+            ],
+        ),
+    ],
+}
+
+
+def _end(value, today):
+    if isinstance(value, int):
+        return today + datetime.timedelta(days=value)
+    return value
+
+
+def _build(territory, data, user, validated_on, today):
+    roadmap = Roadmap(
+        territory=territory,
+        title=data["title"],
+        period=data["period"],
+        axis_label=data["axis_label"],
+        work_started_on=data["work_started_on"],
+        diagnostic=data["diagnostic"],
+        stakes=data["stakes"],
+        objectives=data["objectives"],
+        validated_by=data["validated_by"],
+    )
+    _save(roadmap, user, data["work_started_on"])
+    for position, (label, value, unit, year, source) in enumerate(data["facts"]):
+        DiagnosticIndicator.objects.create(
+            roadmap=roadmap,
+            label=label,
+            value=Decimal(value),
+            unit=unit,
+            year=year,
+            source=source,
+            position=position,
+        )
+    for number, (title, actions) in enumerate(data["axes"], start=1):
+        axis = _save(Axis(roadmap=roadmap, number=number, title=title), user, validated_on)
+        for action_number, item in enumerate(actions, start=1):
+            _add_action(territory, axis, action_number, item, user, validated_on, today)
+    return roadmap
+
+
+def _add_action(territory, axis, number, item, user, day, today):
+    pilot = _partner(territory, *item["pilot"]) if item.get("pilot") else None
+    action = Action(
+        axis=axis,
+        number=number,
+        title=item["title"],
+        description=item.get("description", ""),
+        expected_results=item.get("expected", ""),
+        status=item.get("status", S.A_VENIR),
+        priority=item.get("priority", P.MOYENNE),
+        progress=item.get("progress", 0),
+        start_date=item.get("start"),
+        end_date=_end(item.get("end"), today),
+        pilot_partner=pilot,
+        pilot_name=item.get("pilot_name", ""),
+        coordinator=user,
+        to_discuss=item.get("to_discuss", False),
+    )
+    _save(action, user, day)
+    contributors = [_partner(territory, name) for name in item.get("partners", ())]
+    action.partners.set([partner for partner in contributors if partner])
+    for title, due, done in item.get("steps", ()):
+        _save(Step(action=action, title=title, due_date=due, done=done), user, day)
+    if item.get("indicator"):
+        label, unit, baseline, target, values = item["indicator"]
+        indicator = Indicator.objects.create(
+            action=action, label=label, unit=unit, baseline=baseline, target=target
+        )
+        for date, value in values:
+            indicator.values.create(date=date, value=value, recorded_by=user)
+    return action
+
+
+def _angouleme_changes(roadmap, user, today):
+    """What moved after the February 2022 validation: the article's "une feuille de route, ça
+    bouge" — recruitment difficulties became the first subject."""
+    axes = {axis.number: axis for axis in roadmap.axes.all()}
+    actions = {action.title: action for action in Action.objects.filter(axis__roadmap=roadmap)}
+    forums = actions["Micro-forums pour l'emploi dans les communes"]
+    forums.end_date = today + datetime.timedelta(days=12)
+    forums.version += 1
+    _save(forums, user, datetime.date(2023, 1, 20))
+    guide = actions["Le guide du référent"]
+    guide.end_date = datetime.date(2023, 6, 30)
+    guide.version += 1
+    _save(guide, user, datetime.date(2022, 11, 5))
+    campaign = _add_action(
+        roadmap.territory,
+        axes[3],
+        Action.objects.filter(axis=axes[3]).count() + 1,
+        {
+            "title": "Campagne de recrutement sur la marque employeur",
+            "description": (
+                "Les difficultés de recrutement sont devenues le premier sujet : accompagner les "
+                "entreprises pour séduire les candidats et travailler leur marque employeur."
+            ),
+            "pilot": ("France Travail", "Pôle emploi"),
+            "status": S.EN_COURS,
+            "priority": P.HAUTE,
+            "start": datetime.date(2023, 2, 1),
+            "end": datetime.date(2026, 6, 30),
+            "progress": 30,
+            "to_discuss": True,
+        },
+        user,
+        datetime.date(2023, 1, 25),
+        today,
+    )
+    mentoring = actions["Parrainage de jeunes par des professionnels du territoire"]
+    services.move_action_to_axis(action=mentoring, axis=axes[3], by=user)
+    updates = [
+        (
+            guide,
+            datetime.date(2022, 9, 15),
+            "Relecture lancée auprès de douze référents.",
+            "",
+            None,
+        ),
+        (
+            forums,
+            datetime.date(2022, 7, 1),
+            "Premier micro-forum à Soyaux : 85 participants, 14 employeurs.",
+            S.EN_COURS,
+            None,
+        ),
+        (
+            actions["Clauses d'insertion dans les marchés publics de l'agglomération"],
+            datetime.date(2023, 3, 10),
+            "En attente du renouvellement des marchés de voirie.",
+            S.EN_PAUSE,
+            20,
+        ),
+        (
+            campaign,
+            datetime.date(2023, 4, 4),
+            "Trois entreprises de la mécatronique volontaires pour la première vague.",
+            "",
+            30,
+        ),
+    ]
+    for action, date, note, status, progress in updates:
+        action.refresh_from_db()
+        action.record_progress(by=user, note=note, date=date, status=status, progress=progress)
+
+
+def _bergerac_changes(roadmap, user, today):
+    actions = {action.title: action for action in Action.objects.filter(axis__roadmap=roadmap)}
+    licence = actions["Licence professionnelle lean manufacturing"]
+    licence.record_progress(
+        by=user,
+        note="Première promotion de la licence ouverte en septembre 2022 avec le CNAM.",
+        date=datetime.date(2022, 9, 20),
+        status=S.REALISE,
+        progress=100,
+    )
+    circular = actions["Accompagner la filière économie circulaire"]
+    circular.record_progress(
+        by=user,
+        note="Premier atelier avec les entreprises du réemploi.",
+        date=datetime.date(2023, 3, 2),
+        status=S.EN_COURS,
+        progress=10,
+    )
+
+
+def load(stdout=None):
+    today = timezone.localdate()
+    plans = [
+        ("grand-angouleme", ANGOULEME, "coordination.angouleme", datetime.date(2022, 2, 17)),
+        ("grand-bergeracois", BERGERAC, "coordination.bergerac", datetime.date(2022, 3, 24)),
+    ]
+    for slug, data, username, validated_on in plans:
+        territory = Territory.objects.filter(slug=slug).first()
+        if territory is None or Roadmap.objects.filter(territory=territory).exists():
+            continue
+        user = User.objects.filter(username=username).first()
+        roadmap = _build(territory, data, user, validated_on, today)
+        name = (
+            "Validation par les élus communautaires"
+            if slug == "grand-angouleme"
+            else "Comité de pilotage du CADET"
+        )
+        services.validate_roadmap(
+            roadmap=roadmap,
+            name=f"{name} ({validated_on:%m/%Y})",
+            validated_on=validated_on,
+            validated_by=data["validated_by"],
+            by=user,
+        )
+        if slug == "grand-angouleme":
+            _angouleme_changes(roadmap, user, today)
+        else:
+            _bergerac_changes(roadmap, user, today)
+        if stdout:
+            count = Action.objects.filter(axis__roadmap=roadmap).count()
+            stdout.write(f"  {territory.name} : feuille de route, {count} actions")

@@ -1,0 +1,261 @@
+"""Forms of the roadmaps app: coordinators' edits, the page filters and the version comparison."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner
+from roadmaps.models import (
+    Action,
+    Axis,
+    Indicator,
+    IndicatorValue,
+    ProgressUpdate,
+    Roadmap,
+    RoadmapVersion,
+    Step,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoadmapForm(forms.ModelForm):
+    class Meta:
+        model = Roadmap
+        fields = [
+            "title",
+            "period",
+            "axis_label",
+            "work_started_on",
+            "diagnostic",
+            "stakes",
+            "objectives",
+            "validated_by",
+            "validated_on",
+            "status",
+        ]
+        widgets = {"work_started_on": DATE, "validated_on": DATE}
+
+
+class AxisForm(forms.ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["title", "objectives"]
+
+
+class ActionForm(forms.ModelForm):
+    """Create or edit an action. `version` carries the version the user started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = [
+            "axis",
+            "title",
+            "description",
+            "expected_results",
+            "status",
+            "priority",
+            "progress",
+            "start_date",
+            "end_date",
+            "pilot_partner",
+            "pilot_name",
+            "partners",
+            "coordinator",
+            "publics",
+            "communes",
+            "budget",
+            "funders",
+            "to_discuss",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE}
+        error_messages = {
+            "axis": {"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")}
+        }
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import User
+
+        territory = roadmap.territory
+        self.fields["axis"].queryset = roadmap.axes.all()
+        self.fields["axis"].label = roadmap.axis_label_singular.capitalize()
+        partners = Partner.objects.filter(territory=territory).only("pk", "name")
+        self.fields["pilot_partner"].queryset = partners
+        self.fields["partners"].queryset = partners
+        self.fields["coordinator"].queryset = User.objects.filter(
+            memberships__territory=territory
+        ).distinct()
+        self.fields["communes"].queryset = territory.communes
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.steps.exists():
+                self.fields["progress"].disabled = True
+                self.fields["progress"].help_text = _(
+                    "Calculé à partir des étapes de l'action : cochez les étapes faites."
+                )
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        if progress is not None and not 0 <= progress <= 100:
+            raise forms.ValidationError(_("L'avancement doit être compris entre 0 et 100 %."))
+        return progress
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin ne peut pas précéder la date de début."))
+        if data.get("status") == Action.Status.REALISE and "progress" in data:
+            data["progress"] = 100
+        if self.instance.pk and (start or end):
+            outside = [
+                step.title
+                for step in self.instance.steps.all()
+                if step.due_date
+                and ((start and step.due_date < start) or (end and step.due_date > end))
+            ]
+            if outside:
+                raise forms.ValidationError(
+                    _("Ces étapes tomberaient hors des dates de l'action : %(steps)s.")
+                    % {"steps": ", ".join(outside)}
+                )
+        return data
+
+
+class MoveActionForm(forms.Form):
+    axis = forms.ModelChoiceField(
+        label=_("Déplacer vers"),
+        queryset=Axis.objects.none(),
+        error_messages={"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")},
+    )
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = roadmap.axes.all()
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = Step
+        fields = ["title", "due_date"]
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        action = self.action
+        if due and action.start_date and due < action.start_date:
+            raise forms.ValidationError(
+                _("L'échéance ne peut pas précéder le début de l'action (%(date)s).")
+                % {"date": action.start_date.strftime("%d/%m/%Y")}
+            )
+        if due and action.end_date and due > action.end_date:
+            raise forms.ValidationError(
+                _("L'échéance ne peut pas dépasser la fin de l'action (%(date)s).")
+                % {"date": action.end_date.strftime("%d/%m/%Y")}
+            )
+        return due
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "note", "status", "progress"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("inchangé"))] + list(Action.Status.choices)
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        if progress is not None and not 0 <= progress <= 100:
+            raise forms.ValidationError(_("L'avancement doit être compris entre 0 et 100 %."))
+        return progress
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["label", "unit", "baseline", "target"]
+
+
+class IndicatorValueForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorValue
+        fields = ["date", "value"]
+        widgets = {"date": DATE}
+
+
+class ValidateRoadmapForm(forms.ModelForm):
+    """Validate the roadmap (again): freezes a named, dated version."""
+
+    class Meta:
+        model = RoadmapVersion
+        fields = ["name", "validated_on", "validated_by"]
+        widgets = {"validated_on": DATE}
+        help_texts = {
+            "name": _("Par exemple : comité de pilotage de mars 2024."),
+            "validated_by": _("Par exemple : conseil communautaire."),
+        }
+
+
+class FilterForm(forms.Form):
+    """The GET filters of the roadmap page. Choices come from data already loaded by the view."""
+
+    axe = forms.TypedChoiceField(label=_("Axe"), required=False, coerce=int, empty_value=None)
+    statut = forms.ChoiceField(label=_("Statut"), required=False)
+    pilote = forms.TypedChoiceField(label=_("Pilote"), required=False, coerce=int, empty_value=None)
+    priorite = forms.ChoiceField(label=_("Priorité"), required=False)
+    retard = forms.BooleanField(label=_("En retard"), required=False)
+    a_discuter = forms.BooleanField(label=_("À discuter"), required=False)
+
+    def __init__(self, *args, axes, pilots, axis_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        self.fields["axe"].label = axis_label.capitalize()
+        self.fields["axe"].choices = everything + [(axis.number, str(axis)) for axis in axes]
+        self.fields["statut"].choices = everything + list(Action.Status.choices)
+        self.fields["pilote"].choices = everything + [(p.pk, p.name) for p in pilots]
+        self.fields["priorite"].choices = [("", _("Toutes"))] + list(Action.Priority.choices)
+
+    def apply(self, actions, today):
+        """The actions that pass the filters (in memory: the page has them all already)."""
+        if not self.is_valid():
+            return actions
+        data = self.cleaned_data
+        if data["axe"]:
+            actions = [a for a in actions if a.axis.number == data["axe"]]
+        if data["statut"]:
+            actions = [a for a in actions if a.status == data["statut"]]
+        if data["pilote"]:
+            actions = [a for a in actions if a.pilot_partner_id == data["pilote"]]
+        if data["priorite"]:
+            actions = [a for a in actions if a.priority == data["priorite"]]
+        if data["retard"]:
+            actions = [a for a in actions if a.is_late(today)]
+        if data["a_discuter"]:
+            actions = [a for a in actions if a.to_discuss]
+        return actions
+
+    @property
+    def active(self):
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class CompareForm(forms.Form):
+    de = forms.ChoiceField(label=_("Depuis la version"))
+    a = forms.ChoiceField(label=_("Jusqu'à"))
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(version.pk), str(version)) for version in versions]
+        self.fields["de"].choices = choices
+        self.fields["a"].choices = [("aujourdhui", _("aujourd'hui"))] + choices

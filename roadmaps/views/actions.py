@@ -1,0 +1,231 @@
+"""An action's page (timeline and history) and the coordinators' forms that change it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roadmaps import services
+from roadmaps.forms import (
+    ActionForm,
+    IndicatorForm,
+    IndicatorValueForm,
+    MoveActionForm,
+    ProgressUpdateForm,
+    StepForm,
+)
+from roadmaps.models import Action, IndicatorValue
+from roadmaps.views.common import (
+    get_action_for_user,
+    get_axis_for_user,
+    render_form,
+)
+
+
+def _editable_action(request, slug, pk):
+    action, can_edit = get_action_for_user(request, slug, pk)
+    if not can_edit:
+        raise PermissionDenied
+    return action
+
+
+def action_detail(request, slug, pk):
+    action, can_edit = get_action_for_user(request, slug, pk)
+    roadmap = action.axis.roadmap
+    steps = list(action.steps.all())
+    action.step_total = len(steps)
+    action.step_done = sum(step.done for step in steps)
+    indicators = list(
+        action.indicators.prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "pk"))
+        )
+    )
+    context = {
+        "territory": roadmap.territory,
+        "roadmap": roadmap,
+        "action": action,
+        "can_edit": can_edit,
+        "today": timezone.localdate(),
+        "steps": steps,
+        "indicators": indicators,
+        "updates": list(action.updates.select_related("author")),
+        "partners": list(action.partners.all()),
+        "publics": list(action.publics.all()),
+        "communes": list(action.communes.all()),
+        "history": services.action_history(action),
+    }
+    if can_edit:
+        context |= {
+            "progress_form": ProgressUpdateForm(initial={"date": timezone.localdate()}),
+            "step_form": StepForm(action=action),
+            "move_form": MoveActionForm(roadmap=roadmap, initial={"axis": action.axis_id}),
+            "indicator_form": IndicatorForm(),
+            "value_form": IndicatorValueForm(initial={"date": timezone.localdate()}),
+        }
+    return render(request, "roadmaps/action_detail.html", context)
+
+
+def action_create(request, slug, number):
+    axis, can_edit = get_axis_for_user(request, slug, number)
+    if not can_edit:
+        raise PermissionDenied
+    roadmap = axis.roadmap
+    form = ActionForm(request.POST or None, roadmap=roadmap, initial={"axis": axis})
+    if form.is_valid():
+        action = services.save_new_action(
+            form=form, axis=form.cleaned_data["axis"], by=request.user
+        )
+        messages.success(request, _("L'action %s est ajoutée.") % action.code)
+        return redirect(action)
+    return render_form(
+        request,
+        title=_("Ajouter une action à « %s »") % axis,
+        form=form,
+        back=axis.get_absolute_url(),
+    )
+
+
+def action_update(request, slug, pk):
+    """Edit an action; a save based on an outdated version is refused (optimistic locking)."""
+    action = _editable_action(request, slug, pk)
+    roadmap = action.axis.roadmap
+    form = ActionForm(request.POST or None, instance=action, roadmap=roadmap)
+    conflict = None
+    if form.is_valid():
+        expected = form.cleaned_data.get("version") or action.version
+        try:
+            action = services.save_action(form=form, expected_version=expected, by=request.user)
+        except services.ConcurrentEdit as error:
+            conflict = error.changes
+            fresh = Action.objects.get(pk=action.pk)
+            data = request.POST.copy()
+            data["version"] = fresh.version  # saving again now overwrites knowingly
+            form = ActionForm(data, instance=fresh, roadmap=roadmap)
+            form.is_valid()
+            messages.error(
+                request,
+                _(
+                    "Quelqu'un a modifié cette action pendant que vous la modifiiez : "
+                    "vos changements ne sont pas enregistrés. Vérifiez ses modifications "
+                    "ci-dessous, puis enregistrez de nouveau si vous voulez les remplacer."
+                ),
+            )
+        else:
+            messages.success(request, _("L'action %s est enregistrée.") % action.code)
+            return redirect(action)
+    response = render(
+        request,
+        "roadmaps/action_form.html",
+        {"form": form, "action": action, "conflict": conflict, "roadmap": roadmap},
+        status=409 if conflict is not None else (400 if form.is_bound else 200),
+    )
+    return response
+
+
+@require_POST
+def action_move_axis(request, slug, pk):
+    action = _editable_action(request, slug, pk)
+    form = MoveActionForm(request.POST, roadmap=action.axis.roadmap)
+    if not form.is_valid():
+        return render_form(
+            request,
+            title=_("Déplacer l'action %s") % action.code,
+            form=form,
+            back=action.get_absolute_url(),
+        )
+    action = services.move_action_to_axis(
+        action=action, axis=form.cleaned_data["axis"], by=request.user
+    )
+    messages.success(request, _("L'action est maintenant l'action %s.") % action.code)
+    return redirect(action)
+
+
+@require_POST
+def action_move(request, slug, pk, direction):
+    action = _editable_action(request, slug, pk)
+    services.move_action(
+        action=action, direction=-1 if direction == "monter" else 1, by=request.user
+    )
+    return redirect(action.axis)
+
+
+def step_create(request, slug, pk):
+    action = _editable_action(request, slug, pk)
+    form = StepForm(request.POST or None, action=action)
+    if form.is_valid():
+        services.add_step(form=form, action=action, by=request.user)
+        messages.success(request, _("L'étape est ajoutée."))
+        return redirect(action)
+    return render_form(
+        request,
+        title=_("Ajouter une étape"),
+        form=form,
+        back=action.get_absolute_url(),
+        action=action,
+    )
+
+
+@require_POST
+def step_toggle(request, slug, pk, step_pk):
+    action = _editable_action(request, slug, pk)
+    step = get_object_or_404(action.steps, pk=step_pk)
+    services.toggle_step(step=step, by=request.user)
+    return redirect(action.get_absolute_url() + "#etapes")
+
+
+def progress_create(request, slug, pk):
+    action = _editable_action(request, slug, pk)
+    form = ProgressUpdateForm(request.POST or None, initial={"date": timezone.localdate()})
+    if form.is_valid():
+        services.record_progress(action=action, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Le point d'étape est enregistré."))
+        return redirect(action)
+    return render_form(
+        request,
+        title=_("Ajouter un point d'étape"),
+        form=form,
+        back=action.get_absolute_url(),
+        action=action,
+    )
+
+
+def indicator_create(request, slug, pk):
+    action = _editable_action(request, slug, pk)
+    form = IndicatorForm(request.POST or None)
+    if form.is_valid():
+        indicator = form.save(commit=False)
+        indicator.action = action
+        indicator._history_user = request.user
+        indicator.save()
+        messages.success(request, _("L'indicateur est ajouté."))
+        return redirect(action.get_absolute_url() + "#indicateurs")
+    return render_form(
+        request,
+        title=_("Ajouter un indicateur"),
+        form=form,
+        back=action.get_absolute_url(),
+        action=action,
+    )
+
+
+def indicator_value_create(request, slug, pk, indicator_pk):
+    action = _editable_action(request, slug, pk)
+    indicator = get_object_or_404(action.indicators, pk=indicator_pk)
+    form = IndicatorValueForm(request.POST or None, initial={"date": timezone.localdate()})
+    if form.is_valid():
+        value = form.save(commit=False)
+        value.indicator = indicator
+        value.recorded_by = request.user
+        value.save()
+        messages.success(request, _("La valeur est enregistrée."))
+        return redirect(action.get_absolute_url() + "#indicateurs")
+    return render_form(
+        request,
+        title=_("Nouvelle valeur de « %s »") % indicator,
+        form=form,
+        back=action.get_absolute_url(),
+        action=action,
+    )

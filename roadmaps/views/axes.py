@@ -1,0 +1,54 @@
+"""Coordinators create, rename and reorder the axes of their territory's roadmap."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roadmaps import services
+from roadmaps.forms import AxisForm
+from roadmaps.views.common import get_axis_for_user, get_roadmap_for_user, render_form
+
+
+def axis_create(request, slug):
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    if not can_edit:
+        raise PermissionDenied
+    form = AxisForm(request.POST or None)
+    if form.is_valid():
+        axis = services.create_axis(
+            roadmap=roadmap,
+            title=form.cleaned_data["title"],
+            objectives=form.cleaned_data["objectives"],
+            by=request.user,
+        )
+        messages.success(request, _("« %s » est ajouté.") % axis)
+        return redirect(axis)
+    title = _("Ajouter un %s") % roadmap.axis_label_singular
+    return render_form(request, title=title, form=form, back=roadmap.get_absolute_url())
+
+
+def axis_update(request, slug, number):
+    axis, can_edit = get_axis_for_user(request, slug, number)
+    if not can_edit:
+        raise PermissionDenied
+    form = AxisForm(request.POST or None, instance=axis)
+    if form.is_valid():
+        axis = form.save(commit=False)
+        axis._history_user = request.user
+        axis.save()
+        messages.success(request, _("« %s » est enregistré.") % axis)
+        return redirect(axis)
+    return render_form(
+        request, title=_("Modifier « %s »") % axis, form=form, back=axis.get_absolute_url()
+    )
+
+
+@require_POST
+def axis_move(request, slug, number, direction):
+    axis, can_edit = get_axis_for_user(request, slug, number)
+    if not can_edit:
+        raise PermissionDenied
+    services.move_axis(axis=axis, direction=-1 if direction == "monter" else 1, by=request.user)
+    return redirect(axis.roadmap)

@@ -1,0 +1,149 @@
+"""Access helpers and the data every roadmap page shares."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from portal import access
+from roadmaps.models import Action, Axis, Roadmap
+
+
+def get_roadmap_for_user(request, slug, *, required=True):
+    """(territory, current roadmap or None, can_edit); 404 outside the user's territories."""
+    territory, can_edit = access.get_territory_for_user(request, slug)
+    roadmap = (
+        Roadmap.objects.filter(territory=territory, is_current=True)
+        .select_related("territory")
+        .first()
+    )
+    if roadmap is None and required:
+        raise Http404
+    return territory, roadmap, can_edit
+
+
+def get_axis_for_user(request, slug, number):
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    axis = get_object_or_404(
+        Axis.objects.select_related("roadmap__territory"), roadmap=roadmap, number=number
+    )
+    return axis, can_edit
+
+
+def get_action_for_user(request, slug, pk):
+    """(action, can_edit) for an action of the territory's current roadmap; 404 otherwise."""
+    territory, can_edit = access.get_territory_for_user(request, slug)
+    action = get_object_or_404(
+        Action.objects.select_related("axis__roadmap__territory", "pilot_partner", "coordinator"),
+        pk=pk,
+        axis__roadmap__territory=territory,
+    )
+    return action, can_edit
+
+
+def render_form(request, *, title, form, back, action=None, submit=None, status=200, intro=""):
+    """The one template of the small edit pages (crispy form, cancel link)."""
+    return render(
+        request,
+        "roadmaps/form.html",
+        {
+            "title": title,
+            "form": form,
+            "back": back,
+            "action": action,
+            "submit": submit,
+            "intro": intro,
+        },
+        status=status if not form.is_bound or form.is_valid() else 400,
+    )
+
+
+@dataclass
+class AxisSummary:
+    axis: Axis
+    actions: list = field(default_factory=list)
+
+    @cached_property
+    def progress(self):
+        """Mean progress of the axis's actions (abandoned ones left out)."""
+        counted = [
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+        ]
+        return round(sum(counted) / len(counted)) if counted else 0
+
+
+@dataclass
+class Overview:
+    """Everything the roadmap page and the dashboard show, from 2 queries (axes, actions)."""
+
+    roadmap: Roadmap
+    today: datetime.date
+    axes: list
+    actions: list
+
+    @classmethod
+    def load(cls, roadmap, today=None):
+        today = today or timezone.localdate()
+        axes = list(roadmap.axes.all())
+        actions = list(Action.objects.for_roadmap_page(roadmap))
+        by_id = {axis.pk: axis for axis in axes}
+        for action in actions:
+            action.axis = by_id[action.axis_id]
+        return cls(roadmap=roadmap, today=today, axes=axes, actions=actions)
+
+    def summaries(self, actions=None):
+        actions = self.actions if actions is None else actions
+        summaries = {axis.pk: AxisSummary(axis) for axis in self.axes}
+        for action in actions:
+            summaries[action.axis_id].actions.append(action)
+        return list(summaries.values())
+
+    @cached_property
+    def axis_summaries(self):
+        return self.summaries()
+
+    @cached_property
+    def status_counts(self):
+        counts = Counter(action.status for action in self.actions)
+        top = max(counts.values(), default=0) or 1
+        return [
+            {
+                "value": status.value,
+                "label": status.label,
+                "css": status.css,
+                "count": counts.get(status.value, 0),
+                "width": round(100 * counts.get(status.value, 0) / top),
+            }
+            for status in Action.Status
+        ]
+
+    @cached_property
+    def late(self):
+        return [action for action in self.actions if action.is_late(self.today)]
+
+    @cached_property
+    def due_soon(self):
+        return sorted(
+            (action for action in self.actions if action.is_due_soon(self.today)),
+            key=lambda action: action.end_date,
+        )
+
+    @cached_property
+    def to_discuss(self):
+        return [action for action in self.actions if action.to_discuss]
+
+    @cached_property
+    def pilots(self):
+        partners = {a.pilot_partner.pk: a.pilot_partner for a in self.actions if a.pilot_partner}
+        return sorted(partners.values(), key=lambda partner: partner.name)
+
+    @cached_property
+    def progress(self):
+        counted = [
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+        ]
+        return round(sum(counted) / len(counted)) if counted else 0

@@ -1,0 +1,107 @@
+"""The steering committee's dashboard, its PDF, and the spreadsheet of actions."""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exports import csv_response, xlsx_response
+from portal.pdf import pdf_response
+from roadmaps import services
+from roadmaps.models import Indicator, IndicatorValue
+from roadmaps.views.common import Overview, get_roadmap_for_user
+
+
+def dashboard_context(roadmap, today=None):
+    """Queries: axes, actions (with step counts), indicators, their values, the last version."""
+    overview = Overview.load(roadmap, today)
+    indicators = list(
+        Indicator.objects.filter(action__axis__roadmap=roadmap)
+        .select_related("action__axis")
+        .prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "pk"))
+        )
+        .order_by("action__axis__number", "action__number", "pk")
+    )
+    last_version = roadmap.versions.first()
+    changes = None
+    if last_version:
+        changes = services.compare(
+            last_version.snapshot,
+            services.snapshot(roadmap, actions=overview.actions, axes=overview.axes),
+        )
+    return {
+        "roadmap": roadmap,
+        "territory": roadmap.territory,
+        "overview": overview,
+        "indicators": indicators,
+        "last_version": last_version,
+        "changes": changes,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def dashboard(request, slug):
+    """Dashboard of the comité de pilotage. Queries: session, user, memberships, territory,
+    roadmap, axes, actions, indicators, indicator values, last version — constant."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    context = dashboard_context(roadmap) | {"can_edit": can_edit}
+    return render(request, "roadmaps/dashboard.html", context)
+
+
+def dashboard_pdf(request, slug):
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    return pdf_response(
+        "roadmaps/dashboard_pdf.html",
+        dashboard_context(roadmap),
+        f"tableau-de-bord-{territory.slug}.pdf",
+        request=request,
+    )
+
+
+EXPORT_HEADER = [
+    _("Numéro"),
+    _("Axe"),
+    _("Action"),
+    _("Statut"),
+    _("Priorité"),
+    _("Avancement (%)"),
+    _("Début"),
+    _("Fin"),
+    _("En retard"),
+    _("À discuter"),
+    _("Pilote"),
+    _("Coordination"),
+    _("Budget (€)"),
+    _("Financeurs"),
+]
+
+
+def export_rows(overview):
+    for action in overview.actions:
+        yield [
+            action.code,
+            str(action.axis),
+            action.title,
+            action.get_status_display(),
+            action.get_priority_display(),
+            action.effective_progress,
+            action.start_date.strftime("%d/%m/%Y") if action.start_date else "",
+            action.end_date.strftime("%d/%m/%Y") if action.end_date else _("amélioration continue"),
+            action.is_late(overview.today),
+            action.to_discuss,
+            action.pilot_label,
+            str(action.coordinator) if action.coordinator else "",
+            float(action.budget) if action.budget is not None else "",
+            action.funders,
+        ]
+
+
+def actions_export(request, slug, fmt):
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    overview = Overview.load(roadmap)
+    filename = f"actions-{territory.slug}-{overview.today:%Y-%m-%d}.{fmt}"
+    header = [str(cell) for cell in EXPORT_HEADER]
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, export_rows(overview), title=_("Actions"))
+    return csv_response(filename, header, export_rows(overview))

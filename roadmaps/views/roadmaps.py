@@ -1,0 +1,154 @@
+"""The roadmaps list, one roadmap at a glance, its edition, validation and versions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import access
+from roadmaps import services
+from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
+from roadmaps.models import Roadmap, RoadmapVersion
+from roadmaps.views.common import Overview, get_roadmap_for_user, render_form
+
+
+def roadmap_list(request):
+    territories = list(access.territories_for(request.user).order_by("name"))
+    roadmaps = {
+        roadmap.territory_id: roadmap
+        for roadmap in Roadmap.objects.filter(territory__in=territories, is_current=True)
+    }
+    rows = [
+        {
+            "territory": territory,
+            "roadmap": roadmaps.get(territory.pk),
+            "can_edit": access.can_edit(request.user, territory),
+        }
+        for territory in territories
+    ]
+    return render(request, "roadmaps/roadmap_list.html", {"rows": rows})
+
+
+def roadmap_detail(request, slug):
+    """The roadmap at a glance: phases, axes and actions, progress, late and due soon.
+
+    Queries: session, user, memberships, territory, roadmap, axes, actions (with step counts),
+    diagnostic indicators, the latest version — whatever the number of axes, actions or steps.
+    """
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug, required=False)
+    if roadmap is None:
+        return render(
+            request,
+            "roadmaps/roadmap_empty.html",
+            {"territory": territory, "can_edit": can_edit},
+        )
+    overview = Overview.load(roadmap)
+    filters = FilterForm(
+        request.GET or None,
+        axes=overview.axes,
+        pilots=overview.pilots,
+        axis_label=roadmap.axis_label_singular,
+    )
+    shown = filters.apply(overview.actions, overview.today) if filters.is_bound else None
+    return render(
+        request,
+        "roadmaps/roadmap_detail.html",
+        {
+            "territory": territory,
+            "roadmap": roadmap,
+            "can_edit": can_edit,
+            "overview": overview,
+            "filters": filters,
+            "filtered": filters.is_bound and filters.active,
+            "axis_summaries": overview.summaries(shown),
+            "shown_count": len(shown) if shown is not None else len(overview.actions),
+            "facts": list(roadmap.facts.all()),
+            "last_version": roadmap.versions.first(),
+        },
+    )
+
+
+def roadmap_form(request, slug):
+    """Create the territory's roadmap, or edit the current one (coordinators)."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug, required=False)
+    if not can_edit:
+        raise PermissionDenied
+    form = RoadmapForm(request.POST or None, instance=roadmap)
+    if form.is_valid():
+        with transaction.atomic():
+            roadmap = form.save(commit=False)
+            roadmap.territory = territory
+            roadmap._history_user = request.user
+            roadmap.save()
+        messages.success(request, _("La feuille de route est enregistrée."))
+        return redirect(roadmap)
+    title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
+    back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
+    return render_form(request, title=title, form=form, back=back)
+
+
+def roadmap_validate(request, slug):
+    """Validate the roadmap (again) and freeze a named, dated version."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    if not can_edit:
+        raise PermissionDenied
+    form = ValidateRoadmapForm(
+        request.POST or None,
+        initial={"validated_on": timezone.localdate(), "validated_by": roadmap.validated_by},
+    )
+    if form.is_valid():
+        version = services.validate_roadmap(
+            roadmap=roadmap,
+            name=form.cleaned_data["name"],
+            validated_on=form.cleaned_data["validated_on"],
+            validated_by=form.cleaned_data["validated_by"],
+            by=request.user,
+        )
+        messages.success(request, _("Version « %s » enregistrée.") % version.name)
+        return redirect("roadmaps:versions", slug)
+    return render_form(
+        request,
+        title=_("Valider la feuille de route"),
+        form=form,
+        back=roadmap.get_absolute_url(),
+        intro=_(
+            "La validation fige une version datée des axes et des actions, "
+            "à laquelle on pourra comparer la feuille de route plus tard."
+        ),
+    )
+
+
+def version_list(request, slug):
+    """The versions of the roadmap and the comparison of two of them, or of one with today."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    versions = list(roadmap.versions.select_related("created_by"))
+    form = CompareForm(request.GET or None, versions=versions)
+    comparison = before = after = None
+    if versions and form.is_valid():
+        before = get_object_or_404(RoadmapVersion, pk=form.cleaned_data["de"], roadmap=roadmap)
+        if form.cleaned_data["a"] == "aujourdhui":
+            after = None
+            current = services.snapshot(roadmap)
+        else:
+            after = get_object_or_404(RoadmapVersion, pk=form.cleaned_data["a"], roadmap=roadmap)
+            current = after.snapshot
+        comparison = services.compare(before.snapshot, current)
+    elif versions and not form.is_bound:
+        form = CompareForm(initial={"de": versions[0].pk, "a": "aujourdhui"}, versions=versions)
+    return render(
+        request,
+        "roadmaps/version_list.html",
+        {
+            "territory": territory,
+            "roadmap": roadmap,
+            "can_edit": can_edit,
+            "versions": versions,
+            "form": form,
+            "comparison": comparison,
+            "before": before,
+            "after": after,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -1,0 +1,1 @@
+/* Roadmaps: no script is needed; pages work without JavaScript. */
