@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,10 +59,16 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "simple_history",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # The security headers come before WhiteNoise, so that static files carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,9 +76,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security.SessionSecurityMiddleware",
+    "portal.audit.AuditMiddleware",
     "portal.middleware.CurrentTerritoryMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lock-out into the "compte bloqué" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -132,6 +142,12 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Hashing with Argon2 on every test sign-in would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# django-axes first: it refuses sign-ins while a username and address pair is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,7 +225,66 @@ if SECURE_PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+# Signed-in sessions end after this many seconds without a request (portal.security).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 3600)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
+# Headers set by portal.security.SecurityHeadersMiddleware. Only features Chromium knows are
+# listed: an unknown one is reported as an error in the browser console.
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Number of reverse proxies (nginx) in front of gunicorn that append the client's address to
+# X-Forwarded-For; 0 when gunicorn faces clients directly (portal.security.client_ip).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1 if SECURE_PRODUCTION else 0)
+
+# Content Security Policy (django-csp): nothing inline, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sign-in throttling (django-axes): 5 failures for one username from one address lock that pair
+# out for 15 minutes; a successful sign-in resets the count. Attempts are kept in the database
+# (shared by every gunicorn worker); successful sign-ins go to the audit log, not to a table.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -227,6 +302,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO", "propagate": True},
         "weasyprint": {"level": "WARNING", "propagate": True},
         "fontTools": {"level": "WARNING", "propagate": True},
+        # Sign-ins and permission changes (portal.audit), whatever LOG_LEVEL says.
+        "maillage.audit": {"level": "INFO", "propagate": True},
     },
 }
 

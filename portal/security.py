@@ -1,0 +1,128 @@
+"""Security plumbing: response headers, private caching, idle sessions, client address.
+
+See docs/security.md for the policy these pieces implement and how each one is tested.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+audit_logger = logging.getLogger("maillage.audit")
+
+# Session key holding the time (seconds since the epoch) of the user's last known activity.
+LAST_ACTIVITY_KEY = "_maillage_last_activity"
+# The activity stamp is rewritten at most this often, so that an active user costs one session
+# write per minute rather than one per request.
+ACTIVITY_RESOLUTION = 60
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for: Permissions-Policy and Cross-Origin-Resource-Policy.
+
+    Placed before WhiteNoiseMiddleware, so static files carry them too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
+        return response
+
+
+class SessionSecurityMiddleware:
+    """Idle timeout of signed-in sessions, and `Cache-Control: no-store` on their pages.
+
+    The idle check runs when the view first needs `request.user` (it wraps the lazy user set by
+    AuthenticationMiddleware), so it reads the session that authentication reads anyway: no
+    extra query. The activity stamp is rewritten at most once a minute (one session UPDATE);
+    sign-in sets it, so the first requests after signing in write nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            request.user = SimpleLazyObject(lambda: self.active_user(request))
+        response = self.get_response(request)
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or settings.SESSION_COOKIE_NAME in response.cookies
+        ):
+            # A request carrying a session cookie may show personal data: no shared cache, no
+            # copy kept by the browser (the back button after signing out shows nothing).
+            add_never_cache_headers(response)
+        return response
+
+    def active_user(self, request):
+        session = request.session
+        if auth.SESSION_KEY not in session:
+            return AnonymousUser()
+        now = int(time.time())
+        last_activity = session.get(LAST_ACTIVITY_KEY)
+        if last_activity is not None and now - last_activity > settings.SESSION_IDLE_TIMEOUT:
+            audit_logger.info(
+                "event=session.expired user_id=%s idle_seconds=%s ip=%s",
+                session[auth.SESSION_KEY],
+                now - last_activity,
+                client_ip(request),
+            )
+            session.flush()
+            messages.info(
+                request,
+                _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."),
+                fail_silently=True,
+            )
+            return AnonymousUser()
+        if last_activity is None or now - last_activity >= ACTIVITY_RESOLUTION:
+            session[LAST_ACTIVITY_KEY] = now
+        return auth.get_user(request)
+
+
+@receiver(user_logged_in, dispatch_uid="maillage_stamp_activity_at_sign_in")
+def stamp_activity_at_sign_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES reverse proxies the address
+    the outermost of them appended to X-Forwarded-For (the ones before it can be forged)."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes calls this when a sign-in is refused: the French page, status 429."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "registration/locked.html", context, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """Django's own CSRF failure page has an inline style the CSP blocks: render ours."""
+    return render(request, "portal/csrf_failure.html", status=403)
