@@ -176,7 +176,7 @@ class PartnerQuerySet(models.QuerySet):
     def for_detail(self):
         return self.select_related(
             "category", "commune", "territory", "verified_by"
-        ).prefetch_related("publics", "themes", "contacts")
+        ).prefetch_related("publics", "themes")
 
 
 class CheckInterval(models.IntegerChoices):

@@ -1,0 +1,206 @@
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partners import services
+from partners.forms import ImportForm
+from partners.models import Category, Contact, ErrorReport, Partner, Public, Theme
+
+IMPORT_SALT = "partners.import"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "is_standard", "position"]
+    list_editable = ["position"]
+    list_filter = ["is_standard"]
+    search_fields = ["label", "slug"]
+
+
+@admin.register(Public, Theme)
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["label", "slug"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["first_name", "last_name", "role", "phone", "email", "contact_for", "position"]
+
+
+class ErrorReportInline(admin.TabularInline):
+    model = ErrorReport
+    extra = 0
+    fields = ["created_at", "reported_by", "message", "resolved_at", "resolved_by"]
+    readonly_fields = ["created_at", "reported_by", "message", "resolved_by"]
+
+
+class FreshnessFilter(admin.SimpleListFilter):
+    title = gettext_lazy("fraîcheur")
+    parameter_name = "fraicheur"
+
+    def lookups(self, request, model_admin):
+        return [("a-verifier", gettext_lazy("à vérifier"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-verifier":
+            return queryset.due_for_review()
+        return queryset
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "territory", "commune", "scale", "verified_at"]
+    list_select_related = ["category", "territory", "commune"]
+    list_filter = [FreshnessFilter, "territory", "category", "scale", "publics", "themes"]
+    search_fields = ["name", "also_known_as", "slug", "search_text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = [
+        "territory",
+        "commune",
+        "zone_communes",
+        "zone_territories",
+        "zone_departments",
+        "zone_regions",
+        "verified_by",
+    ]
+    filter_horizontal = ["publics", "themes"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ContactInline, ErrorReportInline]
+    date_hierarchy = "verified_at"
+    show_full_result_count = False
+    change_list_template = "partners/admin_change_list.html"
+    fieldsets = [
+        (None, {"fields": ["territory", "name", "slug", "also_known_as", "category", "scale"]}),
+        (
+            gettext_lazy("Présentation"),
+            {"fields": ["description", "services", "publics", "themes"]},
+        ),
+        (
+            gettext_lazy("Coordonnées"),
+            {
+                "fields": [
+                    "address",
+                    "postal_code",
+                    "commune",
+                    "phone",
+                    "email",
+                    "website",
+                    "opening_hours",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Accueil et mobilisation"),
+            {
+                "fields": [
+                    "reception_in_person",
+                    "reception_remote",
+                    "mobilise_walk_in",
+                    "mobilise_phone",
+                    "mobilise_email",
+                    "mobilise_link",
+                    "mobilisation_link",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Zone d'intervention"),
+            {
+                "fields": [
+                    "is_national",
+                    "zone_regions",
+                    "zone_departments",
+                    "zone_territories",
+                    "zone_communes",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Fraîcheur"),
+            {
+                "fields": [
+                    "check_interval",
+                    "verified_at",
+                    "verified_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.import_view),
+                name="partners_partner_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """CSV import: a preview listing each row's errors, then all rows or none."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result, payload = None, ""
+        if request.method == "POST" and request.POST.get("payload"):
+            # Confirmation of a previewed file: the file travels back signed, unchanged.
+            try:
+                data = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
+            except signing.BadSignature:
+                messages.error(
+                    request, _("Aperçu expiré ou altéré : déposez le fichier à nouveau.")
+                )
+                return redirect(reverse("admin:partners_partner_import"))
+            result = services.import_partners(data=data.encode("latin-1"), user=request.user)
+            if result.created:
+                messages.success(
+                    request, _("%(count)s partenaire(s) importé(s).") % {"count": result.created}
+                )
+                return redirect(reverse("admin:partners_partner_changelist"))
+            messages.error(request, _("Rien n'a été importé : corrigez les erreurs ci-dessous."))
+            form = ImportForm()
+        elif request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"].read()
+            result = services.read_import(data)
+            if result.is_valid and result.rows:
+                payload = signing.dumps(data.decode("latin-1"), salt=IMPORT_SALT, compress=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Importer des partenaires (CSV)"),
+            "form": form,
+            "result": result,
+            "payload": payload,
+            "columns": services.IMPORT_COLUMNS,
+        }
+        return TemplateResponse(request, "partners/admin_import.html", context)
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    list_display = ["partner", "created_at", "reported_by", "resolved_at"]
+    list_select_related = ["partner", "reported_by"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "partner__territory"]
+    search_fields = ["partner__name", "message"]
+    autocomplete_fields = ["partner", "reported_by", "resolved_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partner", "role", "email", "phone"]
+    list_select_related = ["partner"]
+    list_filter = ["partner__territory"]
+    search_fields = ["first_name", "last_name", "email", "partner__name"]
+    autocomplete_fields = ["partner"]

@@ -1,0 +1,299 @@
+"""Forms of the directory: the search (GET), the partner and its contacts, error reports, import."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import (
+    RESERVED_SLUGS,
+    Contact,
+    ErrorReport,
+    Partner,
+    Public,
+    ReceptionMode,
+    Theme,
+)
+from portal import access
+from portal.models import Commune, Department, Region, Territory
+from portal.text import normalize
+
+ALL_PUBLICS = "tous-publics"
+QUERY_MAX_LENGTH = 200
+COMMUNE_WITH_CODE = re.compile(r"\(([0-9]{2}|2A|2B)([0-9]{3})\)\s*$", re.IGNORECASE)
+INSEE_CODE = re.compile(r"^([0-9]{2}|2A|2B)[0-9]{3}$", re.IGNORECASE)
+
+
+def commune_label(commune):
+    """What the commune inputs show and accept back: "Angoulême (16015)"."""
+    return f"{commune.name} ({commune.insee_code})"
+
+
+def find_commune(value, known=()):
+    """The commune a user typed: "Angoulême (16015)", "16015" or an unambiguous name.
+
+    `known` are communes already loaded (the datalist), tried first to spare a query.
+    Raises ValidationError with a French message when nothing or several communes match.
+    """
+    value = " ".join(str(value).split())[:120]
+    match = COMMUNE_WITH_CODE.search(value)
+    code = "".join(match.groups()).upper() if match else None
+    if code is None and INSEE_CODE.match(value):
+        code = value.upper()
+    for commune in known:
+        if commune.insee_code == code or (code is None and commune.search_name == normalize(value)):
+            return commune
+    if code:
+        candidates = list(Commune.objects.filter(insee_code=code)[:2])
+    else:
+        candidates = list(Commune.objects.filter(search_name=normalize(value))[:5])
+    if not candidates:
+        raise ValidationError(
+            _(
+                "Commune inconnue : « %(value)s ». Choisissez-la dans la liste ou saisissez son "
+                "code INSEE."
+            ),
+            code="unknown",
+            params={"value": value},
+        )
+    if len(candidates) > 1:
+        raise ValidationError(
+            _(
+                "Plusieurs communes s'appellent « %(value)s » : précisez son code INSEE, par "
+                "exemple %(example)s."
+            ),
+            code="ambiguous",
+            params={"value": value, "example": commune_label(candidates[0])},
+        )
+    return candidates[0]
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's GET form. Choices come from `options` (one query, see views)."""
+
+    SORTS = [
+        ("nom", _("nom")),
+        ("commune", _("commune")),
+        ("verification", _("dernière vérification")),
+    ]
+
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=QUERY_MAX_LENGTH)
+    commune = forms.CharField(label=_("Commune"), required=False, max_length=120)
+    public = forms.ChoiceField(label=_("Public"), required=False)
+    theme = forms.ChoiceField(label=_("Thématique"), required=False)
+    category = forms.ChoiceField(label=_("Catégorie"), required=False)
+    scale = forms.ChoiceField(
+        label=_("Échelle"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(Partner.Scale.choices),
+    )
+    accueil = forms.ChoiceField(
+        label=_("Accueil"),
+        required=False,
+        choices=[("", _("Tous"))] + list(ReceptionMode.choices),
+    )
+    tri = forms.ChoiceField(label=_("Trier par"), required=False, choices=SORTS)
+
+    def __init__(self, data=None, *, options, communes=()):
+        super().__init__(data)
+        self.communes = communes
+        self.fields["public"].choices = [("", _("Tous"))] + options["public"]
+        self.fields["theme"].choices = [("", _("Toutes"))] + options["theme"]
+        self.fields["category"].choices = [("", _("Toutes"))] + options["category"]
+
+    def clean_commune(self):
+        value = self.cleaned_data["commune"].strip()
+        if not value:
+            return None
+        return find_commune(value, known=self.communes)
+
+    def is_filtered(self):
+        return any(self.cleaned_data.get(name) for name in self.fields if name != "tri")
+
+
+class CommuneField(forms.CharField):
+    """A commune typed in a text input (with a datalist), resolved by find_commune()."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return commune_label(value)
+        if isinstance(value, int):
+            commune = Commune.objects.filter(pk=value).first()
+            return commune_label(commune) if commune else ""
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return find_commune(value) if value else None
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != (data or "")
+
+
+class PartnerForm(forms.ModelForm):
+    commune = CommuneField(
+        label=_("Commune"),
+        required=False,
+        help_text=_("Nom de la commune ou code INSEE, par exemple « Angoulême (16015) »."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "territory",
+            "name",
+            "also_known_as",
+            "category",
+            "scale",
+            "description",
+            "services",
+            "address",
+            "postal_code",
+            "commune",
+            "phone",
+            "email",
+            "website",
+            "opening_hours",
+            "reception_in_person",
+            "reception_remote",
+            "mobilise_walk_in",
+            "mobilise_phone",
+            "mobilise_email",
+            "mobilise_link",
+            "mobilisation_link",
+            "publics",
+            "themes",
+            "is_national",
+            "zone_regions",
+            "zone_departments",
+            "zone_territories",
+            "zone_communes",
+            "check_interval",
+        ]
+        widgets = {
+            "publics": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "zone_territories": forms.CheckboxSelectMultiple,
+            "zone_regions": forms.CheckboxSelectMultiple,
+            "zone_communes": forms.SelectMultiple(attrs={"size": 8}),
+            "zone_departments": forms.SelectMultiple(attrs={"size": 8}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "opening_hours": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editable = [
+            territory
+            for territory in access.territory_list(user)
+            if access.can_edit(user, territory)
+        ]
+        self.fields["territory"].queryset = Territory.objects.filter(
+            pk__in=[territory.pk for territory in editable]
+        )
+        self.fields["territory"].empty_label = None
+        territory_ids = [territory.pk for territory in editable]
+        if self.instance.pk:
+            territory_ids.append(self.instance.territory_id)
+        # Communes of the zone: those of the user's territories (plus the ones already chosen).
+        communes = Commune.objects.filter(epci__territories__in=territory_ids)
+        if self.instance.pk:
+            communes = communes | Commune.objects.filter(served_by=self.instance)
+        self.fields["zone_communes"].queryset = communes.distinct().order_by("search_name")
+        self.fields["zone_departments"].queryset = Department.objects.all()
+        self.fields["zone_regions"].queryset = Region.objects.all()
+        self.fields["publics"].queryset = Public.objects.all()
+        self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["publics"].help_text = _("« Tous publics » exclut les autres publics.")
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        publics = cleaned.get("publics") or []
+        if any(public.slug == ALL_PUBLICS for public in publics) and len(publics) > 1:
+            self.add_error(
+                "publics",
+                _(
+                    "« Tous publics » ne se combine pas avec d'autres publics : décochez l'un ou "
+                    "les autres."
+                ),
+            )
+        if cleaned.get("mobilise_link") and not cleaned.get("mobilisation_link"):
+            self.add_error(
+                "mobilisation_link", _("Indiquez le lien de mobilisation, ou décochez ce mode.")
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        partner = super().save(commit=False)
+        if not partner.slug:
+            partner.slug = unique_slug(partner.name)
+        if commit:
+            partner.save()
+            self.save_m2m()
+        return partner
+
+
+def unique_slug(name, taken=()):
+    """A free URL slug for `name`: "mission-locale-arc-charente", then "-2", "-3"…"""
+    base = slugify(name)[:200] or "partenaire"
+    slug, number = base, 1
+    while slug in RESERVED_SLUGS or slug in taken or Partner.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+ContactFormSet = inlineformset_factory(
+    Partner,
+    Contact,
+    fields=["first_name", "last_name", "role", "phone", "email", "contact_for"],
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class ErrorReportForm(forms.ModelForm):
+    class Meta:
+        model = ErrorReport
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+        labels = {"message": _("Qu'est-ce qui est inexact ?")}
+        help_texts = {
+            "message": _("Par exemple : nouveau numéro, horaires changés, contact parti.")
+        }
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise ValidationError(_("Décrivez l'erreur en quelques mots."))
+        return message
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 1_000_000
+
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_("Séparateur « ; » ou « , », UTF-8 ou Windows-1252, 1 Mo au plus."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise ValidationError(_("Le fichier doit être un CSV (extension .csv)."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("Le fichier dépasse 1 Mo : découpez-le."))
+        return upload

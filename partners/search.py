@@ -1,0 +1,140 @@
+"""The directory's reads, shared by the page and its exports, each in a fixed number of queries."""
+
+from django.db.models import CharField, F, Value
+
+from partners.models import Category, Partner, Public, Theme
+from portal import access
+from portal.models import Commune, Department, Region, Territory
+
+PAGE_SIZE = 20
+EXPORT_MAX = 5000
+KINDS = {"category": Category, "public": Public, "theme": Theme}
+
+
+def reference_options():
+    """Categories, publics and themes in ONE query (a UNION ALL of the three small lists).
+
+    Returns ({"category": [(slug, label)], ...}, {("public", id): label, ...}).
+    """
+    queries = [
+        model.objects.order_by()
+        .annotate(list_kind=Value(kind, output_field=CharField()))
+        .values_list("list_kind", "pk", "slug", "label", "position")
+        for kind, model in KINDS.items()
+    ]
+    rows = sorted(queries[0].union(*queries[1:], all=True), key=lambda row: (row[4], row[3]))
+    options = {kind: [] for kind in KINDS}
+    labels = {}
+    for kind, pk, slug, label, _position in rows:
+        options[kind].append((slug, label))
+        labels[(kind, pk)] = label
+    return options, labels
+
+
+def datalist_communes(request):
+    """Communes offered by the commune input: the current territory's (members), or those of
+    every territory of the network (visitors). Bounded by the network, never the 35,000."""
+    territory = request.territory if request.user.is_authenticated else None
+    communes = Commune.objects.only("id", "name", "insee_code", "search_name")
+    if territory:
+        return list(communes.filter(epci__territories=territory.pk))
+    return list(communes.filter(epci__territories__isnull=False).distinct())
+
+
+def directory_queryset(cleaned):
+    """Partners matching a valid DirectorySearchForm's cleaned data, sorted."""
+    partners = Partner.objects.select_related("category", "commune")
+    if cleaned.get("q"):
+        partners = partners.search(cleaned["q"])
+    if cleaned.get("commune"):
+        partners = partners.serving(cleaned["commune"])
+    if cleaned.get("public"):
+        partners = partners.filter(publics__slug=cleaned["public"])
+    if cleaned.get("theme"):
+        partners = partners.filter(themes__slug=cleaned["theme"])
+    if cleaned.get("category"):
+        partners = partners.filter(category__slug=cleaned["category"])
+    if cleaned.get("scale"):
+        partners = partners.filter(scale=cleaned["scale"])
+    if cleaned.get("accueil"):
+        partners = partners.with_reception_mode(cleaned["accueil"])
+    sort = cleaned.get("tri") or "nom"
+    if sort == "commune":
+        return partners.order_by(F("commune__name").asc(nulls_last=True), "name", "pk")
+    if sort == "verification":
+        return partners.order_by(F("verified_at").desc(nulls_last=True), "name", "pk")
+    return partners.order_by("name", "pk")
+
+
+def attach_labels(partners, labels):
+    """Set `public_labels` and `theme_labels` on each partner, in ONE query over both link
+    tables (a UNION ALL), using the labels already loaded by reference_options()."""
+    partners = list(partners)
+    by_id = {partner.pk: partner for partner in partners}
+    for partner in partners:
+        partner.public_labels, partner.theme_labels = [], []
+    if not partners:
+        return partners
+    publics = (
+        Partner.publics.through.objects.filter(partner_id__in=by_id)
+        .annotate(list_kind=Value("public", output_field=CharField()))
+        .values_list("partner_id", "list_kind", "public_id")
+    )
+    themes = (
+        Partner.themes.through.objects.filter(partner_id__in=by_id)
+        .annotate(list_kind=Value("theme", output_field=CharField()))
+        .values_list("partner_id", "list_kind", "theme_id")
+    )
+    for partner_id, kind, item_id in publics.union(themes, all=True):
+        target = (
+            by_id[partner_id].public_labels if kind == "public" else by_id[partner_id].theme_labels
+        )
+        target.append(labels[(kind, item_id)])
+    for partner in partners:
+        partner.public_labels.sort()
+        partner.theme_labels.sort()
+    return partners
+
+
+def zone_of(partner):
+    """The partner's zone of intervention as {"communes": [...], "territories": [...], ...} of
+    (pk, name), in ONE query (a UNION ALL of the four zone tables)."""
+    queries = [
+        model.objects.filter(served_by=partner)
+        .order_by()
+        .annotate(list_kind=Value(kind, output_field=CharField()))
+        .values_list("list_kind", "pk", "name")
+        for kind, model in (
+            ("communes", Commune),
+            ("territories", Territory),
+            ("departments", Department),
+            ("regions", Region),
+        )
+    ]
+    zone = {"communes": [], "territories": [], "departments": [], "regions": []}
+    for kind, pk, name in queries[0].union(*queries[1:], all=True):
+        zone[kind].append((pk, name))
+    for items in zone.values():
+        items.sort(key=lambda item: item[1])
+    return zone
+
+
+def can_see_contacts(user, partner, zone_territory_ids=()):
+    """Contact persons are personal data. They are shown to staff, and to members of a
+    territory that owns the partner or that the partner serves (its zone covers at least one
+    of the territory's communes). Visitors and accounts without a territory never see them.
+
+    No query when the answer follows from the partner's owner or zone territories; else one.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    territory_ids = set(access.roles_of(user))
+    if not territory_ids:
+        return False
+    if partner.territory_id in territory_ids or territory_ids & set(zone_territory_ids):
+        return True
+    if partner.is_national:
+        return True
+    return Partner.objects.filter(pk=partner.pk).serving_territories(territory_ids).exists()

@@ -1,0 +1,1 @@
+"""Views of the partner directory, split by subject."""

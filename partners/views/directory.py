@@ -1,0 +1,82 @@
+"""Public pages: the directory search and a partner's record (contacts for members only)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from partners.forms import DirectorySearchForm, ErrorReportForm, commune_label
+from partners.models import Partner
+from partners.search import (
+    PAGE_SIZE,
+    attach_labels,
+    can_see_contacts,
+    datalist_communes,
+    directory_queryset,
+    reference_options,
+    zone_of,
+)
+from portal import access
+
+
+def bound_search_form(request):
+    """The directory form bound to the query string (unbound when there is none), and the
+    labels of the reference lists. Queries: reference lists, datalist communes (+ commune)."""
+    options, labels = reference_options()
+    communes = datalist_communes(request)
+    data = request.GET if any(key != "page" for key in request.GET) else None
+    form = DirectorySearchForm(data, options=options, communes=communes)
+    return form, labels, communes
+
+
+def searched_partners(form):
+    """The form's results, or None when its input is invalid (the page then shows why)."""
+    if not form.is_bound:
+        return directory_queryset({})
+    if form.is_valid():
+        return directory_queryset(form.cleaned_data)
+    return None
+
+
+@login_not_required
+@require_GET
+def partner_list(request):
+    form, labels, communes = bound_search_form(request)
+    partners = searched_partners(form)
+    page = None
+    if partners is not None:
+        page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = attach_labels(page.object_list, labels)
+    return render(
+        request,
+        "partners/partner_list.html",
+        {
+            "form": form,
+            "page": page,
+            "commune_options": [commune_label(commune) for commune in communes],
+            "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
+            "can_create": access.is_coordinator_somewhere(request.user),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def partner_detail(request, slug):
+    partner = get_object_or_404(Partner.objects.for_detail().with_open_reports(), slug=slug)
+    zone = zone_of(partner)
+    zone_territory_ids = [pk for pk, _name in zone["territories"]]
+    show_contacts = can_see_contacts(request.user, partner, zone_territory_ids)
+    can_edit = access.can_edit(request.user, partner.territory_id)
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "zone": zone,
+            "show_contacts": show_contacts,
+            "contacts": list(partner.contacts.all()) if show_contacts else [],
+            "can_edit": can_edit,
+            "report_form": ErrorReportForm() if request.user.is_authenticated else None,
+        },
+    )

@@ -1,0 +1,86 @@
+"""Files: the current search as CSV/XLSX (members) and data·inclusion JSON (public), vCards."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from partners import formats
+from partners.models import Partner
+from partners.search import EXPORT_MAX, can_see_contacts
+from partners.views.directory import bound_search_form, searched_partners
+from portal.exports import csv_response, xlsx_response
+
+
+def _export_partners(request):
+    form, _labels, _communes = bound_search_form(request)
+    partners = searched_partners(form)
+    if partners is None:
+        return []
+    return list(partners.prefetch_related("publics", "themes")[:EXPORT_MAX])
+
+
+def _filename(extension):
+    return f"partenaires-{timezone.localdate().isoformat()}.{extension}"
+
+
+def _rows(request, partners):
+    return [
+        formats.table_row(partner, request.build_absolute_uri(partner.get_absolute_url()))
+        for partner in partners
+    ]
+
+
+@require_GET
+def export_csv(request):
+    partners = _export_partners(request)
+    return csv_response(_filename("csv"), formats.table_header(), _rows(request, partners))
+
+
+@require_GET
+def export_xlsx(request):
+    partners = _export_partners(request)
+    return xlsx_response(
+        _filename("xlsx"), formats.table_header(), _rows(request, partners), title="Partenaires"
+    )
+
+
+@login_not_required
+@require_GET
+def export_json(request):
+    """The structures in the data·inclusion schema v1 vocabulary (public information only)."""
+    source = request.get_host()
+    data = [
+        formats.data_inclusion(
+            partner, request.build_absolute_uri(partner.get_absolute_url()), source
+        )
+        for partner in _export_partners(request)
+    ]
+    response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return response
+
+
+def _vcard_response(text, name):
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.vcf"'
+    return response
+
+
+@login_not_required
+@require_GET
+def partner_vcard(request, slug):
+    partner = get_object_or_404(Partner.objects.select_related("category", "commune"), slug=slug)
+    url = request.build_absolute_uri(partner.get_absolute_url())
+    return _vcard_response(formats.partner_vcard(partner, url), partner.slug)
+
+
+@require_GET
+def contact_vcard(request, slug, pk):
+    partner = get_object_or_404(Partner, slug=slug)
+    contact = get_object_or_404(partner.contacts, pk=pk)
+    zone_territories = partner.zone_territories.values_list("pk", flat=True)
+    if not can_see_contacts(request.user, partner, zone_territories):
+        raise Http404
+    return _vcard_response(formats.contact_vcard(contact, partner), f"{partner.slug}-{contact.pk}")
