@@ -297,9 +297,8 @@ def match_partners(*, commune, publics, themes):
     if not public_ids and not theme_ids:
         return []
     matches = []
-    for partner in partners_serving(commune).filter(
-        Q(publics__in=public_ids) | Q(themes__in=theme_ids)
-    ):
+    wanted = Partner.objects.filter(Q(publics__in=public_ids) | Q(themes__in=theme_ids))
+    for partner in partners_serving(commune).filter(pk__in=wanted.values("pk")):
         matches.append(
             Match(
                 partner,

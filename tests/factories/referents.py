@@ -1,1 +1,37 @@
 """Factories of the referents app."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from referents.models import Meeting, Referent
+
+__all__ = ["MeetingFactory", "ReferentFactory"]
+
+
+class ReferentFactory(DjangoModelFactory):
+    class Meta:
+        model = Referent
+
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    role = Referent.Role.ELU
+    function = "adjointe aux affaires sociales"
+    email = factory.LazyAttribute(lambda r: f"{r.first_name}.{r.last_name}@example.org".lower())
+    phone = "01 99 00 00 00"
+    commune = factory.SubFactory("tests.factories.portal.CommuneFactory")
+    mandate_start = date(2020, 7, 1)
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    territory = factory.SubFactory("tests.factories.portal.TerritoryFactory")
+    kind = Meeting.Kind.MONTHLY
+    title = factory.Sequence(lambda n: f"Réunion du réseau n° {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    place = "Salle du conseil"
+    agenda = "1. Tour de table"

@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+from referents.services import install_default_outline
+
+GA = "?territoire=grand-angouleme"
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_guide_permissions(as_persona, territory, persona, status):
+    assert as_persona(persona).get(reverse("referents:guide") + GA).status_code == status
+
+
+def test_guide_html_has_contents_and_live_data(referent_client, pair, mission_locale, soyaux):
+    response = referent_client.get(reverse("referents:guide") + f"?commune={soyaux.pk}")
+    content = response.content.decode()
+    assert "Sommaire" in content and "Qui orienter vers qui" in content
+    assert mission_locale.name in content and pair[0].email in content
+    assert "RQTH" in content  # the default outline
+
+
+def test_guide_of_a_commune_of_another_territory_is_404(referent_client, other_territory):
+    bergerac = other_territory.communes.get()
+    response = referent_client.get(reverse("referents:guide") + f"?commune={bergerac.pk}")
+    assert response.status_code == 404
+
+
+def test_guide_pdf(referent_client, pair, mission_locale, territory):
+    install_default_outline(territory=territory)
+    response = referent_client.get(reverse("referents:guide_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")

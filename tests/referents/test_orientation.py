@@ -1,0 +1,126 @@
+import logging
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import reverse
+
+from referents.models import OrientationCount
+
+GA = "?territoire=grand-angouleme"
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_orientation_permissions(as_persona, territory, persona, status):
+    assert as_persona(persona).get(reverse("referents:orientation") + GA).status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 403),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_observatory_permissions(as_persona, territory, persona, status):
+    assert as_persona(persona).get(reverse("referents:observatory") + GA).status_code == status
+
+
+def test_form_says_nothing_is_stored(referent_client, territory):
+    response = referent_client.get(reverse("referents:orientation"))
+    assert "Aucune donnée personnelle n'est conservée" in response.content.decode()
+
+
+def boxes(response):
+    form = response.context["form"]
+    return {item.answer_label: name for name, item in form.items.items()}
+
+
+def test_orientation_lists_matching_partners_with_reason(
+    referent_client, soyaux, mission_locale, france_travail
+):
+    names = boxes(referent_client.get(reverse("referents:orientation")))
+    data = {
+        "commune": soyaux.pk,
+        names["A moins de 26 ans"]: "on",
+        names["A besoin d'une solution de mobilité"]: "on",
+    }
+    response = referent_client.post(reverse("referents:orientation"), data)
+    matches = response.context["matches"]
+    assert [m.partner for m in matches] == [mission_locale]
+    assert matches[0].reason == "Mission locale : jeunes, mobilité, zone : Grand Angoulême"
+    assert "Vos contacts pour l'emploi" in response.content.decode()
+
+
+def test_orientation_keeps_no_personal_data(referent_client, soyaux, mission_locale, caplog):
+    names = boxes(referent_client.get(reverse("referents:orientation")))
+    secret = "Zébulon-Secret-4242"
+    data = {
+        "commune": soyaux.pk,
+        names["A moins de 26 ans"]: "on",
+        names["Situation de handicap ou RQTH"]: "on",
+        names["A besoin d'une solution de mobilité"]: "on",
+        "nom": secret,  # an extra field a browser could send: must be ignored
+    }
+    session_before = dict(referent_client.session.items())
+    with caplog.at_level(logging.DEBUG):
+        response = referent_client.post(reverse("referents:orientation"), data)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    # The session holds no new key and nothing of the answers.
+    session_after = dict(referent_client.session.items())
+    assert session_after.keys() == session_before.keys()
+    assert not any(
+        secret in str(value) or "handicap" in str(value) for value in session_after.values()
+    )
+    # No log line holds the answers.
+    assert secret not in caplog.text and "handicap" not in caplog.text.lower()
+    # One anonymous count: date, commune, needs (themes) — no public, no age, no free text.
+    count = OrientationCount.objects.get()
+    assert count.commune == soyaux
+    assert [theme.slug for theme in count.needs.all()] == ["mobilite"]
+    # No row anywhere holds the typed text or the disability answer.
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if field.get_internal_type() in {"CharField", "TextField"}:
+                    table, column = model._meta.db_table, field.column
+                    cursor.execute(
+                        f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" LIKE %s', [f"%{secret}%"]
+                    )
+                    assert cursor.fetchone()[0] == 0, (table, column)
+    count_fields = {field.name for field in OrientationCount._meta.get_fields()}
+    assert count_fields == {"id", "territory", "date", "commune", "needs"}
+
+
+def test_crafted_commune_of_another_territory_gets_a_message(referent_client, other_territory):
+    bergerac = other_territory.communes.get()
+    response = referent_client.post(reverse("referents:orientation"), {"commune": bergerac.pk})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not OrientationCount.objects.exists()
+
+
+def test_observatory_shows_needs_by_commune_and_month(as_persona, soyaux):
+    referent_client = as_persona("referent")
+    names = boxes(referent_client.get(reverse("referents:orientation")))
+    referent_client.post(
+        reverse("referents:orientation"),
+        {"commune": soyaux.pk, names["A besoin d'aide avec le numérique"]: "on"},
+    )
+    response = as_persona("coordinator").get(reverse("referents:observatory"))
+    row = response.context["rows"][0]
+    assert row["commune"] == "Soyaux" and row["total"] == 1
+    assert row["needs"] == [("Numérique", 1)]

@@ -1,0 +1,170 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from referents.models import Referent
+from referents.services import save_referent
+from tests.factories import ReferentFactory
+
+GA = "?territoire=grand-angouleme"
+
+
+def referent_data(commune, **overrides):
+    data = {
+        "first_name": "Lina",
+        "last_name": "Testeuse",
+        "role": "elu",
+        "function": "maire",
+        "email": "lina@example.org",
+        "phone": "01 99 00 00 01",
+        "commune": commune.pk,
+        "mandate_start": "2026-01-01",
+        "mandate_end": "",
+        "user": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_network_page_permissions(as_persona, territory, persona, status):
+    response = as_persona(persona).get(reverse("referents:list") + GA)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_referent_page_permissions(as_persona, pair, persona, status):
+    response = as_persona(persona).get(pair[0].get_absolute_url())
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("visitor", 302),
+        ("referent", 403),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("staff", 200),
+    ],
+)
+def test_referent_forms_permissions(as_persona, pair, persona, status):
+    client = as_persona(persona)
+    assert client.get(reverse("referents:create") + GA).status_code == status
+    assert client.get(reverse("referents:update", args=[pair[0].pk])).status_code == status
+
+
+def test_network_shows_coverage_and_contacts(referent_client, pair, communes):
+    response = referent_client.get(reverse("referents:list"))
+    assert response.context["coverage"] == {
+        "total": 3,
+        "none": 2,
+        "one": 0,
+        "pair": 1,
+        "covered": 1,
+        "rate": 33,
+    }
+    assert pair[0].email in response.content.decode()
+
+
+def test_network_filters(referent_client, pair, communes):
+    url = reverse("referents:list")
+    names = lambda r: [row["commune"].name for row in r.context["rows"]]  # noqa: E731
+    assert names(referent_client.get(url + "?couverture=aucun")) == ["Angoulême", "Champniers"]
+    assert names(referent_client.get(url + "?couverture=binome")) == ["Soyaux"]
+    assert names(referent_client.get(url + "?q=angouleme")) == ["Angoulême"]
+    assert names(referent_client.get(url + f"?q={pair[1].last_name}")) == ["Soyaux"]
+    assert names(referent_client.get(url + "?role=technicien")) == ["Soyaux"]
+
+
+def test_former_referents_leave_the_directory(referent_client, soyaux):
+    ReferentFactory(commune=soyaux, mandate_start=date(2014, 4, 1), mandate_end=date(2020, 6, 30))
+    response = referent_client.get(reverse("referents:list"))
+    assert response.context["coverage"]["covered"] == 0
+
+
+def test_coordinator_adds_a_referent(coordinator_client, soyaux):
+    response = coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+    referent = Referent.objects.get()
+    assert response.status_code == 302 and referent.commune == soyaux
+
+
+def test_third_active_referent_is_refused(coordinator_client, pair, soyaux):
+    response = coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+    assert response.status_code == 200
+    assert "déjà deux référents" in response.content.decode()
+    assert Referent.objects.count() == 2
+
+
+def test_third_referent_accepted_once_a_mandate_ends(coordinator_client, pair, soyaux):
+    pair[0].mandate_end = date(2025, 12, 31)
+    pair[0].save()
+    coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+    assert Referent.objects.count() == 3
+
+
+def test_service_refuses_a_third_referent_without_the_form(pair, soyaux):
+    with pytest.raises(ValidationError):
+        save_referent(referent=Referent(first_name="A", last_name="B", commune=soyaux))
+    assert Referent.objects.count() == 2
+
+
+def test_mandate_ending_before_it_starts_is_refused(coordinator_client, soyaux):
+    data = referent_data(soyaux, mandate_start="2026-03-01", mandate_end="2026-02-01")
+    response = coordinator_client.post(reverse("referents:create"), data)
+    assert "ne peut pas précéder son début" in response.content.decode()
+    assert not Referent.objects.exists()
+
+
+def test_database_refuses_mandate_ending_before_start(soyaux):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferentFactory(
+            commune=soyaux, mandate_start=date(2026, 3, 1), mandate_end=date(2026, 1, 1)
+        )
+
+
+def test_crafted_commune_of_another_territory_is_refused(coordinator_client, other_territory):
+    bergerac = other_territory.communes.get()
+    response = coordinator_client.post(reverse("referents:create"), referent_data(bergerac))
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Referent.objects.exists()
+
+
+def test_referent_page_lists_partners_serving_the_commune(
+    referent_client, pair, mission_locale, next_meeting
+):
+    response = referent_client.get(pair[0].get_absolute_url())
+    content = response.content.decode()
+    assert mission_locale.name in content and next_meeting.title in content
+
+
+def test_referent_update_keeps_pair(coordinator_client, pair, soyaux):
+    data = referent_data(
+        soyaux, first_name="Nouveau", last_name=pair[0].last_name, mandate_start="2020-07-01"
+    )
+    response = coordinator_client.post(reverse("referents:update", args=[pair[0].pk]), data)
+    assert response.status_code == 302
+    pair[0].refresh_from_db()
+    assert pair[0].first_name == "Nouveau"
