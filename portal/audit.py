@@ -48,7 +48,11 @@ class AuditMiddleware:
 def log(event, request=None, **fields):
     """Write one audit line: the event, who acted and from where, then the event's fields."""
     request = request if request is not None else _current_request.get()
-    line = {"event": event, "actor": _actor(request), "ip": client_ip(request) if request else "-"}
+    line = {
+        "event": event,
+        "actor": _actor(request),
+        "ip": (client_ip(request) if request else None) or "-",
+    }
     line.update(fields)
     logger.info(" ".join(f"{key}={_quote(value)}" for key, value in line.items()), extra=line)
 

@@ -81,7 +81,7 @@ class SessionSecurityMiddleware:
                 "event=session.expired user_id=%s idle_seconds=%s ip=%s",
                 session[auth.SESSION_KEY],
                 now - last_activity,
-                client_ip(request),
+                client_ip(request) or "-",
             )
             session.flush()
             messages.info(

@@ -304,6 +304,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING", "propagate": True},
         # Sign-ins and permission changes (portal.audit), whatever LOG_LEVEL says.
         "maillage.audit": {"level": "INFO", "propagate": True},
+        # django-axes logs every sign-in at INFO: the audit log says it once; keep its warnings.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }
 
