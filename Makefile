@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo serve clean
+.PHONY: run test lint format install migrate demo serve clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ format: install
 test: lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed packages (PyPI's advisory data, via pip-audit).
+audit: install
+	$(BIN)/pip-audit --progress-spinner off --timeout 10
 
 clean:
 	rm -rf $(VENV) staticfiles
