@@ -57,6 +57,14 @@ class ImportReport:
             for counts in (self.regions, self.departments, self.epcis, self.communes)
         )
 
+    def summary(self):
+        """One sentence for a message: what changed, or that nothing did."""
+        if not self.changed:
+            return _(
+                "Rien à changer : les données étaient déjà à jour (%(communes)s communes)."
+            ) % {"communes": self.communes.unchanged}
+        return _("Import terminé. %(details)s.") % {"details": " ; ".join(self.lines())}
+
     def lines(self):
         return [
             _("Régions : %s") % self.regions,
@@ -71,9 +79,9 @@ def read_json(source, name):
     try:
         if hasattr(source, "read"):
             raw = source.read()
-            data = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            data = json.loads(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
         else:
-            with open(source, encoding="utf-8") as handle:
+            with open(source, encoding="utf-8-sig") as handle:
                 data = json.load(handle)
     except FileNotFoundError as error:
         raise ImportFailed(_("%(file)s : fichier introuvable.") % {"file": name}) from error
