@@ -1,0 +1,121 @@
+"""Lost updates are impossible (optimistic locking), and every change is in the history."""
+
+from django.urls import reverse
+
+from roadmaps import services
+from roadmaps.models import Action
+from tests.factories import StepFactory
+from tests.roadmaps.test_editing import action_data
+
+SLUG = "grand-angouleme"
+
+
+def test_second_of_two_concurrent_edits_is_refused(client, action, coordinator, staff):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    # Two people open the same form: both carry version 1.
+    client.force_login(coordinator)
+    first_form = client.get(url).context["form"]
+    client.force_login(staff)
+    second_form = client.get(url).context["form"]
+    assert first_form["version"].value() == second_form["version"].value() == 1
+
+    client.force_login(coordinator)
+    response = client.post(url, action_data(action, title="Titre de la coordination", version=1))
+    assert response.status_code == 302
+
+    client.force_login(staff)
+    response = client.post(
+        url, action_data(action, title="Titre de l'admin", priority="basse", version=1)
+    )
+    assert response.status_code == 409
+    action.refresh_from_db()
+    assert (action.title, action.priority, action.version) == (
+        "Titre de la coordination",
+        "moyenne",
+        2,
+    )
+    page = response.text
+    assert "Quelqu" in page and "modifié cette action" in page
+    conflict = response.context["conflict"]
+    assert [(c.field, c.old, c.new) for c in conflict] == [
+        ("title", "Micro-forums pour l'emploi", "Titre de la coordination")
+    ]
+    assert conflict[0].user == coordinator
+    # The form keeps the admin's input and now carries the current version: saving again is a
+    # deliberate overwrite.
+    assert response.context["form"]["title"].value() == "Titre de l'admin"
+    assert response.context["form"]["version"].value() == 2
+    response = client.post(url, action_data(action, title="Titre de l'admin", version=2))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.version) == ("Titre de l'admin", 3)
+
+
+def test_a_reorder_in_between_also_counts_as_a_concurrent_change(
+    coordinator_client, actions, coordinator
+):
+    first = actions[0]
+    url = reverse("roadmaps:action_update", args=[SLUG, first.pk])
+    services.move_action(action=actions[1], direction=-1, by=coordinator)
+    response = coordinator_client.post(url, action_data(first, title="Nouveau", version=1))
+    assert response.status_code == 409
+    assert Action.objects.get(pk=first.pk).title == "Micro-forums pour l'emploi"
+
+
+def test_service_guard_is_a_conditional_update(action, coordinator):
+    """The UPDATE … WHERE version = n touches no row when the version moved on."""
+    Action.objects.filter(pk=action.pk).update(version=5)
+    from roadmaps.forms import ActionForm
+
+    form = ActionForm(action_data(action, title="X"), instance=action, roadmap=action.axis.roadmap)
+    assert form.is_valid(), form.errors
+    try:
+        services.save_action(form=form, expected_version=1, by=coordinator)
+    except services.ConcurrentEdit:
+        pass
+    else:
+        raise AssertionError("the stale save went through")
+    assert Action.objects.get(pk=action.pk).title == "Micro-forums pour l'emploi"
+
+
+def test_history_records_who_what_and_when(coordinator_client, action, coordinator):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    coordinator_client.post(
+        url, action_data(action, status="bloque", end_date="2029-06-30", to_discuss="on")
+    )
+    step = StepFactory(action=action, title="Réserver la salle", due_date=None)
+    coordinator_client.post(reverse("roadmaps:step_toggle", args=[SLUG, action.pk, step.pk]))
+
+    entries = services.action_history(action)
+    update = next(e for e in entries if e.subject == "l'action" and e.kind == "modification")
+    assert update.user == coordinator
+    changes = {c.field: (c.old, c.new) for c in update.changes}
+    assert changes["status"] == ("en cours", "bloquée")
+    assert changes["end_date"] == ("31/12/2030", "30/06/2029")
+    assert changes["to_discuss"] == ("non", "oui")
+    assert "version" not in changes
+    step_entry = next(e for e in entries if "Réserver la salle" in e.subject and e.changes)
+    assert [(c.field, c.old, c.new) for c in step_entry.changes] == [("done", "non", "oui")]
+
+    page = coordinator_client.get(action.get_absolute_url()).text
+    assert "Historique des modifications" in page
+    assert "bloquée" in page and "30/06/2029" in page and str(coordinator) in page
+
+
+def test_moving_an_action_is_in_its_history_with_axis_names(coordinator_client, actions, axes):
+    coordinator_client.post(
+        reverse("roadmaps:action_move_axis", args=[SLUG, actions[0].pk]), {"axis": axes[1].pk}
+    )
+    entries = services.action_history(actions[0])
+    changes = {c.field: (c.old, c.new) for e in entries for c in e.changes}
+    assert changes["axis"] == ("1. Accompagner les jeunes", "2. Faciliter le recrutement")
+    assert changes["number"] == ("1", "2")
+
+
+def test_roadmap_and_axis_changes_are_recorded(coordinator_client, axes, roadmap, coordinator):
+    coordinator_client.post(
+        reverse("roadmaps:axis_update", args=[SLUG, 1]), {"title": "Les jeunes", "objectives": ""}
+    )
+    record = axes[0].history.first()
+    assert (record.title, record.history_user) == ("Les jeunes", coordinator)
+    assert roadmap.history.count() == 1
