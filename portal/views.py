@@ -9,7 +9,7 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
 
@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_not_required
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/home_visitor.html")
@@ -51,14 +52,14 @@ def territory_switch(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def legal_page(request, template):
     return render(request, template)
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """200 when the database answers, 503 otherwise (for a load balancer)."""
     try:
