@@ -1,0 +1,300 @@
+"""Access-control matrix: every named URL of the site × every persona → the expected status.
+
+The URL list is read from the URL conf, so a new view without a row in EXPECTED fails
+`test_every_url_has_an_expectation`: nobody can add a page and forget to decide who sees it.
+
+Objects all belong to the coordinator's territory (Grand Angoulême): the coordinator of the
+other territory must get a 404 wherever an object or a territory is named. Pages that work on
+"the current territory" are called with `?territoire=grand-angouleme` for the same reason.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from portal.models import Commune
+from referents.models import OutlineSection
+from referents.services import calendar_feed
+from tests.factories import (
+    ActionFactory,
+    AxisFactory,
+    ContactFactory,
+    ErrorReportFactory,
+    IndicatorFactory,
+    MeetingFactory,
+    PartnerFactory,
+    ReferentFactory,
+    RoadmapFactory,
+    StepFactory,
+)
+
+PERSONAS = ["visitor", "referent", "coordinator", "other_coordinator", "staff"]
+LOGIN = "login"  # a redirect to the sign-in page
+ADMIN_LOGIN = "admin_login"  # a redirect to the admin's sign-in page
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Statuses for GET (one per persona, in PERSONAS order) and, for POST-only views, for
+    POST with an empty body (visitor, référent, other coordinator: nothing may be written)."""
+
+    get: tuple
+    post: dict = field(default_factory=dict)
+
+
+def get(visitor, referent, coordinator, other, staff):
+    return Expect((visitor, referent, coordinator, other, staff))
+
+
+PUBLIC = get(200, 200, 200, 200, 200)
+SIGNED_IN = get(LOGIN, 200, 200, 200, 200)  # any account, whatever its territory
+MEMBERS = get(LOGIN, 200, 200, 404, 200)  # members of the object's territory
+EDITORS = get(LOGIN, 403, 200, 404, 200)  # coordinators of the object's territory
+COORDINATORS = EDITORS  # pages only coordinators read (figures of the network)
+GUEST_ONLY = get(200, 302, 302, 302, 302)  # sign-in page: signed-in users go home
+
+
+def post_only(*, referent=403, coordinator=302, other=404):
+    """A POST-only change: GET is refused (visitors are sent to sign in first)."""
+    return Expect(
+        get(LOGIN, 405, 405, 405, 405).get,
+        {"visitor": LOGIN, "referent": referent, "other_coordinator": other},
+    )
+
+
+EXPECTED = {
+    # portal
+    "home": PUBLIC,
+    "territory_switch": post_only(referent=302, other=302),
+    "login": GUEST_ONLY,
+    "logout": post_only(referent=302, other=302),
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "legal_notice": PUBLIC,
+    "privacy": PUBLIC,
+    "accessibility": PUBLIC,
+    "health": PUBLIC,
+    "admin:index": get(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    # partners: the directory and the records are public, changes are the coordinators'
+    "partners:list": PUBLIC,
+    "partners:detail": PUBLIC,
+    "partners:vcard": PUBLIC,
+    "partners:export_json": PUBLIC,
+    "partners:contact_vcard": MEMBERS,  # contacts are personal data of the territory
+    "partners:export_csv": SIGNED_IN,
+    "partners:export_xlsx": SIGNED_IN,
+    "partners:report": SIGNED_IN,
+    "partners:create": get(LOGIN, 403, 200, 200, 200),  # for their own territory
+    "partners:review": get(LOGIN, 403, 200, 200, 200),
+    "partners:update": EDITORS,
+    "partners:verify": post_only(),
+    "partners:report_resolve": post_only(),
+    # referents
+    "referents:list": MEMBERS,
+    "referents:detail": MEMBERS,
+    "referents:create": EDITORS,
+    "referents:update": EDITORS,
+    "referents:meeting_list": MEMBERS,
+    "referents:meeting_detail": MEMBERS,
+    "referents:meeting_create": EDITORS,
+    "referents:meeting_update": EDITORS,
+    "referents:meeting_attendance": EDITORS,
+    "referents:attendance": COORDINATORS,
+    "referents:calendar": PUBLIC,  # the secret token in the address is the credential
+    "referents:calendar_renew": post_only(),
+    "referents:guide": MEMBERS,
+    "referents:guide_pdf": MEMBERS,
+    "referents:orientation": MEMBERS,
+    "referents:observatory": COORDINATORS,
+    "referents:outline": MEMBERS,
+    "referents:outline_install": post_only(),
+    "referents:section_create": EDITORS,
+    "referents:section_update": EDITORS,
+    "referents:section_delete": post_only(),
+    # roadmaps
+    "roadmaps:list": SIGNED_IN,
+    "roadmaps:detail": MEMBERS,
+    "roadmaps:versions": MEMBERS,
+    "roadmaps:dashboard": MEMBERS,
+    "roadmaps:dashboard_pdf": MEMBERS,
+    "roadmaps:export_csv": MEMBERS,
+    "roadmaps:export_xlsx": MEMBERS,
+    "roadmaps:action": MEMBERS,
+    "roadmaps:update": EDITORS,
+    "roadmaps:axis_create": EDITORS,
+    "roadmaps:axis_update": EDITORS,
+    "roadmaps:action_create": EDITORS,
+    "roadmaps:action_update": EDITORS,
+    "roadmaps:step_create": EDITORS,
+    "roadmaps:progress_create": EDITORS,
+    "roadmaps:indicator_create": EDITORS,
+    "roadmaps:indicator_value_create": EDITORS,
+    "roadmaps:validate": EDITORS,  # GET asks for confirmation
+    "roadmaps:axis_move": post_only(),
+    "roadmaps:action_move": post_only(),
+    "roadmaps:action_move_axis": post_only(),
+    "roadmaps:step_toggle": post_only(),
+}
+
+# Pages of "the current territory": the territory is named in the query string.
+TERRITORY_IN_QUERY = {
+    "referents:list",
+    "referents:create",
+    "referents:meeting_list",
+    "referents:meeting_create",
+    "referents:attendance",
+    "referents:calendar_renew",
+    "referents:guide",
+    "referents:guide_pdf",
+    "referents:orientation",
+    "referents:observatory",
+    "referents:outline",
+    "referents:outline_install",
+    "referents:section_create",
+}
+
+
+def url_names(patterns=None, namespace=None):
+    """Every named URL of the URL conf, namespaced; of the admin, only its index."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner == "admin":
+                yield "admin:index"
+                continue
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+URL_NAMES = sorted(set(url_names()))
+
+
+class _NoPDF:
+    """Stands for weasyprint.HTML: who may download a PDF does not depend on its layout."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def write_pdf(self, *args, **kwargs):
+        return b"%PDF-1.7 (test)"
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_rendering(monkeypatch):
+    monkeypatch.setattr("weasyprint.HTML", _NoPDF)
+
+
+@pytest.fixture
+def site(territory, other_territory, coordinator):
+    """One object of each kind, in the coordinator's territory."""
+    angouleme = Commune.objects.get(insee_code="16015")
+    partner = PartnerFactory(territory=territory, name="Mission locale", slug="mission-locale")
+    partner.zone_territories.add(territory)
+    roadmap = RoadmapFactory(territory=territory)
+    axis = AxisFactory(roadmap=roadmap, number=1)
+    AxisFactory(roadmap=roadmap, number=2)
+    action = ActionFactory(axis=axis, number=1)
+    ActionFactory(axis=axis, number=2)
+    referent = ReferentFactory(commune=angouleme)
+    return {
+        "territory": territory,
+        "partner": partner,
+        "contact": ContactFactory(partner=partner),
+        "report": ErrorReportFactory(partner=partner, reported_by=coordinator),
+        "roadmap": roadmap,
+        "axis": axis,
+        "action": action,
+        "step": StepFactory(action=action),
+        "indicator": IndicatorFactory(action=action),
+        "referent": referent,
+        "meeting": MeetingFactory(territory=territory),
+        "section": OutlineSection.objects.create(territory=territory, title="Situation"),
+        "feed": calendar_feed(territory=territory),
+    }
+
+
+def url_kwargs(name, site):
+    """The URL's arguments, naming the objects of `site`."""
+    slug = site["territory"].slug
+    action = {"slug": slug, "pk": site["action"].pk}
+    arguments = {
+        "password_reset_confirm": {"uidb64": "MQ", "token": "lien-perime"},
+        "partners:detail": {"slug": site["partner"].slug},
+        "partners:update": {"slug": site["partner"].slug},
+        "partners:verify": {"slug": site["partner"].slug},
+        "partners:report": {"slug": site["partner"].slug},
+        "partners:vcard": {"slug": site["partner"].slug},
+        "partners:contact_vcard": {"slug": site["partner"].slug, "pk": site["contact"].pk},
+        "partners:report_resolve": {"pk": site["report"].pk},
+        "referents:detail": {"pk": site["referent"].pk},
+        "referents:update": {"pk": site["referent"].pk},
+        "referents:meeting_detail": {"pk": site["meeting"].pk},
+        "referents:meeting_update": {"pk": site["meeting"].pk},
+        "referents:meeting_attendance": {"pk": site["meeting"].pk},
+        "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
+        "referents:section_update": {"pk": site["section"].pk},
+        "referents:section_delete": {"pk": site["section"].pk},
+        "roadmaps:axis_update": {"slug": slug, "number": 1},
+        "roadmaps:axis_move": {"slug": slug, "number": 1, "direction": "descendre"},
+        "roadmaps:action_create": {"slug": slug, "number": 1},
+        "roadmaps:action": action,
+        "roadmaps:action_update": action,
+        "roadmaps:action_move_axis": action,
+        "roadmaps:action_move": {**action, "direction": "descendre"},
+        "roadmaps:step_create": action,
+        "roadmaps:step_toggle": {**action, "step_pk": site["step"].pk},
+        "roadmaps:progress_create": action,
+        "roadmaps:indicator_create": action,
+        "roadmaps:indicator_value_create": {**action, "indicator_pk": site["indicator"].pk},
+    }
+    if name in arguments:
+        return arguments[name]
+    if name.startswith("roadmaps:") and name != "roadmaps:list":
+        return {"slug": slug}
+    return {}
+
+
+def url_for(name, site):
+    url = reverse(name, kwargs=url_kwargs(name, site))
+    if name in TERRITORY_IN_QUERY:
+        url += f"?territoire={site['territory'].slug}"
+    return url
+
+
+def outcome(response):
+    """The status, with redirects to a sign-in page told apart from other redirects."""
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("login")):
+            return LOGIN
+    return response.status_code
+
+
+def test_every_url_has_an_expectation():
+    missing = [name for name in URL_NAMES if name not in EXPECTED]
+    assert not missing, f"URLs without a row in EXPECTED (decide who may see them): {missing}"
+    stale = [name for name in EXPECTED if name not in URL_NAMES]
+    assert not stale, f"Rows of EXPECTED for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_access_matrix(name, site, as_persona):
+    expect = EXPECTED.get(name)
+    if expect is None:
+        pytest.fail(f"{name} has no row in EXPECTED")
+    url = url_for(name, site)
+    got = {persona: outcome(as_persona(persona).get(url)) for persona in PERSONAS}
+    # POST-only views, with an empty body: refused before anything is written.
+    wanted_post = expect.post
+    got_post = {persona: outcome(as_persona(persona).post(url)) for persona in wanted_post}
+    assert (got, got_post) == (dict(zip(PERSONAS, expect.get, strict=True)), wanted_post), url
