@@ -255,7 +255,8 @@ def load(stdout=None):
             referent = first.first()
             referent.user = user
             referent.first_name, referent.last_name = user.first_name, user.last_name
-            referent.save(update_fields=["user", "first_name", "last_name"])
+            referent.email = user.email
+            referent.save(update_fields=["user", "first_name", "last_name", "email"])
         report.append(f"{_meetings(angouleme, rng, 9, 2)} rendez-vous (Grand Angoulême)")
         report.append(f"{_counts(angouleme, rng, 60)} entretiens comptés (Grand Angoulême)")
     if bergerac:

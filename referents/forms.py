@@ -97,6 +97,9 @@ class MeetingForm(forms.ModelForm):
             Referent.objects.of_territory(territory).active().select_related("commune")
         )
         self.fields["invited"].label_from_instance = lambda r: f"{r} ({r.commune})"
+        if not self.instance.pk and not self.is_bound:
+            # A new rendez-vous invites the whole network by default.
+            self.initial["invited"] = list(self.fields["invited"].queryset)
 
     def clean(self):
         cleaned = super().clean()
