@@ -35,7 +35,9 @@ def datalist_communes(request):
     """Communes offered by the commune input: the current territory's (members), or those of
     every territory of the network (visitors). Bounded by the network, never the 35,000."""
     territory = request.territory if request.user.is_authenticated else None
-    communes = Commune.objects.only("id", "name", "insee_code", "search_name")
+    communes = Commune.objects.only(
+        "id", "name", "insee_code", "search_name", "epci_id", "department_id"
+    )
     if territory:
         return list(communes.filter(epci__territories=territory.pk))
     return list(communes.filter(epci__territories__isnull=False).distinct())

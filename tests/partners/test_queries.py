@@ -1,0 +1,119 @@
+"""The directory and a record run a constant number of queries, whatever the data size."""
+
+import pytest
+from django.urls import reverse
+
+from partners.models import Public, Theme
+from tests.factories import CommuneFactory, ContactFactory, ErrorReportFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"q": "partenaire", "commune": "Soyaux", "tri": "commune"}
+
+
+def add_partners(territory, count, start):
+    publics = list(Public.objects.all()[:4])
+    themes = list(Theme.objects.all()[:5])
+    for number in range(start, start + count):
+        partner = PartnerFactory(
+            territory=territory, name=f"Partenaire {number:03d}", slug=f"p-{number}"
+        )
+        partner.publics.set(publics)
+        partner.themes.set(themes)
+        partner.zone_territories.set([territory])
+        ContactFactory.create_batch(2, partner=partner)
+
+
+def test_directory_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
+    url = reverse("partners:list")
+    add_partners(territory, 3, 0)
+    # 1 session, 2 user, 3 memberships, 4 territories (menu), 5 reference lists (one UNION),
+    # 6 datalist communes, 7 count, 8 page of partners with category and commune,
+    # 9 publics and themes of the page (one UNION). Soyaux comes from the datalist: no query.
+    with django_assert_num_queries(9):
+        response = coordinator_client.get(url, PARAMS)
+    assert response.context["page"].paginator.count == 3
+    add_partners(territory, 40, 3)
+    with django_assert_num_queries(9):
+        response = coordinator_client.get(url, PARAMS)
+    assert response.context["page"].paginator.count == 43
+    with django_assert_num_queries(9):
+        coordinator_client.get(url, {**PARAMS, "page": 2})
+
+
+def test_directory_queries_for_visitors(django_assert_num_queries, client, territory):
+    url = reverse("partners:list")
+    add_partners(territory, 3, 0)
+    # 1 reference lists, 2 datalist communes (all territories), 3 commune lookup (typed code
+    # outside the datalist), 4 count, 5 page, 6 publics and themes.
+    CommuneFactory(insee_code="16999", name="Hors réseau")
+    PartnerFactory(territory=territory, name="Partenaire national", is_national=True)
+    with django_assert_num_queries(6):
+        response = client.get(url, {**PARAMS, "commune": "16999"})
+    assert response.context["page"] is not None
+    # An unknown commune: 1 reference lists, 2 datalist, 3 lookup; the form then says why.
+    with django_assert_num_queries(3):
+        client.get(url, {**PARAMS, "commune": "99999"})
+    with django_assert_num_queries(5):
+        client.get(url, PARAMS)
+    add_partners(territory, 40, 3)
+    with django_assert_num_queries(5):
+        client.get(url, PARAMS)
+
+
+def test_detail_queries_are_constant(django_assert_num_queries, client, coordinator, territory):
+    add_partners(territory, 1, 0)
+    partner = PartnerFactory(territory=territory, name="Cible", slug="cible")
+    partner.publics.set(Public.objects.all()[:2])
+    partner.themes.set(Theme.objects.all()[:2])
+    ContactFactory.create_batch(2, partner=partner)
+    ErrorReportFactory(partner=partner)
+    url = partner.get_absolute_url()
+    client.force_login(coordinator)
+    # 1 session, 2 user, 3 partner with category, commune, territory, verifier and open report
+    # count, 4 publics, 5 themes, 6 zone (one UNION of four tables), 7 memberships,
+    # 8 contacts, 9 territories (menu).
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert len(response.context["contacts"]) == 2
+    partner.publics.set(Public.objects.all())
+    partner.themes.set(Theme.objects.all())
+    partner.zone_communes.set(territory.communes)
+    ContactFactory.create_batch(20, partner=partner)
+    ErrorReportFactory.create_batch(5, partner=partner)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert len(response.context["contacts"]) == 22
+
+
+def test_detail_queries_when_visibility_needs_a_check(
+    django_assert_num_queries, other_coordinator_client, territory
+):
+    partner = PartnerFactory(territory=territory, slug="cible")
+    ContactFactory.create_batch(3, partner=partner)
+    # 1 session, 2 user, 3 partner, 4 publics, 5 themes, 6 zone, 7 memberships,
+    # 8 does it serve one of the user's territories (EXISTS), 9 territories (menu).
+    with django_assert_num_queries(9):
+        other_coordinator_client.get(partner.get_absolute_url())
+
+
+def test_detail_queries_for_visitors(django_assert_num_queries, client, territory):
+    partner = PartnerFactory(territory=territory, slug="cible")
+    ContactFactory.create_batch(3, partner=partner)
+    # 1 partner, 2 publics, 3 themes, 4 zone. No contacts are fetched.
+    with django_assert_num_queries(4):
+        client.get(partner.get_absolute_url())
+
+
+def test_review_queue_queries_are_constant(
+    django_assert_num_queries, coordinator_client, territory
+):
+    url = reverse("partners:review")
+    PartnerFactory(territory=territory, verified_at=None)
+    # 1 session, 2 user, 3 memberships, 4 due partners, 5 open reports, 6 territories (menu).
+    with django_assert_num_queries(6):
+        coordinator_client.get(url)
+    for _number in range(15):
+        ErrorReportFactory(partner=PartnerFactory(territory=territory, verified_at=None))
+    with django_assert_num_queries(6):
+        coordinator_client.get(url)
