@@ -161,6 +161,8 @@ def _meetings(territory, rng, months_back, months_ahead):
         first = date(today.year + month_index // 12, month_index % 12 + 1, 1)
         # Second Tuesday of the month.
         day = first + timedelta(days=(1 - first.weekday()) % 7 + 7)
+        if (day.month, day.day) == (7, 14):  # Fête nationale: Thursday instead.
+            day += timedelta(days=2)
         host = hosts[(offset + months_back) % len(hosts)] if hosts else None
         starts_at = _at(day)
         meeting = Meeting.objects.create(

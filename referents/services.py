@@ -206,24 +206,12 @@ def install_default_outline(*, territory):
 
 
 def partners_for_territory(territory):
-    """Partners whose zone of intervention touches the territory (no query until evaluated)."""
-    communes = territory.communes
-    departments = Department.objects.filter(communes__in=communes)
-    regions = Region.objects.filter(departments__communes__in=communes)
-    ids = Partner.objects.filter(
-        Q(is_national=True)
-        | Q(territory=territory)
-        | Q(zone_territories=territory)
-        | Q(zone_territories__epcis__territories=territory)
-        | Q(zone_communes__in=communes)
-        | Q(zone_departments__in=departments)
-        | Q(zone_regions__in=regions)
-    ).values("pk")
-    return Partner.objects.filter(pk__in=ids)
+    """Partners owned by the territory or serving one of its communes (no query until read)."""
+    return Partner.objects.serving_territories([territory.pk])
 
 
 def zone_prefetches(commune):
-    """Prefetches naming how each partner serves `commune` (read by `zone_label`)."""
+    """Prefetches naming how each partner serves `commune` (read by `zone_of`)."""
     return [
         Prefetch(
             "zone_communes", queryset=Commune.objects.filter(pk=commune.pk), to_attr="zone_here"
@@ -246,17 +234,18 @@ def zone_prefetches(commune):
     ]
 
 
-def zone_label(partner):
-    """How a partner fetched with `zone_prefetches` serves the commune, in a few words."""
-    for attribute in ("zone_here", "zone_territories_here", "zone_departments_here"):
+def zone_of(partner, commune):
+    """(closeness, words): how a partner fetched with `zone_prefetches` serves `commune`, the
+    closest zone first (0 the commune itself … 4 the whole country)."""
+    if partner.commune_id == commune.pk or getattr(partner, "zone_here", None):
+        return 0, commune.name
+    for closeness, attribute in enumerate(
+        ("zone_territories_here", "zone_departments_here", "zone_regions_here"), start=1
+    ):
         found = getattr(partner, attribute, None)
         if found:
-            return str(found[0])
-    if getattr(partner, "zone_regions_here", None):
-        return str(partner.zone_regions_here[0])
-    if partner.is_national:
-        return _("toute la France")
-    return ""
+            return closeness, str(found[0])
+    return 4, _("toute la France") if partner.is_national else ""
 
 
 def partners_serving(commune):
@@ -275,6 +264,7 @@ class Match:
     publics: list
     themes: list
     zone: str
+    closeness: int = 0
 
     @property
     def score(self):
@@ -290,8 +280,8 @@ class Match:
 
 
 def match_partners(*, commune, publics, themes):
-    """Partners serving `commune` that work with one of `publics` or on one of `themes`,
-    best matches first, each with the reason it matched."""
+    """Partners serving `commune` that work with one of `publics` or on one of `themes`: the
+    most criteria met first, then the closest; each with the reason it matched."""
     public_ids = {public.pk for public in publics}
     theme_ids = {theme.pk for theme in themes}
     if not public_ids and not theme_ids:
@@ -299,15 +289,17 @@ def match_partners(*, commune, publics, themes):
     matches = []
     wanted = Partner.objects.filter(Q(publics__in=public_ids) | Q(themes__in=theme_ids))
     for partner in partners_serving(commune).filter(pk__in=wanted.values("pk")):
+        closeness, zone = zone_of(partner, commune)
         matches.append(
             Match(
                 partner,
                 [public for public in partner.publics.all() if public.pk in public_ids],
                 [theme for theme in partner.themes.all() if theme.pk in theme_ids],
-                zone_label(partner),
+                zone,
+                closeness,
             )
         )
-    matches.sort(key=lambda match: (-match.score, match.partner.name))
+    matches.sort(key=lambda match: (-match.score, match.closeness, match.partner.name))
     return matches
 
 

@@ -26,6 +26,7 @@ def test_guide_html_has_contents_and_live_data(referent_client, pair, mission_lo
     assert "Sommaire" in content and "Qui orienter vers qui" in content
     assert mission_locale.name in content and pair[0].email in content
     assert "RQTH" in content  # the default outline
+    assert "Pour les joindre :</span> téléphoner" in content  # data·inclusion mobilisation modes
 
 
 def test_guide_of_a_commune_of_another_territory_is_404(referent_client, other_territory):
