@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
+from portal.models import Territory
 
 logger = logging.getLogger(__name__)
 
@@ -19,17 +20,25 @@ logger = logging.getLogger(__name__)
 @login_not_required
 @require_safe
 def home(request):
+    """A visitor learns what the portal is; a member sees their territory at a glance (the
+    current one, or the one named by ?territoire=slug, which `Territory.get_absolute_url` gives)."""
     if not request.user.is_authenticated:
         return render(request, "portal/home_visitor.html")
-    territory = request.territory
-    context = {"territory": territory or None}
-    if territory:
-        context["territory"] = (
-            access.territories_for(request.user).prefetch_related("epcis").get(pk=territory.pk)
-        )
-        context["figures"] = territory.figures()
-        context["role"] = access.role_in(request.user, territory)
-        context["can_edit"] = access.can_edit(request.user, territory)
+    territories = Territory.objects.prefetch_related("epcis")
+    slug = request.GET.get("territoire")
+    if slug:
+        territory = get_object_or_404(territories, slug=slug)
+        access.check_can_view(request.user, territory)
+    elif request.territory:
+        territory = territories.get(pk=request.territory.pk)
+    else:
+        return render(request, "portal/home.html", {"territory": None})
+    context = {
+        "territory": territory,
+        "figures": territory.figures(),
+        "role": access.role_in(request.user, territory),
+        "can_edit": access.can_edit(request.user, territory),
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -265,3 +265,27 @@ def test_health_answers_503_when_the_database_is_down(client):
         response = client.get("/sante/")
     assert response.status_code == 503
     assert "base de données indisponible" in response.text
+
+
+# A territory's own address (Territory.get_absolute_url)
+
+
+def test_territory_address_shows_that_territory(client, two_territories_user, other_territory):
+    client.force_login(two_territories_user)
+    response = client.get(other_territory.get_absolute_url())
+    assert response.status_code == 200
+    assert "<h1>Grand Bergeracois</h1>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("referent", 404), ("coordinator", 404), ("other_coordinator", 200), ("staff", 200)],
+)
+def test_territory_address_is_404_outside_ones_territories(
+    as_persona, persona, status, territory, other_territory
+):
+    assert as_persona(persona).get(other_territory.get_absolute_url()).status_code == status
+
+
+def test_unknown_territory_address_is_404(referent_client):
+    assert referent_client.get("/?territoire=nulle-part").status_code == 404
