@@ -19,6 +19,7 @@ from roadmaps.forms import (
 )
 from roadmaps.models import Action, IndicatorValue
 from roadmaps.views.common import (
+    annotate_dates,
     get_action_for_user,
     get_axis_for_user,
     render_form,
@@ -38,6 +39,7 @@ def action_detail(request, slug, pk):
     steps = list(action.steps.all())
     action.step_total = len(steps)
     action.step_done = sum(step.done for step in steps)
+    annotate_dates(action, timezone.localdate())
     indicators = list(
         action.indicators.prefetch_related(
             Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "pk"))

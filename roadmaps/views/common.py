@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from portal import access
@@ -43,6 +44,14 @@ def get_action_for_user(request, slug, pk):
         axis__roadmap__territory=territory,
     )
     return action, can_edit
+
+
+def annotate_dates(action, today):
+    """Set the computed flags the templates show (never stored)."""
+    action.late = action.is_late(today)
+    action.due_soon = action.is_due_soon(today)
+    action.end_label = action.end_date.strftime("%d/%m/%Y") if action.end_date else ""
+    return action
 
 
 def render_form(request, *, title, form, back, action=None, submit=None, status=200, intro=""):
@@ -90,9 +99,17 @@ class Overview:
         today = today or timezone.localdate()
         axes = list(roadmap.axes.all())
         actions = list(Action.objects.for_roadmap_page(roadmap))
+        counts = Action.objects.step_counts(roadmap)
         by_id = {axis.pk: axis for axis in axes}
+        labels = {value: str(label) for value, label in Action.Status.choices}
+        # one reverse() for all the links, and "late" computed once per action for the page
+        url = reverse("roadmaps:action", args=[roadmap.territory.slug, 0]).rsplit("0/", 1)[0]
         for action in actions:
             action.axis = by_id[action.axis_id]
+            action.step_total, action.step_done = counts.get(action.pk, (0, 0))
+            action.url = f"{url}{action.pk}/"
+            action.status_label = labels[action.status]
+            annotate_dates(action, today)
         return cls(roadmap=roadmap, today=today, axes=axes, actions=actions)
 
     def summaries(self, actions=None):
@@ -123,12 +140,12 @@ class Overview:
 
     @cached_property
     def late(self):
-        return [action for action in self.actions if action.is_late(self.today)]
+        return [action for action in self.actions if action.late]
 
     @cached_property
     def due_soon(self):
         return sorted(
-            (action for action in self.actions if action.is_due_soon(self.today)),
+            (action for action in self.actions if action.due_soon),
             key=lambda action: action.end_date,
         )
 

@@ -1,0 +1,92 @@
+"""The roadmap page and the dashboard run a constant number of queries, whatever the data."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from roadmaps.models import Action, Axis, Indicator, IndicatorValue, ProgressUpdate, Step
+from tests.factories import IndicatorFactory, StepFactory
+
+SLUG = "grand-angouleme"
+
+
+def build_large(roadmap, axes=20, actions=50, steps=10):
+    """20 axes × 50 actions × 10 steps, with bulk_create to keep the test fast."""
+    created_axes = Axis.objects.bulk_create(
+        Axis(roadmap=roadmap, number=n, title=f"Axe {n}") for n in range(10, 10 + axes)
+    )
+    created_actions = Action.objects.bulk_create(
+        Action(
+            axis=axis,
+            number=n,
+            title=f"Action {axis.number}.{n}",
+            status=Action.Status.values[n % 6],
+            start_date=datetime.date(2022, 1, 1),
+            end_date=datetime.date(2023 + n % 5, 6, 30),
+            to_discuss=n % 7 == 0,
+        )
+        for axis in created_axes
+        for n in range(1, actions + 1)
+    )
+    Step.objects.bulk_create(
+        Step(action=action, title=f"Étape {n}", done=n % 3 == 0)
+        for action in created_actions
+        for n in range(steps)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(action=action, label="Participants", baseline=0, target=100)
+        for action in created_actions[::10]
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(indicator=indicator, date=datetime.date(2023, m, 1), value=m * 10)
+        for indicator in indicators
+        for m in range(1, 4)
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=action, date=datetime.date(2023, 1, 1), note="RAS")
+        for action in created_actions[::5]
+    )
+
+
+@pytest.fixture
+def small(actions, roadmap):
+    StepFactory(action=actions[0], done=True)
+    IndicatorFactory(action=actions[0])
+    return roadmap
+
+
+@pytest.fixture
+def large(small, roadmap):
+    build_large(roadmap)
+    return roadmap
+
+
+# 1 session, 2 user, 3 memberships (roles), 4 territory, 5 roadmap, 6 axes,
+# 7 actions (with pilot, coordinator), 8 step counts, 9 diagnostic indicators,
+# 10 last version, 11 territories of the menu (context processor)
+ROADMAP_PAGE_QUERIES = 11
+# 1 session, 2 user, 3 memberships, 4 territory, 5 roadmap, 6 axes, 7 actions, 8 step counts,
+# 9 action indicators, 10 their values, 11 last version, 12 territories of the menu
+DASHBOARD_QUERIES = 12
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_roadmap_page_query_count(coordinator_client, django_assert_num_queries, request, size):
+    request.getfixturevalue(size)
+    url = reverse("roadmaps:detail", args=[SLUG])
+    with django_assert_num_queries(ROADMAP_PAGE_QUERIES):
+        response = coordinator_client.get(url, {"statut": "en_cours", "retard": "on"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_dashboard_query_count(coordinator_client, django_assert_num_queries, request, size):
+    roadmap = request.getfixturevalue(size)
+    from roadmaps import services
+
+    services.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2023, 1, 1))
+    url = reverse("roadmaps:dashboard", args=[SLUG])
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = coordinator_client.get(url)
+    assert response.status_code == 200
