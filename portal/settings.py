@@ -234,7 +234,6 @@ CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
 PERMISSIONS_POLICY_DENY = [
     "accelerometer",
     "autoplay",
-    "bluetooth",
     "browsing-topics",
     "camera",
     "display-capture",
