@@ -41,3 +41,12 @@ def test_guide_pdf(referent_client, pair, mission_locale, territory):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [("visitor", 302), ("other_coordinator", 404)],
+)
+def test_guide_pdf_is_for_members_only(as_persona, territory, persona, status):
+    response = as_persona(persona).get(reverse("referents:guide_pdf") + GA)
+    assert response.status_code == status

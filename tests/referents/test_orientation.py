@@ -124,3 +124,10 @@ def test_observatory_shows_needs_by_commune_and_month(as_persona, soyaux):
     row = response.context["rows"][0]
     assert row["commune"] == "Soyaux" and row["total"] == 1
     assert row["needs"] == [("Numérique", 1)]
+
+
+def test_other_territory_cannot_post_an_orientation(other_coordinator_client, territory, soyaux):
+    url = reverse("referents:orientation") + GA
+    response = other_coordinator_client.post(url, {"commune": soyaux.pk})
+    assert response.status_code == 404
+    assert not OrientationCount.objects.exists()
