@@ -71,7 +71,8 @@ def observatory(request):
     ):
         if (month, commune) in rows:
             rows[(month, commune)]["needs"].append((label, total))
-    ordered = sorted(rows.values(), key=lambda row: (row["month"], row["commune"]), reverse=True)
+    ordered = sorted(rows.values(), key=lambda row: row["commune"])
+    ordered.sort(key=lambda row: row["month"], reverse=True)  # stable: communes stay A→Z
     return render(
         request,
         "referents/observatory.html",
