@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo serve clean audit
+.PHONY: run test lint format install migrate demo serve clean audit browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ format: install
 test: lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (tests/e2e), installed once; Playwright never downloads one.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # Known vulnerabilities in the installed packages (PyPI's advisory data, via pip-audit).
 audit: install

@@ -1,0 +1,179 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against a live Django server.
+
+One demo world (the `load_demo` loaders) is loaded once per session into the test database and
+served by one live server, and one browser is shared by every test. This is a deliberate
+departure from pytest-django's per-test `live_server` + `transactional_db` pairing: that pairing
+flushes the database after every test, and reloading the demo (7 s) before each of the ~100
+checks would take minutes. The tests here therefore never rely on a clean database: each journey
+creates what it needs under names of its own, and the session flushes the database at the end so
+that later tests start empty as usual.
+
+Chromium is Debian's (`/usr/bin/chromium`), never a downloaded build. When it is missing the
+browser tests are skipped locally, and fail under CI (`CI=true`), where .ci/run installs it.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils.module_loading import import_string
+
+# Playwright's sync API runs an asyncio loop in this thread: Django's ORM calls made from the test
+# (building URLs from the demo data, signing personas in) would otherwise be refused.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 320, "height": 640}
+WIDTHS = {"1280": DESKTOP, "320": MOBILE}
+
+# Demo accounts by persona (portal/demo.py); the visitor is signed out.
+ACCOUNTS = {
+    "referent": "referent.angouleme",
+    "coordinator": "coordination.angouleme",
+    "other_coordinator": "coordination.bergerac",
+    "staff": "admin",
+}
+PERSONAS = ["visitor", *ACCOUNTS]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: real-browser and whole-site tests (tests/e2e)")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of this folder and run them last, after pytest-django's own ordering.
+
+    Each runs inside a transaction of the test database (the `db` fixture), so what a journey
+    writes through the live server is rolled back on SQLite (the in-memory database's connection
+    is shared with the server thread); the demo world itself is committed once per session.
+    """
+    here = os.path.dirname(__file__)
+    e2e = [item for item in items if str(item.fspath).startswith(here)]
+    for item in e2e:
+        item.add_marker(pytest.mark.e2e)
+        item.add_marker(pytest.mark.django_db)
+    items[:] = [item for item in items if item not in e2e] + e2e
+
+
+def require_chromium():
+    """Skip (locally) or fail (in CI) when Debian's Chromium or Playwright is missing."""
+    missing = None
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        missing = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "Playwright for Python is missing (pip install '.[dev]')"
+    if missing:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"Browser tests cannot run in CI: {missing}")
+        pytest.skip(f"Browser tests skipped: {missing}")
+
+
+@pytest.fixture(scope="session")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo data of every app, loaded once into the test database; emptied at the end."""
+    with django_db_blocker.unblock():
+        for loader in settings.DEMO_LOADERS:
+            import_string(loader)()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def server(demo_world, django_db_blocker):
+    """A live server (pytest-django's LiveServer, as behind its `live_server` fixture)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        live = LiveServer("localhost")
+        live._live_server_modified_settings.enable()
+        # Sessions made here are committed: a test's own transaction would roll them back.
+        live.cookies = {persona: session_cookie(persona, "localhost") for persona in ACCOUNTS}
+        yield live
+        live._live_server_modified_settings.disable()
+        live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def session_cookie(persona, domain):
+    """A session cookie of the demo account of `persona`, made without the sign-in form."""
+    from portal.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=ACCOUNTS[persona]))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value, "domain": domain, "path": "/"}
+
+
+@dataclass
+class Tab:
+    """A browser page with the console errors, page errors and CSP violations it met."""
+
+    page: object
+    base: str
+    errors: list = field(default_factory=list)
+
+    def go(self, path):
+        response = self.page.goto(self.base + path)
+        return response
+
+    def url(self, path):
+        return self.base + path
+
+
+@pytest.fixture
+def open_tab(browser, server, demo_world):
+    """open_tab(persona="visitor", width="1280") -> Tab, in a fresh browser context."""
+    contexts = []
+
+    def open_(persona="visitor", width="1280", **options):
+        context = browser.new_context(
+            viewport=WIDTHS[width], locale="fr-FR", accept_downloads=True, **options
+        )
+        contexts.append(context)
+        if persona != "visitor":
+            context.add_cookies([server.cookies[persona]])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        tab = Tab(page=page, base=server.url)
+        page.on(
+            "console",
+            lambda message: (
+                tab.errors.append(f"console {message.type}: {message.text}")
+                if message.type in ("error", "warning")
+                and "Content Security Policy" in message.text
+                or message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()

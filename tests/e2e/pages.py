@@ -1,0 +1,148 @@
+"""Every page type of the site, with a URL taken from the demo data and who looks at it.
+
+A page is named at collection time (for pytest ids) and its URL is resolved at run time, once the
+demo world is loaded. `submit=True` posts the page's main form empty (browser validation
+disabled) to show the form with its error messages. Public pages are checked signed out and
+signed in; the others as the persona who sees the most of them (the coordinator sees the edit
+buttons, the référent the read-only variant).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+TERRITORY = "grand-angouleme"
+
+
+def _partner():
+    return reverse("partners:detail", args=["uimm-charente"])
+
+
+def _action():
+    from roadmaps.models import Action
+
+    action = Action.objects.filter(axis__roadmap__territory__slug=TERRITORY).order_by("pk").first()
+    return action.get_absolute_url()
+
+
+def _action_url(name, *extra):
+    def build():
+        from roadmaps.models import Action
+
+        action = (
+            Action.objects.filter(axis__roadmap__territory__slug=TERRITORY).order_by("pk").first()
+        )
+        return reverse(f"roadmaps:{name}", args=[TERRITORY, action.pk, *extra])
+
+    return build
+
+
+def _referent(name="detail"):
+    def build():
+        from referents.models import Referent
+
+        referent = Referent.objects.filter(commune__epci__siren="200071827").order_by("pk").first()
+        return reverse(f"referents:{name}", args=[referent.pk])
+
+    return build
+
+
+def _meeting(name="meeting_detail"):
+    def build():
+        from referents.models import Meeting
+
+        meeting = Meeting.objects.filter(territory__slug=TERRITORY).order_by("pk").first()
+        return reverse(f"referents:{name}", args=[meeting.pk])
+
+    return build
+
+
+def _section():
+    from referents.models import OutlineSection
+
+    section = OutlineSection.objects.filter(territory__slug=TERRITORY).order_by("pk").first()
+    return reverse("referents:section_update", args=[section.pk])
+
+
+def _url(name, *args, query=""):
+    return lambda: reverse(name, args=args) + query
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    build: object  # () -> path
+    personas: tuple = ("coordinator",)
+    submit: bool = False
+    status: int = 200
+
+    def path(self):
+        return self.build()
+
+
+PUBLIC = ("visitor", "referent")
+
+PAGE_TYPES = [
+    # Portal
+    PageType("home", _url("home"), PUBLIC),
+    PageType("home_coordinator", _url("home"), ("coordinator", "staff")),
+    PageType("login", _url("login"), ("visitor",)),
+    PageType("login_errors", _url("login"), ("visitor",), submit=True),
+    PageType("legal_notice", _url("legal_notice"), PUBLIC),
+    PageType("privacy", _url("privacy"), PUBLIC),
+    PageType("accessibility", _url("accessibility"), PUBLIC),
+    PageType("not_found", _url("home", query="page-qui-n-existe-pas/"), PUBLIC, status=404),
+    PageType("password_reset", _url("password_reset"), ("visitor",)),
+    PageType("password_reset_errors", _url("password_reset"), ("visitor",), submit=True),
+    PageType("password_reset_done", _url("password_reset_done"), ("visitor",)),
+    PageType(
+        "password_reset_bad_link",
+        _url("password_reset_confirm", "AA", "lien-perime"),
+        ("visitor",),
+    ),
+    PageType("password_reset_complete", _url("password_reset_complete"), ("visitor",)),
+    PageType("password_change", _url("password_change"), ("referent",)),
+    PageType("password_change_errors", _url("password_change"), ("referent",), submit=True),
+    PageType("password_change_done", _url("password_change_done"), ("referent",)),
+    # Partners
+    PageType("partner_list", _url("partners:list"), PUBLIC),
+    PageType("partner_search", _url("partners:list", query="?q=mecatronique"), PUBLIC),
+    PageType("partner_detail", _partner, PUBLIC),
+    PageType("partner_detail_coordinator", _partner, ("coordinator",)),
+    PageType("partner_create_errors", _url("partners:create"), submit=True),
+    PageType("partner_update", _url("partners:update", "uimm-charente")),
+    PageType("partner_report_errors", _url("partners:report", "uimm-charente"), submit=True),
+    PageType("partner_review", _url("partners:review")),
+    PageType("forbidden", _url("partners:create"), ("referent",), status=403),
+    # Roadmaps
+    PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
+    PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),
+    PageType("roadmap_update_errors", _url("roadmaps:update", TERRITORY), submit=True),
+    PageType("roadmap_versions", _url("roadmaps:versions", TERRITORY)),
+    PageType("roadmap_dashboard", _url("roadmaps:dashboard", TERRITORY), ("referent",)),
+    PageType("action_detail", _action, ("referent", "coordinator")),
+    PageType("action_update_errors", _action_url("action_update"), submit=True),
+    PageType("progress_errors", _action_url("progress_create"), submit=True),
+    PageType("axis_create_errors", _url("roadmaps:axis_create", TERRITORY), submit=True),
+    PageType("other_territory_action", _action, ("other_coordinator",), status=404),
+    # Référents
+    PageType("referent_network", _url("referents:list"), ("referent", "coordinator")),
+    PageType("referent_detail", _referent(), ("referent",)),
+    PageType("referent_create_errors", _url("referents:create"), submit=True),
+    PageType("meeting_list", _url("referents:meeting_list"), ("referent",)),
+    PageType("meeting_detail", _meeting(), ("referent", "coordinator")),
+    PageType("meeting_create_errors", _url("referents:meeting_create"), submit=True),
+    PageType("meeting_attendance", _meeting("meeting_attendance")),
+    PageType("attendance_rates", _url("referents:attendance")),
+    PageType("guide", _url("referents:guide"), ("referent",)),
+    PageType("orientation", _url("referents:orientation"), ("referent",)),
+    PageType("orientation_errors", _url("referents:orientation"), ("referent",), submit=True),
+    PageType("observatory", _url("referents:observatory")),
+    PageType("outline", _url("referents:outline")),
+    PageType("section_update", _section),
+]
+
+BY_NAME = {page.name: page for page in PAGE_TYPES}
+
+# (page name, persona) pairs, the unit of the accessibility checks.
+CASES = [(page.name, persona) for page in PAGE_TYPES for persona in page.personas]
