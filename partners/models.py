@@ -315,6 +315,7 @@ class Partner(models.Model):
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="partners_partner_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_interval__in=CheckInterval.values),

@@ -8,6 +8,7 @@ from portal.models import Commune, Department, Region, Territory
 
 PAGE_SIZE = 20
 EXPORT_MAX = 5000
+DATALIST_MAX = 1000
 KINDS = {"category": Category, "public": Public, "theme": Theme}
 
 
@@ -35,12 +36,13 @@ def datalist_communes(request):
     """Communes offered by the commune input: the current territory's (members), or those of
     every territory of the network (visitors). Bounded by the network, never the 35,000."""
     territory = request.territory if request.user.is_authenticated else None
-    communes = Commune.objects.only(
+    links = Territory.epcis.through.objects.all()
+    if territory:
+        links = links.filter(territory_id=territory.pk)
+    communes = Commune.objects.filter(epci__in=links.values("epci_id")).only(
         "id", "name", "insee_code", "search_name", "epci_id", "department_id"
     )
-    if territory:
-        return list(communes.filter(epci__territories=territory.pk))
-    return list(communes.filter(epci__territories__isnull=False).distinct())
+    return list(communes[:DATALIST_MAX])
 
 
 def directory_queryset(cleaned):

@@ -45,6 +45,7 @@ def partner_list(request):
     partners = searched_partners(form)
     page = None
     if partners is not None:
+        partners = partners.defer("search_text", "description", "services", "opening_hours")
         page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = attach_labels(page.object_list, labels)
     return render(

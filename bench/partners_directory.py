@@ -1,0 +1,271 @@
+"""Benchmark: the partner directory with 5,000 partners over the whole country (p95 < 100 ms).
+
+Fills a dedicated database (communes of all France from the official files, one territory per
+region, 5,000 partners with publics, themes, contacts and zones of intervention of every kind),
+then times the directory page with Django's test client: server time, median and p95.
+
+    # SQLite
+    DEBUG=1 DATABASE_URL=sqlite:////tmp/maillage_bench_partners.sqlite3 \\
+        .venv/bin/python bench/partners_directory.py
+    # PostgreSQL (the database is created if missing)
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_bench_partners \\
+        .venv/bin/python bench/partners_directory.py
+
+Re-running reuses the data already there (`--reset` deletes the bench partners first).
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DEBUG", "1")
+COMMUNES_DIR = ROOT.parent / "shared" / "data" / "decoupage-administratif"
+
+
+def ensure_postgres_database(url):
+    """Create the PostgreSQL database named in `url` if it does not exist."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    admin = psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    ensure_postgres_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from partners.models import Category, Contact, Partner, Public, Theme  # noqa: E402
+from portal.models import EPCI, Commune, Department, Membership, Region, Territory, User  # noqa: E402
+
+PREFIX = "bench-"
+WORDS = (
+    "accompagnement emploi insertion formation jeunes mobilité numérique logement santé "
+    "apprentissage alternance recrutement entreprises création handicap seniors femmes "
+    "orientation métiers industrie agriculture services personne social permis atelier "
+    "chantier réemploi remobilisation compétences qualification"
+).split()
+KINDS = [
+    ("Mission locale", "mission-locale"),
+    ("France Travail", "france-travail"),
+    ("Cap emploi", "cap-emploi-reseau-cheops"),
+    ("Chantier d'insertion", "aci"),
+    ("Association intermédiaire", "ai"),
+    ("CCAS", "ccas-cias"),
+    ("France services", "france-service"),
+    ("Organisme de formation", "organisme-de-formation"),
+    ("Club d'entreprises", "club-entreprises"),
+    ("PLIE", "plie"),
+]
+
+
+def setup_database(count, reset):
+    call_command("migrate", verbosity=0)
+    if Commune.objects.count() < 30000:
+        print(f"Import des communes de France depuis {COMMUNES_DIR}…")
+        started = time.perf_counter()
+        call_command("import_communes", str(COMMUNES_DIR), verbosity=0)
+        print(f"  {Commune.objects.count()} communes en {time.perf_counter() - started:.0f} s")
+    if reset:
+        Partner.objects.filter(slug__startswith=PREFIX).delete()
+    territories = make_territories()
+    existing = Partner.objects.filter(slug__startswith=PREFIX).count()
+    if existing < count:
+        started = time.perf_counter()
+        fill(count - existing, existing, territories)
+        print(f"  {count - existing} partenaires créés en {time.perf_counter() - started:.0f} s")
+    return territories
+
+
+def make_territories():
+    """One bench territory per region, made of 3 EPCIs of that region."""
+    territories = []
+    for region in Region.objects.all():
+        epcis = list(
+            EPCI.objects.filter(communes__department__region=region)
+            .distinct()
+            .order_by("siren")[:3]
+        )
+        if not epcis:
+            continue
+        territory, _created = Territory.objects.get_or_create(
+            slug=f"{PREFIX}{region.code}", defaults={"name": f"Mesure {region.name}"}
+        )
+        territory.epcis.set(epcis)
+        territories.append(territory)
+    return territories
+
+
+def fill(count, start, territories):
+    rng = random.Random(start + 42)
+    communes = list(Commune.objects.values_list("pk", "department_id"))
+    department_of = dict(communes)
+    by_department = {}
+    for pk, department_id in communes:
+        by_department.setdefault(department_id, []).append(pk)
+    departments = list(Department.objects.values_list("pk", "region_id"))
+    regions = list(Region.objects.values_list("pk", flat=True))
+    categories = {item.slug: item for item in Category.objects.all()}
+    publics, themes = list(Public.objects.all()), list(Theme.objects.all())
+    links = {
+        name: []
+        for name in ("publics", "themes", "communes", "territories", "departments", "regions")
+    }
+    with transaction.atomic():
+        partners = []
+        for index in range(start, start + count):
+            label, slug = KINDS[index % len(KINDS)]
+            commune_id, _department_id = rng.choice(communes)
+            words = rng.sample(WORDS, 12)
+            partner = Partner(
+                territory=rng.choice(territories),
+                name=f"{label} {' '.join(rng.sample(WORDS, 2))} {index}",
+                slug=f"{PREFIX}{index}",
+                also_known_as=rng.choice(["", "Pôle emploi", "ANPE", "ML", "AI"]),
+                category=categories[slug],
+                scale=rng.choice(list(Partner.Scale.values)),
+                description=" ".join(words[:8]).capitalize() + ".",
+                services=" ".join(words[8:]).capitalize() + ".",
+                address=f"{index % 90 + 1} rue de la République",
+                commune_id=commune_id,
+                phone="05 00 00 00 00",
+                email=f"contact{index}@example.org",
+                opening_hours="Du lundi au vendredi, 9 h – 17 h",
+                reception_remote=index % 3 == 0,
+                is_national=index % 50 == 0,
+            )
+            partner.search_text = partner.build_search_text()  # bulk path: no save()
+            partners.append(partner)
+        Partner.objects.bulk_create(partners, batch_size=500)
+        contacts = []
+        for partner in Partner.objects.filter(slug__startswith=PREFIX, contacts__isnull=True):
+            rng_choice = rng.random()
+            links["publics"] += [(partner.pk, item.pk) for item in rng.sample(publics, 3)]
+            links["themes"] += [(partner.pk, item.pk) for item in rng.sample(themes, 3)]
+            if rng_choice < 0.5:
+                pool = by_department[department_of[partner.commune_id]]
+                links["communes"] += [
+                    (partner.pk, pk) for pk in rng.sample(pool, min(5, len(pool)))
+                ]
+            elif rng_choice < 0.7:
+                links["territories"].append((partner.pk, rng.choice(territories).pk))
+            elif rng_choice < 0.9:
+                links["departments"].append((partner.pk, rng.choice(departments)[0]))
+            else:
+                links["regions"].append((partner.pk, rng.choice(regions)))
+            contacts += [
+                Contact(
+                    partner=partner,
+                    first_name="Prénom",
+                    last_name=f"Nom {partner.pk}-{number}",
+                    email=f"c{partner.pk}-{number}@example.org",
+                )
+                for number in range(2)
+            ]
+        Contact.objects.bulk_create(contacts, batch_size=1000)
+        fields = {
+            "publics": ("public_id", Partner.publics.through),
+            "themes": ("theme_id", Partner.themes.through),
+            "communes": ("commune_id", Partner.zone_communes.through),
+            "territories": ("territory_id", Partner.zone_territories.through),
+            "departments": ("department_id", Partner.zone_departments.through),
+            "regions": ("region_id", Partner.zone_regions.through),
+        }
+        for name, (field, through) in fields.items():
+            through.objects.bulk_create(
+                [through(partner_id=a, **{field: b}) for a, b in links[name]], batch_size=2000
+            )
+
+
+RESULT_COUNT = re.compile(r'id="resultats"[^>]*>([\d\s\u202f\xa0]+) partenaire')
+SCENARIOS = [
+    ("liste, page 1", {}),
+    ("recherche « mission locale »", {"q": "mission locale"}),
+    ("recherche « pole emploi » (autre nom)", {"q": "pole emploi"}),
+    ("commune Bordeaux (33063)", {"commune": "33063"}),
+    ("recherche + commune + public", {"q": "emploi", "commune": "33063", "public": "jeunes"}),
+    ("page 10", {"page": "10"}),
+    ("recherche, page 10", {"q": "insertion", "page": "10"}),
+    ("tri par commune, page 10", {"tri": "commune", "page": "10"}),
+]
+
+
+def measure(client, params, runs):
+    for _warmup in range(3):
+        response = client.get("/partenaires/", params)
+        assert response.status_code == 200, response.status_code
+    timings, cpu = [], []
+    for _run in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        client.get("/partenaires/", params)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/partenaires/", params)
+    found = RESULT_COUNT.search(response.content.decode())
+    count = int(re.sub(r"\D", "", found.group(1))) if found else 0
+    return percentiles(timings), percentiles(cpu), len(queries), count
+
+
+def percentiles(values):
+    values = sorted(values)
+    return statistics.median(values), values[min(len(values) - 1, round(0.95 * len(values)) - 1)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--partners", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--reset", action="store_true")
+    args = parser.parse_args()
+    territories = setup_database(args.partners, args.reset)
+    vendor = connection.vendor
+    total = Partner.objects.count()
+    print(f"\nBase : {vendor}, {total} partenaires, {Commune.objects.count()} communes")
+    user, _created = User.objects.get_or_create(username="bench.coordination")
+    Membership.objects.get_or_create(
+        user=user, territory=territories[0], defaults={"role": Membership.Role.COORDINATOR}
+    )
+    visitor, member = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
+    member.force_login(user)
+    print(f"{'scénario':44} {'qui':9} {'résultats':>9} {'requêtes':>8} {'médiane':>9} {'p95':>9}")
+    worst = 0
+    for label, params in SCENARIOS:
+        for who, client in (("visiteur", visitor), ("membre", member)):
+            median, p95, queries, count = measure(client, params, args.runs)
+            worst = max(worst, p95)
+            print(f"{label:44} {who:9} {count:>9} {queries:>8} {median:>7.1f}ms {p95:>7.1f}ms")
+    print(f"\npire p95 : {worst:.1f} ms (objectif : < 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
