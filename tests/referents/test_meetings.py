@@ -7,6 +7,7 @@ from icalendar import Calendar
 
 from referents.models import CalendarFeed, Meeting
 from referents.services import calendar_feed
+from tests.factories import MeetingFactory
 
 GA = "?territoire=grand-angouleme"
 READ = [
@@ -159,3 +160,17 @@ def test_referent_cannot_renew_the_calendar(referent_client, territory):
 
 def test_calendar_renew_rejects_get(coordinator_client):
     assert coordinator_client.get(reverse("referents:calendar_renew")).status_code == 405
+
+
+def test_only_the_next_meeting_lists_the_actions_to_discuss(
+    referent_client, territory, next_meeting
+):
+    from tests.factories import ActionFactory, AxisFactory, RoadmapFactory
+
+    axis = AxisFactory(roadmap=RoadmapFactory(territory=territory))
+    ActionFactory(axis=axis, title="Parrainage des jeunes", to_discuss=True)
+    ActionFactory(axis=axis, title="Action tranquille", to_discuss=False)
+    later = MeetingFactory(territory=territory, starts_at=timezone.now() + timedelta(days=40))
+    content = referent_client.get(next_meeting.get_absolute_url()).content.decode()
+    assert "Parrainage des jeunes" in content and "Action tranquille" not in content
+    assert "Parrainage des jeunes" not in referent_client.get(later.get_absolute_url()).text

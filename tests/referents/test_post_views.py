@@ -1,0 +1,51 @@
+"""POST-only coordinator actions: login redirect, 403 read-only, 404 other territory, 405 on GET."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from referents import services
+from referents.models import CalendarFeed, OutlineSection
+from referents.services import actions_to_discuss, calendar_feed, install_default_outline
+
+GA = "?territoire=grand-angouleme"
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [("visitor", 302), ("referent", 403), ("other_coordinator", 404), ("coordinator", 302)],
+)
+def test_calendar_renew(as_persona, territory, persona, status):
+    token = calendar_feed(territory=territory).token
+    response = as_persona(persona).post(reverse("referents:calendar_renew") + GA)
+    assert response.status_code == status
+    assert (CalendarFeed.objects.get().token == token) == (persona != "coordinator")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [("visitor", 302), ("referent", 403), ("other_coordinator", 404), ("coordinator", 302)],
+)
+def test_outline_install(as_persona, territory, persona, status):
+    response = as_persona(persona).post(reverse("referents:outline_install") + GA)
+    assert response.status_code == status
+    assert OutlineSection.objects.exists() == (persona == "coordinator")
+
+
+@pytest.mark.parametrize("persona", ["visitor", "referent"])
+def test_section_delete_refused(as_persona, territory, persona):
+    install_default_outline(territory=territory)
+    section = OutlineSection.objects.first()
+    response = as_persona(persona).post(reverse("referents:section_delete", args=[section.pk]))
+    assert response.status_code == {"visitor": 302, "referent": 403}[persona]
+    assert OutlineSection.objects.filter(pk=section.pk).exists()
+
+
+def test_agenda_without_the_roadmaps_app(monkeypatch, territory):
+    def missing(app_label, model_name):
+        raise LookupError(app_label)
+
+    monkeypatch.setattr(services.apps, "get_model", missing)
+    assert actions_to_discuss(territory=territory) == []
+    monkeypatch.undo()
+    assert apps.get_model("roadmaps", "Action")  # the contract exists once roadmaps has landed
