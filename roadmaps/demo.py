@@ -123,7 +123,7 @@ ANGOULEME = {
                 {
                     "title": "Clauses d'insertion dans les marchés publics de l'agglomération",
                     "pilot_name": "Service commande publique",
-                    "status": S.EN_PAUSE,
+                    "status": S.EN_COURS,
                     "start": datetime.date(2022, 9, 1),
                     "end": datetime.date(2025, 12, 31),
                     "progress": 20,
@@ -429,7 +429,7 @@ def _angouleme_changes(roadmap, user, today):
             "status": S.EN_COURS,
             "priority": P.HAUTE,
             "start": datetime.date(2023, 2, 1),
-            "end": datetime.date(2026, 6, 30),
+            "end": 210,
             "progress": 30,
             "to_discuss": True,
         },

@@ -90,3 +90,12 @@ def test_dashboard_query_count(coordinator_client, django_assert_num_queries, re
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = coordinator_client.get(url)
     assert response.status_code == 200
+
+
+def test_snapshot_query_count_is_constant(large, django_assert_num_queries):
+    from roadmaps import services
+
+    # 1 axes, 2 actions with their axis, 3 step counts
+    with django_assert_num_queries(3):
+        snap = services.snapshot(large)
+    assert len(snap["actions"]) == 1003
