@@ -40,6 +40,7 @@ class AxisForm(forms.ModelForm):
     class Meta:
         model = Axis
         fields = ["title", "objectives"]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
 
 
 class ActionForm(forms.ModelForm):
@@ -69,7 +70,12 @@ class ActionForm(forms.ModelForm):
             "funders",
             "to_discuss",
         ]
-        widgets = {"start_date": DATE, "end_date": DATE}
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
             "axis": {"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")}
         }
@@ -89,13 +95,23 @@ class ActionForm(forms.ModelForm):
         ).distinct()
         self.fields["communes"].queryset = territory.communes
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        self.fields["progress"].help_text = _("De 0 à 100.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.steps.exists():
-                self.fields["progress"].disabled = True
-                self.fields["progress"].help_text = _(
-                    "Calculé à partir des étapes de l'action : cochez les étapes faites."
+                # derived from the steps: not entered here (see the action page)
+                del self.fields["progress"]
+        for name in ("partners", "publics", "communes"):
+            self.fields[name].widget.attrs["size"] = 8
+            self.fields[name].help_text = " ".join(
+                filter(
+                    None,
+                    [
+                        str(self.fields[name].help_text),
+                        str(_("Ctrl (ou Cmd) + clic pour en choisir plusieurs.")),
+                    ],
                 )
+            )
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

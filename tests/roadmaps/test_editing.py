@@ -257,6 +257,5 @@ def test_failure_midway_saves_nothing(coordinator_client, actions, axes, monkeyp
 def test_steps_make_progress_read_only_in_the_form(coordinator_client, action):
     StepFactory(action=action, done=True, due_date=None)
     response = coordinator_client.get(reverse("roadmaps:action_update", args=[SLUG, action.pk]))
-    assert response.context["form"].fields["progress"].disabled
+    assert "progress" not in response.context["form"].fields
     assert action.__class__.objects.get(pk=action.pk).effective_progress == 100
-    assert datetime.date  # keep import used
