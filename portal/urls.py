@@ -74,6 +74,8 @@ urlpatterns = [
         name="accessibility",
     ),
     path("sante/", views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
 

@@ -289,3 +289,9 @@ def test_territory_address_is_404_outside_ones_territories(
 
 def test_unknown_territory_address_is_404(referent_client):
     assert referent_client.get("/?territoire=nulle-part").status_code == 404
+
+
+def test_favicon_ico_leads_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
