@@ -68,6 +68,12 @@ class Theme(ReferenceItem):
         verbose_name_plural = _("thématiques")
 
 
+def _in_zone(relation, **lookups):
+    """`pk IN (partners linked through the zone table `relation` matching `lookups`)`."""
+    links = getattr(Partner, relation).through.objects.filter(**lookups)
+    return Q(pk__in=links.values("partner_id"))
+
+
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Partners the user may see: every published partner (the directory is public)."""
@@ -88,60 +94,29 @@ class PartnerQuerySet(models.QuerySet):
 
         Each zone kind is a `pk IN (subquery)`: no join fan-out, no DISTINCT, one scan each.
         """
-        through = Partner
-        return self.filter(
+        condition = (
             Q(is_national=True)
-            | Q(commune=commune)
-            | Q(
-                pk__in=through.zone_communes.through.objects.filter(commune=commune).values(
-                    "partner_id"
-                )
-            )
-            | Q(
-                pk__in=through.zone_territories.through.objects.filter(
-                    territory__epcis=commune.epci_id
-                ).values("partner_id")
-            )
-            | Q(
-                pk__in=through.zone_departments.through.objects.filter(
-                    department=commune.department_id
-                ).values("partner_id")
-            )
-            | Q(
-                pk__in=through.zone_regions.through.objects.filter(
-                    region__departments=commune.department_id
-                ).values("partner_id")
-            )
+            | Q(commune_id=commune.pk)
+            | _in_zone("zone_communes", commune_id=commune.pk)
+            | _in_zone("zone_departments", department_id=commune.department_id)
+            | _in_zone("zone_regions", region__departments=commune.department_id)
         )
+        if commune.epci_id is not None:  # a few communes (islands) belong to no EPCI
+            condition |= _in_zone("zone_territories", territory__epcis=commune.epci_id)
+        return self.filter(condition)
 
     def serving_territories(self, territory_ids):
         """Partners owned by, or serving at least one commune of, one of these territories."""
         territory_ids = list(territory_ids)
         communes = Commune.objects.filter(epci__territories__in=territory_ids)
-        through = Partner
+        departments = communes.values("department_id")
         return self.filter(
             Q(is_national=True)
             | Q(territory__in=territory_ids)
-            | Q(
-                pk__in=through.zone_territories.through.objects.filter(
-                    territory__in=territory_ids
-                ).values("partner_id")
-            )
-            | Q(
-                pk__in=through.zone_communes.through.objects.filter(
-                    commune__in=communes.values("pk")
-                ).values("partner_id")
-            )
-            | Q(
-                pk__in=through.zone_departments.through.objects.filter(
-                    department__in=communes.values("department_id")
-                ).values("partner_id")
-            )
-            | Q(
-                pk__in=through.zone_regions.through.objects.filter(
-                    region__departments__in=communes.values("department_id")
-                ).values("partner_id")
-            )
+            | _in_zone("zone_territories", territory__in=territory_ids)
+            | _in_zone("zone_communes", commune__in=communes.values("pk"))
+            | _in_zone("zone_departments", department__in=departments)
+            | _in_zone("zone_regions", region__departments__in=departments)
         )
 
     def search(self, query):

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 
 from partners.forms import DirectorySearchForm, ErrorReportForm, commune_label
@@ -54,7 +55,9 @@ def partner_list(request):
         {
             "form": form,
             "page": page,
-            "commune_options": [commune_label(commune) for commune in communes],
+            "commune_options": format_html_join(
+                "", '<option value="{}"></option>', ((commune_label(c),) for c in communes)
+            ),
             "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
             "can_create": access.is_coordinator_somewhere(request.user),
         },

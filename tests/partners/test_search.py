@@ -127,7 +127,7 @@ def test_commune_datalist_is_limited_to_the_current_territory(referent_client, o
     response = referent_client.get(URL)
     options = response.context["commune_options"]
     assert "Angoulême (16015)" in options and "Bergerac (24037)" not in options
-    assert len(options) == 3
+    assert options.count("<option") == 3
     assert 'list="communes-connues"' in response.text
 
 
