@@ -145,7 +145,7 @@ if TESTING:
 
 # django-axes first: it refuses sign-ins while a username and address pair is locked out.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "portal.security.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

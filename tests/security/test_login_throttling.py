@@ -96,3 +96,10 @@ def test_force_login_is_not_throttled(client, referent):
     fail(client, "referent", 5)
     client.force_login(referent)
     assert client.get("/").status_code == 200
+
+
+def test_client_login_without_a_request_still_works(client, referent):
+    """authenticate() without a request (the test client's login()) is not throttled."""
+    assert not client.login(username="referent", password="faux")
+    assert client.login(username="referent", password=PASSWORD)
+    assert client.get("/").context["user"] == referent
