@@ -223,17 +223,28 @@ def measure(client, params, runs):
     for _warmup in range(3):
         response = client.get("/partenaires/", params)
         assert response.status_code == 200, response.status_code
-    timings, cpu = [], []
+    timings, cpu, sql = [], [], []
     for _run in range(runs):
+        spent = [0.0]
+
+        def timed(execute, sql_text, params, many, context, spent=spent):
+            started = time.perf_counter()
+            try:
+                return execute(sql_text, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+
         started, cpu_started = time.perf_counter(), time.process_time()
-        client.get("/partenaires/", params)
+        with connection.execute_wrapper(timed):
+            client.get("/partenaires/", params)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
+        sql.append(spent[0] * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/partenaires/", params)
     found = RESULT_COUNT.search(response.content.decode())
     count = int(re.sub(r"\D", "", found.group(1))) if found else 0
-    return percentiles(timings), percentiles(cpu), len(queries), count
+    return percentiles(timings), percentiles(cpu), percentiles(sql), len(queries), count
 
 
 def percentiles(values):
@@ -260,18 +271,18 @@ def main():
     print(f"charge de la machine (loadavg 1 min) : {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPU")
     print(
         f"{'scénario':40} {'qui':8} {'résultats':>9} {'req.':>4} "
-        f"{'médiane':>8} {'p95':>8} {'CPU méd.':>8} {'CPU p95':>8}"
+        f"{'médiane':>8} {'p95':>8} {'CPU méd.':>8} {'CPU p95':>8} {'SQL méd.':>8} {'SQL p95':>8}"
     )
     worst = worst_cpu = 0
     for label, params in SCENARIOS:
         for who, client in (("visiteur", visitor), ("membre", member)):
-            (median, p95), (cpu_median, cpu_p95), queries, count = measure(
+            (median, p95), (cpu_median, cpu_p95), (sql_median, sql_p95), queries, count = measure(
                 client, params, args.runs
             )
             worst, worst_cpu = max(worst, p95), max(worst_cpu, cpu_p95)
             print(
                 f"{label:40} {who:8} {count:>9} {queries:>4} {median:>6.1f}ms {p95:>6.1f}ms "
-                f"{cpu_median:>6.1f}ms {cpu_p95:>6.1f}ms"
+                f"{cpu_median:>6.1f}ms {cpu_p95:>6.1f}ms {sql_median:>6.1f}ms {sql_p95:>6.1f}ms"
             )
     print(f"\npire p95 : {worst:.1f} ms, pire p95 CPU du processus : {worst_cpu:.1f} ms")
     print(f"charge de la machine à la fin : {os.getloadavg()[0]:.1f} (objectif p95 < 100 ms)")
