@@ -120,11 +120,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 elif envbool("DB_POOL", True):
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": envint("DB_POOL_MIN_SIZE", 2),
             "max_size": envint("DB_POOL_MAX_SIZE", 10),
             "timeout": envint("DB_POOL_TIMEOUT", 10),
+            # Test each connection as it leaves the pool: after a PostgreSQL restart, dead
+            # connections are replaced instead of failing one request each (bench/load).
+            "check": ConnectionPool.check_connection,
         }
     }
 else:
