@@ -87,7 +87,7 @@ def main():
             profiler.enable()
             client.get(url, secure=True)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
             return
         for label, url in [
             ("Tableau de bord", "/feuilles-de-route/grand-angouleme/tableau-de-bord/"),

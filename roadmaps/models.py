@@ -16,6 +16,17 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import Commune, Territory
 
+
+def decimal_label(value):
+    """A number as French text without useless zeros: 12.50 → "12,5" (None → "—")."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 LONG_TEXT = 5000  # characters accepted in a free-text field (forms refuse more)
 DUE_SOON_DAYS = 30
 
@@ -144,6 +155,26 @@ class Axis(models.Model):
         )
 
 
+# What the roadmap page, the dashboard, the exports and the snapshots read of each action.
+OVERVIEW_FIELDS = [
+    "axis",
+    "number",
+    "title",
+    "status",
+    "priority",
+    "progress",
+    "start_date",
+    "end_date",
+    "pilot_partner__name",
+    "pilot_partner__slug",
+    "pilot_name",
+    "coordinator",  # whole user row: portal.audit reads every field of loaded users
+    "budget",
+    "funders",
+    "to_discuss",
+]
+
+
 class ActionQuerySet(models.QuerySet):
     def with_step_counts(self):
         return self.annotate(
@@ -158,6 +189,7 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.filter(axis__roadmap=roadmap)
             .select_related("pilot_partner", "coordinator")
+            .only(*OVERVIEW_FIELDS)
             .order_by("axis__number", "number")
         )
 

@@ -287,9 +287,11 @@ def snapshot(roadmap, actions=None, axes=None):
     if axes is None:
         axes = list(roadmap.axes.all())
     if actions is None:
-        actions = list(Action.objects.for_roadmap_page(roadmap).select_related("axis"))
+        actions = list(Action.objects.for_roadmap_page(roadmap))
         counts = Action.objects.step_counts(roadmap)
+        by_id = {axis.pk: axis for axis in axes}
         for action in actions:
+            action.axis = by_id[action.axis_id]
             action.step_total, action.step_done = counts.get(action.pk, (0, 0))
     return {
         "axes": [{"id": axis.pk, "number": axis.number, "title": axis.title} for axis in axes],

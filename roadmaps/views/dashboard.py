@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import pdf_response
 from roadmaps import services
-from roadmaps.models import Indicator, IndicatorValue
+from roadmaps.models import Indicator, IndicatorValue, decimal_label
 from roadmaps.views.common import Overview, get_roadmap_for_user
 
 
@@ -23,6 +23,12 @@ def dashboard_context(roadmap, today=None):
         )
         .order_by("action__axis__number", "action__number", "pk")
     )
+    for indicator in indicators:  # figures formatted once, not by template filters
+        indicator.latest = indicator.latest_value()
+        indicator.ratio = indicator.target_ratio()
+        indicator.baseline_label = decimal_label(indicator.baseline)
+        indicator.target_label = decimal_label(indicator.target)
+        indicator.latest_label = decimal_label(indicator.latest.value if indicator.latest else None)
     last_version = roadmap.versions.first()
     changes = None
     if last_version:
