@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import pdf_response
@@ -66,20 +67,20 @@ def dashboard_pdf(request, slug):
 
 
 EXPORT_HEADER = [
-    _("Numéro"),
-    _("Axe"),
-    _("Action"),
-    _("Statut"),
-    _("Priorité"),
-    _("Avancement (%)"),
-    _("Début"),
-    _("Fin"),
-    _("En retard"),
-    _("À discuter"),
-    _("Pilote"),
-    _("Coordination"),
-    _("Budget (€)"),
-    _("Financeurs"),
+    gettext_lazy("Numéro"),
+    gettext_lazy("Axe"),
+    gettext_lazy("Action"),
+    gettext_lazy("Statut"),
+    gettext_lazy("Priorité"),
+    gettext_lazy("Avancement (%)"),
+    gettext_lazy("Début"),
+    gettext_lazy("Fin"),
+    gettext_lazy("En retard"),
+    gettext_lazy("À discuter"),
+    gettext_lazy("Pilote"),
+    gettext_lazy("Coordination"),
+    gettext_lazy("Budget (€)"),
+    gettext_lazy("Financeurs"),
 ]
 
 
