@@ -120,18 +120,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 elif envbool("DB_POOL", True):
-    from psycopg_pool import ConnectionPool
-
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": envint("DB_POOL_MIN_SIZE", 2),
             "max_size": envint("DB_POOL_MAX_SIZE", 10),
             "timeout": envint("DB_POOL_TIMEOUT", 10),
-            # Test each connection as it leaves the pool: after a PostgreSQL restart, dead
-            # connections are replaced instead of failing one request each (bench/load).
-            "check": ConnectionPool.check_connection,
         }
     }
+    # Django then gives the pool `check=ConnectionPool.check_connection`: each connection is
+    # tested as it leaves the pool, so that after a PostgreSQL restart dead connections are
+    # replaced instead of failing one request each (bench/load/restart_pg.sh).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
