@@ -174,6 +174,8 @@ class Change:
     label: str
     old: str
     new: str
+    old_value: object = None
+    new_value: object = None
 
 
 @dataclass
@@ -210,6 +212,8 @@ def _changes(model, new, old, labels):
             label=str(model._meta.get_field(change.field).verbose_name),
             old=_display(model, change.field, change.old, labels),
             new=_display(model, change.field, change.new, labels),
+            old_value=change.old,
+            new_value=change.new,
         )
         for change in delta.changes
     ]

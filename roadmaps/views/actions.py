@@ -103,16 +103,16 @@ def action_update(request, slug, pk):
         except services.ConcurrentEdit as error:
             conflict = error.changes
             fresh = Action.objects.get(pk=action.pk)
-            data = request.POST.copy()
-            data["version"] = fresh.version  # saving again now overwrites knowingly
+            data = _merge_after_conflict(form, fresh, conflict, roadmap)
             form = ActionForm(data, instance=fresh, roadmap=roadmap)
             form.is_valid()
             messages.error(
                 request,
                 _(
-                    "Quelqu'un a modifié cette action pendant que vous la modifiiez : "
-                    "vos changements ne sont pas enregistrés. Vérifiez ses modifications "
-                    "ci-dessous, puis enregistrez de nouveau si vous voulez les remplacer."
+                    "Quelqu'un a modifié cette action pendant que vous la modifiiez : rien "
+                    "n'est enregistré. Le formulaire reprend ses modifications et les vôtres ; "
+                    "là où vous avez modifié le même champ, c'est votre saisie qui est "
+                    "affichée. Vérifiez, puis enregistrez de nouveau."
                 ),
             )
         else:
@@ -125,6 +125,33 @@ def action_update(request, slug, pk):
         status=409 if conflict is not None else (400 if form.is_bound else 200),
     )
     return response
+
+
+def _merge_after_conflict(form, fresh, changes, roadmap):
+    """The user's input plus the other person's changes on the fields the user left alone.
+
+    The returned data carries the current version: saving it again is a deliberate choice.
+    """
+    data = form.data.copy()
+    current = ActionForm(instance=fresh, roadmap=roadmap)
+    for change in changes:
+        name = change.field
+        if name not in current.fields or name not in form.cleaned_data:
+            continue
+        mine = form.cleaned_data[name]
+        mine = getattr(mine, "pk", mine)
+        if mine != change.old_value and not (mine in ("", None) and change.old_value in ("", None)):
+            continue  # the user changed this field too: keep their input
+        value = current[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = "" if value is None else str(value)
+    data["version"] = fresh.version
+    return data
 
 
 @require_POST

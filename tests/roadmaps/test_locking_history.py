@@ -51,6 +51,30 @@ def test_second_of_two_concurrent_edits_is_refused(client, action, coordinator, 
     assert (action.title, action.version) == ("Titre de l'admin", 3)
 
 
+def test_after_a_conflict_the_form_merges_both_sets_of_changes(client, action, coordinator, staff):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    client.force_login(coordinator)
+    client.post(
+        url, action_data(action, title="Titre de la coordination", to_discuss="on", version=1)
+    )
+    client.force_login(staff)
+    response = client.post(url, action_data(action, funders="Département", version=1))
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["title"].value() == "Titre de la coordination"  # theirs, untouched by me
+    assert form["to_discuss"].value() is True
+    assert form["funders"].value() == "Département"  # mine
+    assert Action.objects.get(pk=action.pk).funders == ""  # nothing written yet
+    data = {name: form[name].value() for name in ("title", "funders", "status", "priority")}
+    response = client.post(url, action_data(action, **data, to_discuss="on", version=2))
+    action.refresh_from_db()
+    assert (action.title, action.funders, action.to_discuss) == (
+        "Titre de la coordination",
+        "Département",
+        True,
+    )
+
+
 def test_a_reorder_in_between_also_counts_as_a_concurrent_change(
     coordinator_client, actions, coordinator
 ):
