@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 FORM_FACTOR="${1:-mobile}"
 PORT="${LIGHTHOUSE_PORT:-8016}"
 BASE="http://127.0.0.1:${PORT}"
-OUT="bench/results/lighthouse/${FORM_FACTOR}"
+OUT="$PWD/bench/results/lighthouse/${FORM_FACTOR}"
 WORK="var/lighthouse"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 
@@ -25,7 +25,7 @@ export DEBUG=0 SECRET_KEY="lighthouse-local-only" ALLOWED_HOSTS="127.0.0.1,local
 export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 TRUSTED_PROXIES=0 LOG_LEVEL=WARNING
 export DATABASE_URL="sqlite:///$PWD/$WORK/db.sqlite3"
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py load_demo >/dev/null
+.venv/bin/python manage.py load_demo --force >/dev/null
 .venv/bin/python manage.py collectstatic --noinput -v0
 
 GUNICORN_BIND="127.0.0.1:${PORT}" GUNICORN_WORKERS=2 .venv/bin/gunicorn -c gunicorn.conf.py \
