@@ -259,3 +259,33 @@ def test_steps_make_progress_read_only_in_the_form(coordinator_client, action):
     response = coordinator_client.get(reverse("roadmaps:action_update", args=[SLUG, action.pk]))
     assert "progress" not in response.context["form"].fields
     assert action.__class__.objects.get(pk=action.pk).effective_progress == 100
+
+
+def test_coordinator_creates_the_roadmap_then_edits_it(coordinator_client, territory, coordinator):
+    url = reverse("roadmaps:update", args=[SLUG])
+    data = {"title": "Feuille de route 2024", "axis_label": "chantier", "status": "brouillon"}
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302
+    roadmap = territory.roadmaps.get()
+    assert roadmap.is_current and roadmap.axis_label == "chantier"
+    coordinator_client.post(url, data | {"title": "Feuille de route 2024-2028"})
+    assert territory.roadmaps.get().title == "Feuille de route 2024-2028"
+    assert roadmap.history.first().history_user == coordinator
+    page = coordinator_client.get(reverse("roadmaps:detail", args=[SLUG])).text
+    assert "Ajouter un chantier clé" in page
+
+
+def test_bad_roadmap_and_axis_input(coordinator_client, axes, roadmap):
+    response = coordinator_client.post(
+        reverse("roadmaps:update", args=[SLUG]),
+        {"title": "", "axis_label": "axe", "status": "inconnu", "diagnostic": "x" * 6000},
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"title", "status", "diagnostic"}
+    response = coordinator_client.post(
+        reverse("roadmaps:axis_create", args=[SLUG]), {"title": "x" * 400}
+    )
+    assert response.status_code == 400
+    assert roadmap.axes.count() == 2
+    roadmap.refresh_from_db()
+    assert roadmap.title == "Feuille de route pour l'emploi et l'insertion"
