@@ -260,6 +260,9 @@ def main():
     args = parser.parse_args()
     territories = setup_database(args.partners, args.reset)
     vendor = connection.vendor
+    if vendor == "postgresql":  # fresh statistics after the bulk inserts, as autovacuum would
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     total = Partner.objects.count()
     print(f"\nBase : {vendor}, {total} partenaires, {Commune.objects.count()} communes")
     user, _created = User.objects.get_or_create(username="bench.coordination")
