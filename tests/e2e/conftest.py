@@ -15,8 +15,10 @@ browser tests are skipped locally, and fail under CI (`CI=true`), where .ci/run 
 import os
 import shutil
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -88,6 +90,9 @@ def require_chromium():
 def demo_world(django_db_setup, django_db_blocker):
     """The demo data of every app, loaded once into the test database; emptied at the end."""
     with django_db_blocker.unblock():
+        # A transactional test run before may have flushed the lists seeded by migrations.
+        seed = import_module("partners.migrations.0002_reference_lists").seed
+        seed(apps, None)
         for loader in settings.DEMO_LOADERS:
             import_string(loader)()
         yield
