@@ -1,0 +1,80 @@
+"""Read wrk outputs and gunicorn's access log; print the figures as a Markdown table.
+
+    python bench/load/report.py OUT_DIR name1 name2 ...
+
+For each name, OUT_DIR/<name>.wrk is the page's run and OUT_DIR/bare-<name>.wrk the run of the
+bare view returning the same bytes. Errors are socket errors, non-2xx/3xx answers counted by
+wrk, and any status other than 200 in the access log for that path.
+"""
+
+import collections
+import re
+import sys
+from pathlib import Path
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+ACCESS = re.compile(r'"(?:GET|POST|HEAD) (\S+) HTTP/[\d.]+" (\d{3}) ')
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def parse_wrk(path):
+    text = path.read_text()
+    figures = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+        "p50": milliseconds(re.search(r"50%\s+(\S+)", text).group(1)),
+        "p99": milliseconds(re.search(r"99%\s+(\S+)", text).group(1)),
+        "url": re.search(r"@ (\S+)", text).group(1),
+        "errors": 0,
+    }
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    figures["errors"] += int(non_2xx.group(1)) if non_2xx else 0
+    figures["errors"] += sum(map(int, sockets.groups())) if sockets else 0
+    return figures
+
+
+def access_statuses(out):
+    statuses = collections.defaultdict(collections.Counter)
+    log = out / "gunicorn.log"
+    if log.exists():
+        for line in log.read_text(errors="replace").splitlines():
+            match = ACCESS.search(line)
+            if match:
+                statuses[match.group(1)][match.group(2)] += 1
+    return statuses
+
+
+def main(out, names):
+    out = Path(out)
+    statuses = access_statuses(out)
+    rows = []
+    failed = False
+    print("| target | req/s | p50 (ms) | p99 (ms) | errors | bare view req/s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in names:
+        page = parse_wrk(out / f"{name}.wrk")
+        bare = parse_wrk(out / f"bare-{name}.wrk")
+        path = "/" + page["url"].split("/", 3)[3]
+        not_ok = sum(n for status, n in statuses[path].items() if status != "200")
+        errors = page["errors"] + not_ok
+        ratio = page["rps"] / bare["rps"]
+        failed |= errors > 0 or ratio < 0.5 or page["p99"] >= 250
+        rows.append(name)
+        print(
+            f"| {name} `{path}` | {page['rps']:.0f} | {page['p50']:.1f} | {page['p99']:.1f} "
+            f"| {errors} | {bare['rps']:.0f} | {ratio:.0%} |"
+        )
+    print()
+    print("Targets (zero errors, ratio ≥ 50 %, p99 < 250 ms):", "MISSED" if failed else "met")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
