@@ -22,7 +22,9 @@ def milliseconds(text):
 
 
 def parse_wrk(path):
-    text = path.read_text()
+    text = path.read_text() if path.exists() else ""
+    if "Requests/sec" not in text:  # wrk could not run (server down, bad URL)
+        return {"rps": 0.0, "requests": 0, "p50": 0.0, "p99": 0.0, "url": "/-/-/-", "errors": 1}
     figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
         "requests": int(re.search(r"(\d+) requests in", text).group(1)),
@@ -64,7 +66,7 @@ def main(out, names):
         path = "/" + page["url"].split("/", 3)[3]
         not_ok = sum(n for status, n in statuses[path].items() if status != "200")
         errors = page["errors"] + not_ok
-        ratio = page["rps"] / bare["rps"]
+        ratio = page["rps"] / bare["rps"] if bare["rps"] else 0.0
         failed |= errors > 0 or ratio < 0.5 or page["p99"] >= 250
         rows.append(name)
         print(
