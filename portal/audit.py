@@ -152,7 +152,11 @@ def _membership_deleted(sender, instance, **kwargs):
 
 @receiver(post_init, sender=User, dispatch_uid="maillage_audit_user_init")
 def _user_loaded(sender, instance, **kwargs):
-    instance._audit_initial = {name: getattr(instance, name) for name in USER_PRIVILEGE_FIELDS}
+    # Read only loaded fields: touching a deferred one would load it, and recurse.
+    loaded = instance.__dict__
+    instance._audit_initial = {
+        name: loaded[name] for name in USER_PRIVILEGE_FIELDS if name in loaded
+    }
 
 
 @receiver(post_save, sender=User, dispatch_uid="maillage_audit_user_saved")
@@ -162,9 +166,9 @@ def _user_saved(sender, instance, created, update_fields=None, **kwargs):
         log("user.created", user=_describe_user(instance), **current)
     elif update_fields is None or set(update_fields) & set(USER_PRIVILEGE_FIELDS):
         changed = {
-            name: f"{instance._audit_initial[name]}->{value}"
+            name: f"{instance._audit_initial.get(name)}->{value}"
             for name, value in current.items()
-            if instance._audit_initial[name] != value
+            if instance._audit_initial.get(name, value) != value
         }
         if changed:
             log("user.privileges_changed", user=_describe_user(instance), **changed)

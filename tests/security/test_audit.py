@@ -148,3 +148,13 @@ def test_deleting_a_user_in_the_admin_logs_its_memberships(staff_client, staff, 
     actor = f"actor=admin#{staff.pk} ip=127.0.0.1"
     assert any(line.startswith(f"event=membership.deleted {actor} user=") for line in lines), lines
     assert f"event=user.deleted {actor} user=referent#{referent.pk}" in lines
+
+
+def test_loading_users_with_deferred_fields_does_not_recurse(db):
+    from portal.models import User
+    from tests.factories import UserFactory
+
+    UserFactory(username="deferred")
+    user = User.objects.only("id", "username").get(username="deferred")
+    assert user.username == "deferred"
+    assert user.is_staff is False  # loads the deferred field without recursing
