@@ -78,8 +78,9 @@ def write_export(file):
                 yield row
 
     opener = OPENERS.get(Path(file).suffix, open)
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), opener(file, "wt", encoding="utf-8") as stream:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # One snapshot for every table: a consistent export while the portal runs.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
