@@ -24,14 +24,14 @@ class Command(BaseCommand):
                 f"La base n'est pas vide ({users} comptes, {territories} territoires) : "
                 "l'import se fait dans une instance neuve, après `manage.py migrate`."
             )
-        with transaction.atomic():
-            # Rows written by migrations (reference lists) are replaced by those of the export,
-            # so that identifiers and labels are exactly the saved ones.
-            for model in reversed(exported_models()):
-                model._default_manager.all().delete()
-            try:
+        try:
+            with transaction.atomic():
+                # Rows written by migrations (reference lists) are replaced by those of the
+                # export, so that identifiers and labels are exactly the saved ones.
+                for model in reversed(exported_models()):
+                    model._default_manager.all().delete()
                 call_command("loaddata", file, verbosity=0)
-            except Exception as error:  # any failure: the transaction is rolled back
-                raise CommandError(f"Import refusé, rien n'a été écrit : {error}") from error
+        except Exception as error:  # any failure: the transaction is rolled back
+            raise CommandError(f"Import refusé, rien n'a été écrit : {error}") from error
         total = sum(model._default_manager.count() for model in exported_models())
         self.stdout.write(self.style.SUCCESS(f"Import terminé : {total} lignes chargées."))
