@@ -147,27 +147,8 @@ BY_NAME = {page.name: page for page in PAGE_TYPES}
 # (page name, persona) pairs, the unit of the accessibility checks.
 CASES = [(page.name, persona) for page in PAGE_TYPES for persona in page.personas]
 
-# Defects found in pages owned by other apps, reported with their fix (docs/accessibility.md):
-# the checks of these pages are expected to fail (not strictly: they pass once fixed).
-NESTED_DL = (
-    "<dl class=row> > <div class=col> > <div class=figure-card> > <dt>: two divs between dl and "
-    "dt (axe definition-list, Nu checker); use <dl class=figure-grid><div class=figure-card>"
-)
-UNFOCUSABLE_SCROLL = (
-    "<div class=table-responsive-stack> scrolls at 320 px without keyboard access "
-    "(axe scrollable-region-focusable): add tabindex=0, role=region and an aria-label"
-)
-KNOWN_ISSUES = {
-    ("home", "referent"): NESTED_DL,
-    ("home_coordinator", "coordinator"): NESTED_DL,
-    ("home_coordinator", "staff"): NESTED_DL,
-    ("roadmap_detail", "referent"): NESTED_DL,
-    ("roadmap_detail", "coordinator"): NESTED_DL,
-    ("referent_network", "referent"): NESTED_DL,
-    ("referent_network", "coordinator"): NESTED_DL,
-    ("attendance_rates", "coordinator"): UNFOCUSABLE_SCROLL,
-    ("observatory", "coordinator"): UNFOCUSABLE_SCROLL,
-}
+# Defects found in pages, each with the reason, marked as expected failures until fixed.
+KNOWN_ISSUES = {}
 
 
 def case_params(issues=KNOWN_ISSUES):

@@ -17,7 +17,7 @@ import pytest
 
 from portal.models import User
 from tests.e2e.conftest import ACCOUNTS
-from tests.e2e.pages import BY_NAME, CASES, KNOWN_ISSUES, NESTED_DL
+from tests.e2e.pages import BY_NAME, CASES
 
 VNU_JAR = Path(
     os.environ.get(
@@ -58,13 +58,6 @@ def test_page_html_is_well_formed(demo_world, client, name, persona):
     assert duplicate_ids(document) == []
 
 
-def is_nested_dl(message):
-    """The Nu checker's messages for the known nested <dl> (tests/e2e/pages.py, NESTED_DL)."""
-    return "required instance of child element “d" in message or (
-        "“div” not allowed as child of element “div”" in message
-    )
-
-
 @pytest.mark.skipif(
     not (shutil.which("java") and VNU_JAR.exists()),
     reason="Nu Html Checker not installed (bench/validate_html.sh installs it)",
@@ -82,15 +75,9 @@ def test_every_page_type_passes_the_nu_html_checker(demo_world, client, tmp_path
         timeout=300,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    known = {
-        f"{name}-{persona}.html"
-        for (name, persona), issue in KNOWN_ISSUES.items()
-        if issue == NESTED_DL
-    }
     errors = [
         f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
         for message in messages
         if message.get("type") == "error"
-        and not (Path(message["url"]).name in known and is_nested_dl(message["message"]))
     ]
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
