@@ -18,6 +18,7 @@ from partners.models import (
     Theme,
 )
 from portal import access
+from portal.forms import formfield
 from portal.models import Commune, Department, Region, Territory
 from portal.text import normalize
 
@@ -145,6 +146,7 @@ class PartnerForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = formfield
         model = Partner
         fields = [
             "territory",

@@ -185,3 +185,31 @@ class TerritoryFromEPCIForm(forms.Form):
             self.add_error(None, _("Un territoire porte déjà ce nom ou cet identifiant."))
             return None
         return territory
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing ids that no database integer can hold (on SQLite they raise
+    OverflowError, a 500, instead of "not a valid choice")."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+def formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` of the ModelForms: many-to-many fields use the field above."""
+    from django.db import models
+
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    return db_field.formfield(**kwargs)

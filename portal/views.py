@@ -1,8 +1,9 @@
 import logging
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -102,5 +103,11 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     # No context processors: the database may be what failed.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database does not answer (restart, failover): a temporary unavailability.
+        template = loader.get_template("503.html")
+        response = HttpResponse(template.render({}), status=503)
+        response["Retry-After"] = "30"
+        return response
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"maillage": None}), status=500)

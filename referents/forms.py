@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.forms import formfield
 from portal.models import User
 from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent
 from referents.services import pair_conflict_message, partners_for_territory
@@ -66,6 +67,7 @@ class ReferentForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield
         model = Meeting
         fields = [
             "kind",
@@ -120,6 +122,7 @@ class MeetingForm(forms.ModelForm):
 
 class AttendanceForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield
         model = Meeting
         fields = ["present"]
         widgets = {"present": forms.CheckboxSelectMultiple}
@@ -152,6 +155,10 @@ QuestionFormSet = forms.inlineformset_factory(
     fields=["position", "text", "answer_label", "public", "theme"],
     extra=2,
     can_delete=True,
+    # A forged TOTAL_FORMS must not make Django build a thousand forms.
+    max_num=40,
+    absolute_max=60,
+    validate_max=True,
 )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
+from portal.forms import formfield
 from roadmaps.models import (
     Action,
     Axis,
@@ -49,6 +50,7 @@ class ActionForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = formfield
         model = Action
         fields = [
             "axis",

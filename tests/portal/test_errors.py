@@ -27,15 +27,15 @@ def test_403_page_is_in_the_layout(as_persona, persona):
     assert "<h1>Accès refusé</h1>" in response.text
 
 
-def test_500_page_is_in_the_layout_and_needs_no_database():
+def test_database_down_page_is_in_the_layout_and_needs_no_database():
     client = Client(raise_request_exception=False)
     with mock.patch(
         "django.db.backends.utils.CursorWrapper.execute",
         side_effect=OperationalError("base arrêtée"),
     ):
         response = client.get("/test/panne/")
-    assert response.status_code == 500
-    assert "<h1>Une erreur est survenue</h1>" in response.text
+    assert response.status_code == 503
+    assert "<h1>Service momentanément indisponible</h1>" in response.text
     assert '<html lang="fr">' in response.text
     assert 'href="#contenu"' in response.text
     assert "Accessibilité : non conforme" in response.text
@@ -48,3 +48,18 @@ def test_500_page_for_a_signed_in_user(referent):
     response = client.get("/test/panne/")
     assert response.status_code == 500
     assert response.text.count("<h1") == 1
+    assert "<h1>Une erreur est survenue</h1>" in response.text
+
+
+def test_database_down_during_a_page_gives_503_not_500(db, rf):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    with mock.patch("portal.views.render", side_effect=OperationalError("connection refused")):
+        response = client.get("/mentions-legales/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Service momentanément indisponible" in response.content.decode()
