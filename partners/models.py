@@ -121,7 +121,7 @@ class PartnerQuerySet(models.QuerySet):
 
     def search(self, query):
         """Partners whose names, other names, description or services contain every word of
-        `query`, ignoring case and accents (see docs/performance-partners.md)."""
+        `query`, ignoring case and accents (see docs/performance.md)."""
         for word in normalize(query).split()[:10]:
             self = self.filter(search_text__contains=word)
         return self

@@ -1,5 +1,5 @@
 """On PostgreSQL only: a trigram GIN index on the search column, so that `LIKE '%word%'` on
-selective words reads the index instead of scanning the table (docs/performance-partners.md).
+selective words reads the index instead of scanning the table (docs/performance.md).
 SQLite keeps the plain scan. If the pg_trgm extension cannot be created (no privilege), the
 index is skipped: search stays correct, only slower on large directories."""
 

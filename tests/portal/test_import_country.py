@@ -1,6 +1,6 @@
 """The whole country, in the test database: slow, so skipped unless MAILLAGE_SLOW_TESTS=1.
 
-The figures of record come from bench/import_communes.py (docs/performance-import.md); this test
+The figures of record come from bench/import_communes.py (docs/performance.md); this test
 checks the same import from the suite, on whichever database the suite runs."""
 
 import os
