@@ -34,9 +34,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite in parallel (one database per worker), then the browser tests, which share one
+# demo world and one live server.
+PYTEST_WORKERS ?= auto
 test: lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (tests/e2e), installed once; Playwright never downloads one.
 browser:

@@ -167,6 +167,9 @@ def open_tab(browser, server, demo_world):
     contexts = []
 
     def open_(persona="visitor", width="1280", **options):
+        # Reduced motion: Bootstrap then skips its colour transitions, which axe could otherwise
+        # catch half-way (a button measured mid-fade fails the contrast check at random).
+        options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(
             viewport=WIDTHS[width], locale="fr-FR", accept_downloads=True, **options
         )

@@ -43,7 +43,8 @@ class EPCIFactory(DjangoModelFactory):
         model = EPCI
         django_get_or_create = ["siren"]
 
-    siren = factory.Sequence(lambda n: f"{200000000 + n:09d}")
+    # Far from the real codes that tests name (200071827…): get_or_create must not reuse them.
+    siren = factory.Sequence(lambda n: f"{100000000 + n:09d}")
     name = factory.Sequence(lambda n: f"CA de test {n}")
     kind = EPCI.Kind.CA
 
@@ -53,7 +54,7 @@ class CommuneFactory(DjangoModelFactory):
         model = Commune
         django_get_or_create = ["insee_code"]
 
-    insee_code = factory.Sequence(lambda n: f"{16 + n // 1000:02d}{n % 1000:03d}")
+    insee_code = factory.Sequence(lambda n: f"{90 + n // 1000 % 10:02d}{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     postal_codes = "16000"
     population = 1000

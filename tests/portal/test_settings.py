@@ -28,7 +28,14 @@ def production_env(tmp_path):
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DEBUG", "DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+        if name
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
+        }
     }
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
