@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -139,3 +140,17 @@ def lockout_response(request, original_response=None, credentials=None):
 def csrf_failure(request, reason=""):
     """Django's own CSRF failure page has an inline style the CSP blocks: render ours."""
     return render(request, "portal/csrf_failure.html", status=403)
+
+
+class RejectNullBytesMiddleware:
+    """Answer 400 to a query string holding a NUL byte: no legitimate link has one, and
+    PostgreSQL refuses NUL in text, so a lookup made with it would end in a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)

@@ -96,6 +96,11 @@ def error_403(request, exception=None):
 
 
 @login_not_required
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -63,3 +63,11 @@ def test_database_down_during_a_page_gives_503_not_500(db, rf):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Service momentanément indisponible" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?territoire=a%00b", "?q=%00", "?%00=1"])
+def test_nul_byte_in_query_string_is_a_400_in_the_layout(referent_client, query):
+    response = referent_client.get("/" + query)
+    assert response.status_code == 400
+    assert "<h1>Requête invalide</h1>" in response.text
+    assert 'href="#contenu"' in response.text
