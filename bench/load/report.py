@@ -28,8 +28,8 @@ def parse_wrk(path):
     figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
         "requests": int(re.search(r"(\d+) requests in", text).group(1)),
-        "p50": milliseconds(re.search(r"50%\s+(\S+)", text).group(1)),
-        "p99": milliseconds(re.search(r"99%\s+(\S+)", text).group(1)),
+        "p50": milliseconds(re.search(r"^\s+50%\s+(\S+)", text, re.MULTILINE).group(1)),
+        "p99": milliseconds(re.search(r"^\s+99%\s+(\S+)", text, re.MULTILINE).group(1)),
         "url": re.search(r"@ (\S+)", text).group(1),
         "errors": 0,
     }
