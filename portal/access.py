@@ -6,22 +6,41 @@ territories is a 404 (its existence is not disclosed); a read-only user trying t
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portal.models import Membership, Territory
 
 SESSION_KEY = "maillage_territory"
+MENU_FIELDS = ("id", "name", "slug", "kind")
+MEMBERSHIPS_SQL = (
+    "SELECT m.territory_id, m.role, t.name, t.slug, t.kind"
+    f" FROM {Membership._meta.db_table} m JOIN {Territory._meta.db_table} t"
+    " ON t.id = m.territory_id WHERE m.user_id = %s ORDER BY t.name, t.id"
+)
 
 
 def roles_of(user):
-    """{territory_id: role} for the user's memberships, fetched once per request."""
+    """{territory_id: role} for the user's memberships, fetched once per request.
+
+    The same query brings the territories themselves, which are the menu of a user who is not
+    staff (`territory_list`): one query for both on every signed-in page. It is written in SQL
+    because it runs on every signed-in request: the ORM spent seven times longer building it
+    than the database took to answer (docs/performance.md)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_maillage_roles", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("territory_id", "role"))
-        user._maillage_roles = cached
+        with connection.cursor() as cursor:
+            cursor.execute(MEMBERSHIPS_SQL, [user.pk])
+            rows = cursor.fetchall()
+        cached = user._maillage_roles = {row[0]: row[1] for row in rows}
+        if not user.is_staff:
+            user._maillage_territories = [
+                Territory(id=pk, name=name, slug=slug, kind=kind)
+                for pk, _, name, slug, kind in rows
+            ]
     return cached
 
 
@@ -38,9 +57,11 @@ def territory_list(user):
     """The territories a user may see, as a list fetched once per request (for menus)."""
     if not user.is_authenticated:
         return []
+    if not user.is_staff:
+        roles_of(user)  # brings them
     cached = getattr(user, "_maillage_territories", None)
     if cached is None:
-        cached = list(territories_for(user).only("id", "name", "slug", "kind"))
+        cached = list(territories_for(user).only(*MENU_FIELDS))
         user._maillage_territories = cached
     return cached
 
@@ -82,6 +103,16 @@ def get_territory_for_user(request, slug):
     if not can_view(request.user, territory):
         raise Http404
     return territory, can_edit(request.user, territory)
+
+
+def check_slug_visible(user, slug):
+    """Raise Http404 unless the user may see the territory called `slug`, without a query for
+    a member (their territories came with their roles). Staff see every territory; whether it
+    exists is for the view to find out."""
+    if not user.is_authenticated:
+        raise Http404
+    if not user.is_staff and all(territory.slug != slug for territory in territory_list(user)):
+        raise Http404
 
 
 def check_can_view(user, territory):

@@ -7,5 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail et territoires")
 
     def ready(self):
-        # Signal receivers: the audit trail and the activity stamp set at sign-in.
-        from portal import audit, security  # noqa: F401
+        # Signal receivers: the audit trail, the activity stamp set at sign-in, and the content
+        # version that makes cached pages stale.
+        from portal import audit, cache, security  # noqa: F401

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from portal import cache
 from portal.models import EPCI, Commune, Department, Region
 from portal.text import normalize
 
@@ -242,6 +243,8 @@ def import_communes(
         )
         epci_ids = _sync_epcis(epci_data, report.epcis)
         _sync_communes(communes_data, commune_epci, department_ids, epci_ids, report.communes)
+        if report.changed:  # bulk writes send no signal: make the cached pages stale here
+            cache.content_changed()
     return report
 
 

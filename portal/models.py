@@ -249,3 +249,23 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.territory})"
+
+
+class ContentVersion(models.Model):
+    """A token that changes whenever the portal's content changes (see portal/cache.py).
+
+    Pages kept in the cache are filed under the token, so one small query tells every process,
+    on every server, whether its copy is still current. The token is random, never a counter: a
+    change rolled back cannot hand a later change a token already used.
+    """
+
+    name = models.CharField(_("nom"), max_length=40, primary_key=True)
+    token = models.CharField(_("jeton"), max_length=32)
+    changed_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("version du contenu")
+        verbose_name_plural = _("versions du contenu")
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"

@@ -137,6 +137,19 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
+# Rendered pages (portal/cache.py). Each process keeps its own copies in memory: the content
+# version read from the database on every request says whether a copy is still current, so no
+# shared cache is needed for correctness, only for a better hit rate across processes.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "maillage",
+        "TIMEOUT": PAGE_CACHE_SECONDS or None,
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000)},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 

@@ -2,6 +2,7 @@
 a coordinator of the other territory, staff, and a visitor (the anonymous client)."""
 
 import pytest
+from django.core.cache import cache
 
 from portal.models import Membership
 from tests.factories import (
@@ -11,6 +12,15 @@ from tests.factories import (
     TerritoryFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no page in the cache: a page kept by an earlier test, under a
+    content version that test rolled back, must not be served to the next one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

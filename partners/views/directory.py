@@ -4,7 +4,7 @@ from html import escape
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -20,6 +20,7 @@ from partners.search import (
     zone_of,
 )
 from portal import access
+from portal.cache import render_cached
 
 
 def datalist_options(communes):
@@ -53,6 +54,10 @@ def searched_partners(form):
 @login_not_required
 @require_GET
 def partner_list(request):
+    return render_cached(request, "partners/partner_list.html", lambda: list_context(request))
+
+
+def list_context(request):
     form, labels, communes = bound_search_form(request)
     partners = searched_partners(form)
     page = None
@@ -60,36 +65,33 @@ def partner_list(request):
         partners = partners.defer("search_text", "description", "services", "opening_hours")
         page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = attach_labels(page.object_list, labels)
-    return render(
-        request,
-        "partners/partner_list.html",
-        {
-            "form": form,
-            "page": page,
-            "commune_options": datalist_options(communes),
-            "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
-            "can_create": access.is_coordinator_somewhere(request.user),
-        },
-    )
+    return {
+        "form": form,
+        "page": page,
+        "commune_options": datalist_options(communes),
+        "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
+        "can_create": access.is_coordinator_somewhere(request.user),
+    }
 
 
 @login_not_required
 @require_GET
 def partner_detail(request, slug):
+    return render_cached(
+        request, "partners/partner_detail.html", lambda: detail_context(request, slug)
+    )
+
+
+def detail_context(request, slug):
     partner = get_object_or_404(Partner.objects.for_detail().with_open_reports(), slug=slug)
     zone = zone_of(partner)
     zone_territory_ids = [pk for pk, _name in zone["territories"]]
     show_contacts = can_see_contacts(request.user, partner, zone_territory_ids)
-    can_edit = access.can_edit(request.user, partner.territory_id)
-    return render(
-        request,
-        "partners/partner_detail.html",
-        {
-            "partner": partner,
-            "zone": zone,
-            "show_contacts": show_contacts,
-            "contacts": list(partner.contacts.all()) if show_contacts else [],
-            "can_edit": can_edit,
-            "report_form": ErrorReportForm() if request.user.is_authenticated else None,
-        },
-    )
+    return {
+        "partner": partner,
+        "zone": zone,
+        "show_contacts": show_contacts,
+        "contacts": list(partner.contacts.all()) if show_contacts else [],
+        "can_edit": access.can_edit(request.user, partner.territory_id),
+        "report_form": ErrorReportForm() if request.user.is_authenticated else None,
+    }

@@ -15,16 +15,24 @@ from roadmaps.models import Action, Axis, Roadmap
 
 
 def get_roadmap_for_user(request, slug, *, required=True):
-    """(territory, current roadmap or None, can_edit); 404 outside the user's territories."""
-    territory, can_edit = access.get_territory_for_user(request, slug)
+    """(territory, current roadmap or None, can_edit); 404 outside the user's territories.
+
+    One query when the territory has a current roadmap (the roadmap with its territory), two
+    when it has none (then the territory alone)."""
     roadmap = (
-        Roadmap.objects.filter(territory=territory, is_current=True)
+        Roadmap.objects.filter(territory__slug=slug, is_current=True)
         .select_related("territory")
         .first()
     )
-    if roadmap is None and required:
+    if roadmap is None:
+        territory, can_edit = access.get_territory_for_user(request, slug)
+        if required:
+            raise Http404
+        return territory, None, can_edit
+    territory = roadmap.territory
+    if not access.can_view(request.user, territory):
         raise Http404
-    return territory, roadmap, can_edit
+    return territory, roadmap, access.can_edit(request.user, territory)
 
 
 def get_axis_for_user(request, slug, number):

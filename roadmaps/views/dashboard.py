@@ -1,11 +1,12 @@
 """The steering committee's dashboard, its PDF, and the spreadsheet of actions."""
 
 from django.db.models import Prefetch
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import access
+from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import pdf_response
 from roadmaps import services
@@ -49,11 +50,16 @@ def dashboard_context(roadmap, today=None):
 
 
 def dashboard(request, slug):
-    """Dashboard of the comité de pilotage. Queries: session, user, memberships, territory,
-    roadmap, axes, actions, indicators, indicator values, last version — constant."""
+    """Dashboard of the comité de pilotage. Queries: session, user, memberships with their
+    territories, content version; then, unless the page is in the cache, roadmap with territory,
+    axes, actions, indicators, indicator values, last version — constant."""
+    access.check_slug_visible(request.user, slug)
+    return render_cached(request, "roadmaps/dashboard.html", lambda: dashboard_page(request, slug))
+
+
+def dashboard_page(request, slug):
     territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    context = dashboard_context(roadmap) | {"can_edit": can_edit}
-    return render(request, "roadmaps/dashboard.html", context)
+    return dashboard_context(roadmap) | {"can_edit": can_edit}
 
 
 def dashboard_pdf(request, slug):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import access
+from portal.cache import render_cached
 from roadmaps import services
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
 from roadmaps.models import Roadmap, RoadmapVersion
@@ -34,9 +35,18 @@ def roadmap_list(request):
 def roadmap_detail(request, slug):
     """The roadmap at a glance: phases, axes and actions, progress, late and due soon.
 
-    Queries: session, user, memberships, territory, roadmap, axes, actions (with step counts),
-    diagnostic indicators, the latest version — whatever the number of axes, actions or steps.
+    Queries: session, user, memberships with their territories, content version; then, unless
+    the page is in the cache (portal/cache.py), roadmap with territory, axes, actions (with step
+    counts), diagnostic indicators, the latest version — whatever the number of axes, actions
+    or steps.
     """
+    access.check_slug_visible(request.user, slug)
+    return render_cached(
+        request, "roadmaps/roadmap_detail.html", lambda: detail_context(request, slug)
+    )
+
+
+def detail_context(request, slug):
     territory, roadmap, can_edit = get_roadmap_for_user(request, slug, required=False)
     if roadmap is None:
         return render(
@@ -52,22 +62,18 @@ def roadmap_detail(request, slug):
         axis_label=roadmap.axis_label_singular,
     )
     shown = filters.apply(overview.actions, overview.today) if filters.is_bound else None
-    return render(
-        request,
-        "roadmaps/roadmap_detail.html",
-        {
-            "territory": territory,
-            "roadmap": roadmap,
-            "can_edit": can_edit,
-            "overview": overview,
-            "filters": filters,
-            "filtered": filters.is_bound and filters.active,
-            "axis_summaries": overview.summaries(shown),
-            "shown_count": len(shown) if shown is not None else len(overview.actions),
-            "facts": list(roadmap.facts.all()),
-            "last_version": roadmap.versions.first(),
-        },
-    )
+    return {
+        "territory": territory,
+        "roadmap": roadmap,
+        "can_edit": can_edit,
+        "overview": overview,
+        "filters": filters,
+        "filtered": filters.is_bound and filters.active,
+        "axis_summaries": overview.summaries(shown),
+        "shown_count": len(shown) if shown is not None else len(overview.actions),
+        "facts": list(roadmap.facts.all()),
+        "last_version": roadmap.versions.first(),
+    }
 
 
 def roadmap_form(request, slug):

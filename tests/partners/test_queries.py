@@ -27,9 +27,10 @@ def add_partners(territory, count, start):
 def test_directory_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
     url = reverse("partners:list")
     add_partners(territory, 3, 0)
-    # 1 session, 2 user, 3 memberships, 4 territories (menu), 5 reference lists (one UNION),
-    # 6 datalist communes, 7 count, 8 page of partners with category and commune,
-    # 9 publics and themes of the page (one UNION). Soyaux comes from the datalist: no query.
+    # 1 session, 2 user, 3 memberships with their territories (roles and menu), 4 content
+    # version (portal/cache), 5 reference lists (one UNION), 6 datalist communes, 7 count, 8 page
+    # of partners with category and commune, 9 publics and themes of the page (one UNION).
+    # Soyaux comes from the datalist: no query.
     with django_assert_num_queries(9):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 3
@@ -39,25 +40,30 @@ def test_directory_queries_are_constant(django_assert_num_queries, coordinator_c
     assert response.context["page"].paginator.count == 43
     with django_assert_num_queries(9):
         coordinator_client.get(url, {**PARAMS, "page": 2})
+    # The same page again comes from the cache: the layout's queries and the content version.
+    with django_assert_num_queries(4):
+        coordinator_client.get(url, {**PARAMS, "page": 2})
 
 
 def test_directory_queries_for_visitors(django_assert_num_queries, client, territory):
     url = reverse("partners:list")
     add_partners(territory, 3, 0)
-    # 1 reference lists, 2 datalist communes (all territories), 3 commune lookup (typed code
-    # outside the datalist), 4 count, 5 page, 6 publics and themes.
+    # 1 content version, 2 reference lists, 3 datalist communes (all territories), 4 commune
+    # lookup (typed code outside the datalist), 5 count, 6 page, 7 publics and themes.
     CommuneFactory(insee_code="16999", name="Hors réseau")
     PartnerFactory(territory=territory, name="Partenaire national", is_national=True)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url, {**PARAMS, "commune": "16999"})
     assert response.context["page"] is not None
-    # An unknown commune: 1 reference lists, 2 datalist, 3 lookup; the form then says why.
-    with django_assert_num_queries(3):
+    # An unknown commune: 1 version, 2 reference lists, 3 datalist, 4 lookup; the form says why.
+    with django_assert_num_queries(4):
         client.get(url, {**PARAMS, "commune": "99999"})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(url, PARAMS)
     add_partners(territory, 40, 3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
+        client.get(url, PARAMS)
+    with django_assert_num_queries(1):  # from the cache: the content version only
         client.get(url, PARAMS)
 
 
@@ -70,9 +76,9 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     ErrorReportFactory(partner=partner)
     url = partner.get_absolute_url()
     client.force_login(coordinator)
-    # 1 session, 2 user, 3 partner with category, commune, territory, verifier and open report
-    # count, 4 publics, 5 themes, 6 zone (one UNION of four tables), 7 memberships,
-    # 8 contacts, 9 territories (menu).
+    # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner
+    # with category, commune, territory, verifier and open report count, 6 publics, 7 themes,
+    # 8 zone (one UNION of four tables), 9 contacts.
     with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["contacts"]) == 2
@@ -84,6 +90,8 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["contacts"]) == 22
+    with django_assert_num_queries(4):  # from the cache
+        client.get(url)
 
 
 def test_detail_queries_when_visibility_needs_a_check(
@@ -91,8 +99,8 @@ def test_detail_queries_when_visibility_needs_a_check(
 ):
     partner = PartnerFactory(territory=territory, slug="cible")
     ContactFactory.create_batch(3, partner=partner)
-    # 1 session, 2 user, 3 partner, 4 publics, 5 themes, 6 zone, 7 memberships,
-    # 8 does it serve one of the user's territories (EXISTS), 9 territories (menu).
+    # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner,
+    # 6 publics, 7 themes, 8 zone, 9 does it serve one of the user's territories (EXISTS).
     with django_assert_num_queries(9):
         other_coordinator_client.get(partner.get_absolute_url())
 
@@ -100,8 +108,10 @@ def test_detail_queries_when_visibility_needs_a_check(
 def test_detail_queries_for_visitors(django_assert_num_queries, client, territory):
     partner = PartnerFactory(territory=territory, slug="cible")
     ContactFactory.create_batch(3, partner=partner)
-    # 1 partner, 2 publics, 3 themes, 4 zone. No contacts are fetched.
-    with django_assert_num_queries(4):
+    # 1 content version, 2 partner, 3 publics, 4 themes, 5 zone. No contacts are fetched.
+    with django_assert_num_queries(5):
+        client.get(partner.get_absolute_url())
+    with django_assert_num_queries(1):  # from the cache
         client.get(partner.get_absolute_url())
 
 
@@ -110,10 +120,10 @@ def test_review_queue_queries_are_constant(
 ):
     url = reverse("partners:review")
     PartnerFactory(territory=territory, verified_at=None)
-    # 1 session, 2 user, 3 memberships, 4 due partners, 5 open reports, 6 territories (menu).
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 memberships with their territories, 4 due partners, 5 open reports.
+    with django_assert_num_queries(5):
         coordinator_client.get(url)
     for _number in range(15):
         ErrorReportFactory(partner=PartnerFactory(territory=territory, verified_at=None))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         coordinator_client.get(url)

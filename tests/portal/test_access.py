@@ -147,7 +147,7 @@ def test_roles_and_menu_are_fetched_once_per_request(
 ):
     # Fresh user object, as for a new request.
     user = type(referent).objects.get(pk=referent.pk)
-    with django_assert_num_queries(2):  # memberships, then territories
+    with django_assert_num_queries(1):  # memberships with their territories
         for _ in range(3):
             access.can_view(user, territory)
             access.can_edit(user, territory)

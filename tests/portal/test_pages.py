@@ -113,9 +113,9 @@ def test_member_without_territory_is_told_to_ask_the_coordination(client):
 def test_home_query_count_is_constant(
     django_assert_num_queries, referent_client, referent, territory
 ):
-    # 1 session, 2 user, 3 memberships (roles), 4 territories of the user (menu),
-    # 5 the territory, 6 its EPCIs, 7 communes and population (one aggregate)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 memberships with their territories (roles and menu),
+    # 4 the territory, 5 its EPCIs, 6 communes and population (one aggregate)
+    with django_assert_num_queries(6):
         referent_client.get("/")
     epci = territory.epcis.get()
     CommuneFactory.create_batch(50, epci=epci)
@@ -125,7 +125,7 @@ def test_home_query_count_is_constant(
         CommuneFactory.create_batch(5, epci=other)
     for _ in range(5):
         MembershipFactory(user=referent, territory=TerritoryFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = referent_client.get("/")
     assert response.context["figures"]["commune_count"] == 3 + 50 + 25
 

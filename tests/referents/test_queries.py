@@ -65,40 +65,41 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
     return {"meeting": meeting, "referent": pair[0], "commune": communes[1]}
 
 
-# Common to every page: 1 session, 2 user, 3 memberships (roles), 4 territories (current).
+# Common to every page: 1 session, 2 user, 3 memberships with their territories (roles, menu
+# and current territory: one query, portal/access.py).
 
 
 def test_network_page_query_count(referent_client, network, django_assert_num_queries):
-    # 5 communes with EPCI, 6 active référents
-    with django_assert_num_queries(6):
+    # 4 communes with EPCI, 5 active référents
+    with django_assert_num_queries(5):
         referent_client.get(reverse("referents:list"))
 
 
 def test_referent_page_query_count(referent_client, network, django_assert_num_queries):
-    # 3 référent, 4 territories of its commune, 5 memberships, 6 territories (current),
-    # 7 partners, 8 publics, 9 themes, 10 contacts, 11-14 zone prefetches, 15 meetings
-    with django_assert_num_queries(15):
+    # 3 référent, 4 territories of its commune, 5 memberships with territories,
+    # 6 partners, 7 publics, 8 themes, 9 contacts, 10-13 zone prefetches, 14 meetings
+    with django_assert_num_queries(14):
         referent_client.get(network["referent"].get_absolute_url())
 
 
 def test_meeting_page_query_count(referent_client, network, django_assert_num_queries):
-    # 3 meeting with host, 4 memberships, 5 next meeting, 6 roadmap actions, 7 invited, 8 present,
-    # 9 territories (current, for the header)
-    with django_assert_num_queries(9):
+    # 3 meeting with host, 4 memberships with territories, 5 next meeting, 6 roadmap actions,
+    # 7 invited, 8 present
+    with django_assert_num_queries(8):
         referent_client.get(network["meeting"].get_absolute_url())
 
 
 def test_guide_query_count(referent_client, network, django_assert_num_queries):
-    # 5 communes (selector), 6 partners, 7 publics, 8 themes, 9 contacts, 10 référents,
-    # 11 outline sections, 12 publics and 13 themes (default outline), 14 coordinators, 15 meetings
-    with django_assert_num_queries(15):
+    # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 référents,
+    # 10 outline sections, 11 publics and 12 themes (default outline), 13 coordinators, 14 meetings
+    with django_assert_num_queries(14):
         referent_client.get(reverse("referents:guide"))
 
 
 def test_commune_guide_query_count(referent_client, network, django_assert_num_queries):
-    # 5 communes, 6 commune with department, 7 partners, 8-10 publics/themes/contacts,
-    # 11-14 zone prefetches, 15 référents, 16 sections, 17-18 default outline, 19 coordinators,
-    # 20 meetings
+    # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
+    # 10-13 zone prefetches, 14 référents, 15 sections, 16-17 default outline, 18 coordinators,
+    # 19 meetings
     url = reverse("referents:guide") + f"?commune={network['commune'].pk}"
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         referent_client.get(url)

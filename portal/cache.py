@@ -1,0 +1,168 @@
+"""Pages kept in the cache, and the content version that makes them stale.
+
+The pages people open every week (the directory, a partner's record, a roadmap, its dashboard, the
+guide) cost tens of milliseconds of ORM and template work, for content that changes a few times
+a day. They are rendered once and kept in the cache under a key made of:
+
+- the **content version**: a random token stored in the database (`ContentVersion`), replaced in
+  the same transaction as any change to the portal's content (signals below, plus
+  `content_changed()` after bulk writes). Reading it is one primary-key query, so every process
+  on every server agrees on whether its copy is current, whatever the cache backend;
+- **who is looking**, reduced to what decides what a page shows: signed in or not, staff, the
+  roles per territory and the territory being worked in. Two coordinators of the same territory
+  share their pages; a coordinator and a référent, or two territories, never do;
+- the path and query string, the language and the day (late actions, freshness of records).
+
+The parts of a page that belong to one person are never cached: the header (name, territory
+switcher, sign-out form), the messages and the CSRF token. The page is rendered with markers in
+their place, and the markers are filled for each request (`render_cached`).
+"""
+
+import hashlib
+import secrets
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection, connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal import access
+from portal.models import ContentVersion
+
+CONTENT = "content"
+# Markers written in place of the per-request parts; none of them can come from user input
+# (any "<" typed by a user is escaped) and the CSRF marker is unchanged by HTML escaping.
+CSRF_MARK = "maillage-csrf-0b4e7f19"
+HEADER_MARK = "<!--maillage:header-->"
+MESSAGES_MARK = "<!--maillage:messages-->"
+WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
+IGNORED_MODELS = {"portal.contentversion"}
+
+
+TOKEN_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE name = %s"
+
+
+def content_token():
+    """The current content version: one query, on every request for a cached page, written in
+    SQL because the ORM took five times longer to build it than the database to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(TOKEN_SQL, [CONTENT])
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def content_changed():
+    """Make every cached page stale. Runs in the caller's transaction: if it rolls back, the
+    old token comes back, and the pages cached meanwhile under the new one are never read."""
+    token = secrets.token_hex(16)
+    if not ContentVersion.objects.filter(pk=CONTENT).update(token=token):
+        ContentVersion.objects.update_or_create(pk=CONTENT, defaults={"token": token})
+
+
+def is_watched(model):
+    meta = model._meta
+    return (
+        meta.apps is apps  # not a migration's historical model (post_migrate covers those)
+        and meta.app_label in WATCHED_APPS
+        and meta.label_lower not in IGNORED_MODELS
+    )
+
+
+@receiver(post_migrate, dispatch_uid="maillage_cache_migrated")
+def _migrated(sender, app_config, using, **kwargs):
+    """Data migrations write through historical models, which send no signal we watch."""
+    if app_config.name != "portal":
+        return
+    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+        content_changed()
+
+
+@receiver(post_save, dispatch_uid="maillage_cache_saved")
+def _saved(sender, update_fields=None, **kwargs):
+    if not is_watched(sender):
+        return
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # a sign-in or a new password shows on no page
+    content_changed()
+
+
+@receiver(post_delete, dispatch_uid="maillage_cache_deleted")
+def _deleted(sender, **kwargs):
+    if is_watched(sender):
+        content_changed()
+
+
+@receiver(m2m_changed, dispatch_uid="maillage_cache_m2m")
+def _m2m_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and is_watched(sender):
+        content_changed()
+
+
+def viewer(request):
+    """What decides what a page shows to this person (never their name or id)."""
+    user = request.user
+    if not user.is_authenticated:
+        return "visitor"
+    roles = sorted(access.roles_of(user).items())
+    territory = request.territory
+    return f"member:{int(user.is_staff)}:{roles}:{territory.pk if territory else '-'}"
+
+
+def page_key(request, *vary):
+    parts = [
+        content_token(),
+        timezone.localdate().isoformat(),
+        translation.get_language() or "",
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        viewer(request),
+        *map(str, vary),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page:{digest}"
+
+
+def fill(request, html):
+    """The cached page with this request's header, messages and CSRF token."""
+    if HEADER_MARK in html:
+        html = html.replace(HEADER_MARK, render_to_string("includes/_header.html", request=request))
+    if MESSAGES_MARK in html:
+        # Most pages have no message: no template to render then.
+        shown = (
+            render_to_string("includes/_messages.html", request=request)
+            if len(messages.get_messages(request))
+            else ""
+        )
+        html = html.replace(MESSAGES_MARK, shown)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return html
+
+
+def render_cached(request, template_name, build, *vary):
+    """Render `template_name` with the context `build()` returns, or serve the copy kept for
+    the same content, page and kind of viewer.
+
+    `build` runs only when no copy is kept; it may return a response (a redirect, another
+    template) instead of a context, which is returned as it is and not kept.
+    """
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = page_key(request, *vary) if seconds else None
+    html = cache.get(key) if key else None
+    if html is None:
+        context = build()
+        if isinstance(context, HttpResponse):
+            return context
+        html = render_to_string(
+            template_name, context | {"csrf_token": CSRF_MARK, "layout_marks": True}, request
+        )
+        if key:
+            cache.set(key, html, seconds)
+    return HttpResponse(fill(request, html))

@@ -1,0 +1,219 @@
+"""Pages kept in the cache (portal/cache.py): served again only to whoever would see the same
+page, with their own header, messages and CSRF token, and stale as soon as the content changes."""
+
+import datetime
+import re
+import time
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from partners.models import ErrorReport, Public
+from portal import cache
+from portal.imports import import_communes
+from portal.models import Membership
+from portal.security import LAST_ACTIVITY_KEY
+from roadmaps.models import Action
+from tests.factories import (
+    ActionFactory,
+    AxisFactory,
+    ContactFactory,
+    MembershipFactory,
+    PartnerFactory,
+    RoadmapFactory,
+    UserFactory,
+    reference,
+)
+from tests.portal.official_files import official_files
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def without_tokens(response):
+    return CSRF_INPUT.sub("", response.content.decode())
+
+
+@pytest.fixture
+def partner(territory):
+    partner = PartnerFactory(territory=territory, name="Mission locale Démo", slug="ml-demo")
+    partner.zone_territories.set([territory])
+    ContactFactory(partner=partner, first_name="Inès", last_name="Contact-Secret")
+    return partner
+
+
+@pytest.fixture
+def roadmap(territory):
+    roadmap = RoadmapFactory(territory=territory)
+    ActionFactory(axis=AxisFactory(roadmap=roadmap, number=1), number=1, title="Micro-forums")
+    return roadmap
+
+
+def signed_in(user, **kwargs):
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def test_the_second_request_is_served_from_the_cache(
+    coordinator_client, partner, django_assert_max_num_queries
+):
+    url = partner.get_absolute_url()
+    first = coordinator_client.get(url)
+    with django_assert_max_num_queries(4):  # session, user, memberships, content version
+        second = coordinator_client.get(url)
+    assert second.status_code == 200
+    assert without_tokens(second) == without_tokens(first)
+    assert "Contact-Secret" in second.text
+
+
+def test_contacts_kept_for_members_never_reach_others(
+    coordinator_client, partner, other_coordinator, client
+):
+    assert "Contact-Secret" in coordinator_client.get(partner.get_absolute_url()).text
+    client.logout()
+    assert "Contact-Secret" not in client.get(partner.get_absolute_url()).text
+    other = signed_in(other_coordinator)
+    assert "Contact-Secret" not in other.get(partner.get_absolute_url()).text
+
+
+def test_people_with_the_same_access_share_pages_and_others_do_not(
+    territory, roadmap, coordinator, referent, django_assert_max_num_queries
+):
+    colleague = MembershipFactory(territory=territory, role=Membership.Role.COORDINATOR).user
+    url = reverse("roadmaps:detail", args=[territory.slug])
+    edit = reverse("roadmaps:update", args=[territory.slug])
+    assert edit in signed_in(coordinator).get(url).text
+    colleague_client = signed_in(colleague)  # signing in changes no content
+    with django_assert_max_num_queries(4):
+        assert edit in colleague_client.get(url).text
+    # A référent of the same territory gets their own page, without the coordinator's links.
+    assert edit not in signed_in(referent).get(url).text
+
+
+def test_the_header_and_the_csrf_token_are_the_readers_own(territory, partner, coordinator):
+    signed_in(coordinator).get(partner.get_absolute_url())  # kept in the cache
+    colleague = MembershipFactory(
+        territory=territory,
+        role=Membership.Role.COORDINATOR,
+        user=UserFactory(username="collegue", first_name="Zoé", last_name="Collègue"),
+    ).user
+    client = signed_in(colleague, enforce_csrf_checks=True)
+    page = client.get(partner.get_absolute_url())
+    header = page.text.split("<main")[0]
+    assert "Zoé Collègue" in header
+    assert (coordinator.get_full_name() or coordinator.username) not in header
+    token = CSRF_INPUT.search(page.text).group(1)
+    response = client.post(
+        reverse("partners:report", args=[partner.slug]),
+        {"message": "Nouvel horaire le lundi.", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert ErrorReport.objects.get().reported_by == colleague
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["save", "m2m", "delete", "roadmap"],
+)
+def test_a_change_shows_at_once(coordinator_client, territory, partner, roadmap, change):
+    urls = [
+        partner.get_absolute_url(),
+        reverse("partners:list"),
+        reverse("roadmaps:detail", args=[territory.slug]),
+        reverse("roadmaps:dashboard", args=[territory.slug]),
+    ]
+    for url in urls:
+        coordinator_client.get(url)
+    if change == "save":
+        partner.name = "Mission locale Renommée"
+        partner.save()
+        expected, urls = "Mission locale Renommée", urls[:2]
+    elif change == "m2m":
+        partner.publics.add(reference(Public, "seniors"))
+        expected, urls = str(reference(Public, "seniors")), urls[:1]
+    elif change == "delete":
+        partner.contacts.get().delete()
+        expected, urls = "Contact-Secret", urls[:1]
+    else:
+        dashboard = without_tokens(coordinator_client.get(urls[3]))
+        action = roadmap.axes.get().actions.get()
+        action.title = "Forum de l'alternance"
+        action.status = Action.Status.REALISE
+        action.save()
+        assert without_tokens(coordinator_client.get(urls[3])) != dashboard
+        expected, urls = "Forum de l&#x27;alternance", urls[2:3]
+    for url in urls:
+        text = coordinator_client.get(url).text
+        if change == "delete":
+            assert expected not in text, url
+        else:
+            assert expected in text, url
+
+
+def test_an_import_of_communes_makes_pages_stale():
+    communes, epcis = official_files()
+    before = cache.content_token()
+    import_communes(communes=communes, epcis=epcis)
+    assert cache.content_token() != before
+    unchanged = cache.content_token()
+    import_communes(communes=communes, epcis=epcis)  # nothing to change: the pages stay valid
+    assert cache.content_token() == unchanged
+
+
+def test_a_change_rolled_back_leaves_no_token_for_a_later_change():
+    cache.content_changed()
+    committed = cache.content_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cache.content_changed()
+        rolled_back = cache.content_token()
+        raise RuntimeError
+    assert cache.content_token() == committed
+    cache.content_changed()
+    assert cache.content_token() not in {committed, rolled_back}
+
+
+def test_a_message_is_shown_on_a_page_from_the_cache(client, coordinator, partner):
+    url = reverse("partners:list")
+    assert client.get(url).status_code == 200  # kept for visitors
+    client.force_login(coordinator)
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = int(time.time()) - 24 * 3600
+    session.save()
+    response = client.get(url)  # the session has expired: a visitor's page, with the notice
+    assert "Votre session a expiré" in response.text
+    assert "Se connecter" in response.text
+
+
+def test_sign_in_does_not_make_pages_stale(client, coordinator):
+    before = cache.content_token()
+    client.post(reverse("login"), {"username": "coordination", "password": "wrong"})
+    coordinator.set_password("un-mot-de-passe-solide-2026")
+    coordinator.save(update_fields=["password"])
+    client.post(
+        reverse("login"),
+        {"username": "coordination", "password": "un-mot-de-passe-solide-2026"},
+    )
+    assert "_auth_user_id" in client.session
+    assert cache.content_token() == before
+
+
+def test_the_day_is_part_of_the_key(rf, monkeypatch, territory):
+    request = rf.get("/partenaires/")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    today = cache.page_key(request)
+    monkeypatch.setattr(cache.timezone, "localdate", lambda: datetime.date(2031, 1, 1))
+    assert cache.page_key(request) != today
+
+
+def test_the_cache_can_be_turned_off(
+    settings, coordinator_client, partner, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = partner.get_absolute_url()
+    coordinator_client.get(url)
+    with django_assert_num_queries(8):  # the whole page again, without the content version
+        coordinator_client.get(url)
