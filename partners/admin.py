@@ -7,11 +7,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners import services
+from partners import imports, services
 from partners.forms import ImportForm
 from partners.models import Category, Contact, ErrorReport, Partner, Public, Theme
 
-IMPORT_SALT = "partners.import"
+IMPORT_SALT = "partners.import.v2"  # v2: {"data", "plan"}
 
 
 @admin.register(Category)
@@ -148,33 +148,59 @@ class PartnerAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        """CSV import: a preview listing each row's errors, then all rows or none."""
-        if not self.has_add_permission(request):
+        """CSV import: a preview saying per row "créé", "mis à jour (champs : …)", "inchangé"
+        or its errors, then every row or none."""
+        rights = {
+            "can_create": self.has_add_permission(request),
+            "can_update": self.has_change_permission(request),
+        }
+        if not any(rights.values()):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        result, payload = None, ""
+        result, data = None, None
         if request.method == "POST" and request.POST.get("payload"):
-            # Confirmation of a previewed file: the file travels back signed, unchanged.
+            # Confirmation of a previewed file: the file and the preview's plan come back signed.
             try:
-                data = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
+                signed = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
             except signing.BadSignature:
                 messages.error(
                     request, _("Aperçu expiré ou altéré : déposez le fichier à nouveau.")
                 )
                 return redirect(reverse("admin:partners_partner_import"))
-            result = services.import_partners(data=data.encode("latin-1"), user=request.user)
-            if result.created:
+            data = signed["data"].encode("latin-1")
+            result = services.import_partners(
+                data=data, user=request.user, plan=signed["plan"], **rights
+            )
+            form = ImportForm()
+            if result.stale:
+                messages.warning(
+                    request,
+                    _(
+                        "Des partenaires ont changé depuis l'aperçu : rien n'a été importé. "
+                        "Vérifiez ce nouvel aperçu puis confirmez."
+                    ),
+                )
+            elif result.is_valid and result.rows:
                 messages.success(
-                    request, _("%(count)s partenaire(s) importé(s).") % {"count": result.created}
+                    request,
+                    _("Import terminé : %(created)s créé(s), %(updated)s mis à jour.")
+                    % {"created": result.created, "updated": result.updated},
                 )
                 return redirect(reverse("admin:partners_partner_changelist"))
-            messages.error(request, _("Rien n'a été importé : corrigez les erreurs ci-dessous."))
-            form = ImportForm()
+            else:
+                messages.error(
+                    request, _("Rien n'a été importé : corrigez les erreurs ci-dessous.")
+                )
         elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data["file"].read()
-            result = services.read_import(data)
-            if result.is_valid and result.rows:
-                payload = signing.dumps(data.decode("latin-1"), salt=IMPORT_SALT, compress=True)
+            result = imports.read_import(data, **rights)
+        payload = ""
+        if result is not None and result.is_valid and result.has_changes:
+            payload = signing.dumps(
+                {"data": data.decode("latin-1"), "plan": result.plan},
+                salt=IMPORT_SALT,
+                compress=True,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -182,7 +208,7 @@ class PartnerAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
             "payload": payload,
-            "columns": services.IMPORT_COLUMNS,
+            "columns": imports.IMPORT_COLUMNS,
         }
         return TemplateResponse(request, "partners/admin_import.html", context)
 

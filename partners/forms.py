@@ -246,11 +246,16 @@ class PartnerForm(forms.ModelForm):
         return partner
 
 
-def unique_slug(name, taken=()):
-    """A free URL slug for `name`: "mission-locale-arc-charente", then "-2", "-3"…"""
+def unique_slug(name, taken=(), *, check_database=True):
+    """A free URL slug for `name`: "mission-locale-arc-charente", then "-2", "-3"…
+    `check_database=False` when `taken` already holds every slug in use (bulk imports)."""
     base = slugify(name)[:200] or "partenaire"
     slug, number = base, 1
-    while slug in RESERVED_SLUGS or slug in taken or Partner.objects.filter(slug=slug).exists():
+    while (
+        slug in RESERVED_SLUGS
+        or slug in taken
+        or (check_database and Partner.objects.filter(slug=slug).exists())
+    ):
         number += 1
         slug = f"{base}-{number}"
     return slug
