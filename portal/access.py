@@ -3,6 +3,8 @@
 A user sees the territories they belong to (as référent or coordinateur) and changes only those
 where they are coordinateur. Staff see and change everything. An object outside the user's
 territories is a 404 (its existence is not disclosed); a read-only user trying to write gets a 403.
+A page that works in "the current territory" asked by a user who has none (an account not yet
+attached to a territory) is neither: it answers with the "no territory yet" page (NoTerritory).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -141,3 +143,18 @@ def current_territory(request):
         if territory.pk == chosen:
             return territory
     return territories[0]
+
+
+class NoTerritory(Exception):
+    """A page needs the user's current territory and the user has none: no membership yet (or,
+    for staff, no territory exists). portal.middleware answers with the page that explains it
+    (portal.views.no_territory), status 200. Never raised when a territory is named (a slug):
+    a territory the user may not see stays a 404."""
+
+
+def require_current_territory(request):
+    """The user's current territory; NoTerritory if they belong to none."""
+    territory = request.territory
+    if not territory:
+        raise NoTerritory
+    return territory

@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -34,7 +35,7 @@ def home(request):
     elif request.territory:
         territory = territories.get(pk=request.territory.pk)
     else:
-        return render(request, "portal/home.html", {"territory": None})
+        return no_territory(request)
     context = {
         "territory": territory,
         "figures": territory.figures(),
@@ -42,6 +43,20 @@ def home(request):
         "can_edit": access.can_edit(request.user, territory),
     }
     return render(request, "portal/home.html", context)
+
+
+def no_territory(request):
+    """The answer of every page that needs a territory to a signed-in user who has none (an
+    account not yet attached; staff while no territory exists), instead of a bare 404: what is
+    missing, whom to ask, and what they can use meanwhile. Raise `access.NoTerritory` to get it.
+
+    Queries: session, user, memberships (the territory list is then known to be empty).
+    """
+    return render(
+        request,
+        "portal/no_territory.html",
+        {"contact_email": settings.MAILLAGE.get("CONTACT_EMAIL", "").strip()},
+    )
 
 
 @require_POST

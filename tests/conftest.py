@@ -1,5 +1,6 @@
 """Personas and shared fixtures: a territory and another one, a référent, a coordinator,
-a coordinator of the other territory, staff, and a visitor (the anonymous client)."""
+a coordinator of the other territory, a member without territory (an account attached to none),
+staff, and a visitor (the anonymous client)."""
 
 import pytest
 from django.core.cache import cache
@@ -93,6 +94,12 @@ def other_coordinator(other_territory):
 
 
 @pytest.fixture
+def member_without_territory(db):
+    """A signed-in account with no membership (newly created, not yet attached), not staff."""
+    return UserFactory(username="sans.territoire")
+
+
+@pytest.fixture
 def staff(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
@@ -116,12 +123,25 @@ def other_coordinator_client(client, other_coordinator):
 
 
 @pytest.fixture
+def member_without_territory_client(client, member_without_territory):
+    client.force_login(member_without_territory)
+    return client
+
+
+@pytest.fixture
 def staff_client(client, staff):
     client.force_login(staff)
     return client
 
 
-PERSONAS = ["visitor", "referent", "coordinator", "other_coordinator", "staff"]
+PERSONAS = [
+    "visitor",
+    "referent",
+    "coordinator",
+    "other_coordinator",
+    "member_without_territory",
+    "staff",
+]
 
 
 @pytest.fixture

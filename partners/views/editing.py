@@ -45,6 +45,7 @@ def _partner_form_page(request, partner, template_context):
 
 def partner_create(request):
     if not access.is_coordinator_somewhere(request.user):
+        access.require_current_territory(request)  # no territory at all: say so, not 403
         raise PermissionDenied
     territory = request.territory
     partner = Partner()
@@ -90,6 +91,7 @@ def partner_report(request, slug):
 def review_queue(request):
     """Partners of the coordinator's territories past their check interval, and open reports."""
     if not access.is_coordinator_somewhere(request.user):
+        access.require_current_territory(request)  # no territory at all: say so, not 403
         raise PermissionDenied
     editable = Partner.objects.editable_by(request.user)
     due = (

@@ -10,13 +10,12 @@ from referents.models import Meeting, Referent
 
 
 def get_territory(request):
-    """(territory, can_edit): `?territoire=<slug>` if given, else the user's current territory."""
+    """(territory, can_edit): `?territoire=<slug>` if given (404 if the user may not see it),
+    else the user's current territory (the "no territory yet" page if they have none)."""
     slug = request.GET.get("territoire", "").strip()
     if slug:
         return access.get_territory_for_user(request, slug)
-    territory = request.territory
-    if not territory:
-        raise Http404("Aucun territoire")
+    territory = access.require_current_territory(request)
     return territory, access.can_edit(request.user, territory)
 
 

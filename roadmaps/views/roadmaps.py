@@ -17,6 +17,8 @@ from roadmaps.views.common import Overview, get_roadmap_for_user, render_form
 
 def roadmap_list(request):
     territories = list(access.territories_for(request.user).order_by("name"))
+    if not territories:
+        raise access.NoTerritory
     roadmaps = {
         roadmap.territory_id: roadmap
         for roadmap in Roadmap.objects.filter(territory__in=territories, is_current=True)

@@ -50,6 +50,7 @@ def form_data(owner, **overrides):
         ("referent", 403),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )
@@ -77,6 +78,7 @@ def test_write_views_per_persona(as_persona, france_travail, persona, expected, 
         ("referent", 403),
         ("coordinator", 200),
         ("other_coordinator", 200),
+        ("member_without_territory", 200),  # the "no territory yet" page (not a 403)
         ("staff", 200),
     ],
 )
@@ -87,7 +89,13 @@ def test_coordinator_pages_per_persona(as_persona, territory, persona, expected,
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("visitor", 302), ("referent", 200), ("coordinator", 200), ("other_coordinator", 200)],
+    [
+        ("visitor", 302),
+        ("referent", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 200),
+        ("member_without_territory", 200),
+    ],
 )
 def test_report_page_per_persona(as_persona, france_travail, persona, expected):
     url = reverse("partners:report", args=[france_travail.slug])

@@ -13,6 +13,7 @@ GA = "?territoire=grand-angouleme"
         ("referent", 200),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )
@@ -45,7 +46,7 @@ def test_guide_pdf(referent_client, pair, mission_locale, territory):
 
 @pytest.mark.parametrize(
     "persona,status",
-    [("visitor", 302), ("other_coordinator", 404)],
+    [("visitor", 302), ("other_coordinator", 404), ("member_without_territory", 404)],
 )
 def test_guide_pdf_is_for_members_only(as_persona, territory, persona, status):
     response = as_persona(persona).get(reverse("referents:guide_pdf") + GA)

@@ -15,6 +15,7 @@ READ = [
     ("referent", 200),
     ("coordinator", 200),
     ("other_coordinator", 404),
+    ("member_without_territory", 404),
     ("staff", 200),
 ]
 WRITE = [
@@ -22,6 +23,7 @@ WRITE = [
     ("referent", 403),
     ("coordinator", 200),
     ("other_coordinator", 404),
+    ("member_without_territory", 404),
     ("staff", 200),
 ]
 

@@ -14,6 +14,7 @@ GA = "?territoire=grand-angouleme"
         ("referent", 200),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )
@@ -28,6 +29,7 @@ def test_outline_page_permissions(as_persona, territory, persona, status):
         ("referent", 403),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )

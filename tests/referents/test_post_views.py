@@ -13,7 +13,13 @@ GA = "?territoire=grand-angouleme"
 
 @pytest.mark.parametrize(
     "persona,status",
-    [("visitor", 302), ("referent", 403), ("other_coordinator", 404), ("coordinator", 302)],
+    [
+        ("visitor", 302),
+        ("referent", 403),
+        ("other_coordinator", 404),
+        ("member_without_territory", 404),
+        ("coordinator", 302),
+    ],
 )
 def test_calendar_renew(as_persona, territory, persona, status):
     token = calendar_feed(territory=territory).token
@@ -24,7 +30,13 @@ def test_calendar_renew(as_persona, territory, persona, status):
 
 @pytest.mark.parametrize(
     "persona,status",
-    [("visitor", 302), ("referent", 403), ("other_coordinator", 404), ("coordinator", 302)],
+    [
+        ("visitor", 302),
+        ("referent", 403),
+        ("other_coordinator", 404),
+        ("member_without_territory", 404),
+        ("coordinator", 302),
+    ],
 )
 def test_outline_install(as_persona, territory, persona, status):
     response = as_persona(persona).post(reverse("referents:outline_install") + GA)
@@ -32,12 +44,13 @@ def test_outline_install(as_persona, territory, persona, status):
     assert OutlineSection.objects.exists() == (persona == "coordinator")
 
 
-@pytest.mark.parametrize("persona", ["visitor", "referent"])
+@pytest.mark.parametrize("persona", ["visitor", "referent", "member_without_territory"])
 def test_section_delete_refused(as_persona, territory, persona):
     install_default_outline(territory=territory)
     section = OutlineSection.objects.first()
     response = as_persona(persona).post(reverse("referents:section_delete", args=[section.pk]))
-    assert response.status_code == {"visitor": 302, "referent": 403}[persona]
+    expected = {"visitor": 302, "referent": 403, "member_without_territory": 404}
+    assert response.status_code == expected[persona]
     assert OutlineSection.objects.filter(pk=section.pk).exists()
 
 

@@ -36,6 +36,7 @@ def referent_data(commune, **overrides):
         ("referent", 200),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )
@@ -51,6 +52,7 @@ def test_network_page_permissions(as_persona, territory, persona, status):
         ("referent", 200),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )
@@ -66,6 +68,7 @@ def test_referent_page_permissions(as_persona, pair, persona, status):
         ("referent", 403),
         ("coordinator", 200),
         ("other_coordinator", 404),
+        ("member_without_territory", 404),
         ("staff", 200),
     ],
 )

@@ -44,12 +44,26 @@ POST_ONLY_VIEWS = [
     ),
 ]
 
-READ_EXPECTED = {"referent": 200, "coordinator": 200, "other_coordinator": 404, "staff": 200}
-WRITE_EXPECTED = {"referent": 403, "other_coordinator": 404}
+READ_EXPECTED = {
+    "referent": 200,
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "member_without_territory": 404,  # a named territory they may not see: 404, as for others
+    "staff": 200,
+}
+WRITE_EXPECTED = {"referent": 403, "other_coordinator": 404, "member_without_territory": 404}
 
 
 @pytest.fixture
-def full_action(actions, referent, coordinator, other_coordinator, staff, other_roadmap):
+def full_action(
+    actions,
+    referent,
+    coordinator,
+    other_coordinator,
+    member_without_territory,
+    staff,
+    other_roadmap,
+):
     action = actions[0]
     StepFactory(action=action, due_date=None)
     IndicatorFactory(action=action)

@@ -6,6 +6,11 @@ The URL list is read from the URL conf, so a new view without a row in EXPECTED 
 Objects all belong to the coordinator's territory (Grand Angoulême): the coordinator of the
 other territory must get a 404 wherever an object or a territory is named. Pages that work on
 "the current territory" are called with `?territoire=grand-angouleme` for the same reason.
+
+The member without territory (an account attached to none, not staff) gets the same 404 wherever
+a territory or an object is named; the pages of "the current territory", reached as from the
+menu (no `?territoire=`), answer them with the page that explains how to get attached
+(`test_current_territory_pages_without_a_territory`), never a 404.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from portal.models import Commune
 from referents.models import OutlineSection
 from referents.services import calendar_feed
+from tests.conftest import PERSONAS  # the order of the columns of `get()`
 from tests.factories import (
     ActionFactory,
     AxisFactory,
@@ -29,46 +35,55 @@ from tests.factories import (
     StepFactory,
 )
 
-PERSONAS = ["visitor", "referent", "coordinator", "other_coordinator", "staff"]
 LOGIN = "login"  # a redirect to the sign-in page
 ADMIN_LOGIN = "admin_login"  # a redirect to the admin's sign-in page
+NO_TERRITORY = "no_territory"  # 200, the page "your account is attached to no territory yet"
 
 
 @dataclass(frozen=True)
 class Expect:
     """Statuses for GET (one per persona, in PERSONAS order) and, for POST-only views, for
-    POST with an empty body (visitor, référent, other coordinator: nothing may be written)."""
+    POST with an empty body (visitor, référent, other coordinator, member without territory:
+    nothing may be written)."""
 
     get: tuple
     post: dict = field(default_factory=dict)
 
 
-def get(visitor, referent, coordinator, other, staff):
-    return Expect((visitor, referent, coordinator, other, staff))
+def get(visitor, referent, coordinator, other, without_territory, staff):
+    return Expect((visitor, referent, coordinator, other, without_territory, staff))
 
 
-PUBLIC = get(200, 200, 200, 200, 200)
-SIGNED_IN = get(LOGIN, 200, 200, 200, 200)  # any account, whatever its territory
-MEMBERS = get(LOGIN, 200, 200, 404, 200)  # members of the object's territory
-EDITORS = get(LOGIN, 403, 200, 404, 200)  # coordinators of the object's territory
+PUBLIC = get(200, 200, 200, 200, 200, 200)
+SIGNED_IN = get(LOGIN, 200, 200, 200, 200, 200)  # any account, whatever its territory
+MEMBERS = get(LOGIN, 200, 200, 404, 404, 200)  # members of the object's territory
+EDITORS = get(LOGIN, 403, 200, 404, 404, 200)  # coordinators of the object's territory
 COORDINATORS = EDITORS  # pages only coordinators read (figures of the network)
-GUEST_ONLY = get(200, 302, 302, 302, 302)  # sign-in page: signed-in users go home
+GUEST_ONLY = get(200, 302, 302, 302, 302, 302)  # sign-in page: signed-in users go home
+# Pages of the user's own territories, without naming one: an account with none is told why.
+OWN_TERRITORIES = get(LOGIN, 200, 200, 200, NO_TERRITORY, 200)
+OWN_COORDINATION = get(LOGIN, 403, 200, 200, NO_TERRITORY, 200)  # for their own territory
 
 
-def post_only(*, referent=403, coordinator=302, other=404):
+def post_only(*, referent=403, coordinator=302, other=404, without_territory=404):
     """A POST-only change: GET is refused (visitors are sent to sign in first)."""
     return Expect(
-        get(LOGIN, 405, 405, 405, 405).get,
-        {"visitor": LOGIN, "referent": referent, "other_coordinator": other},
+        get(LOGIN, 405, 405, 405, 405, 405).get,
+        {
+            "visitor": LOGIN,
+            "referent": referent,
+            "other_coordinator": other,
+            "member_without_territory": without_territory,
+        },
     )
 
 
 EXPECTED = {
     # portal
-    "home": PUBLIC,
-    "territory_switch": post_only(referent=302, other=302),
+    "home": get(200, 200, 200, 200, NO_TERRITORY, 200),
+    "territory_switch": post_only(referent=302, other=302, without_territory=302),
     "login": GUEST_ONLY,
-    "logout": post_only(referent=302, other=302),
+    "logout": post_only(referent=302, other=302, without_territory=302),
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "password_reset": PUBLIC,
@@ -79,7 +94,7 @@ EXPECTED = {
     "privacy": PUBLIC,
     "accessibility": PUBLIC,
     "health": PUBLIC,
-    "admin:index": get(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin:index": get(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     # partners: the directory and the records are public, changes are the coordinators'
     "partners:list": PUBLIC,
     "partners:detail": PUBLIC,
@@ -89,8 +104,8 @@ EXPECTED = {
     "partners:export_csv": SIGNED_IN,
     "partners:export_xlsx": SIGNED_IN,
     "partners:report": SIGNED_IN,
-    "partners:create": get(LOGIN, 403, 200, 200, 200),  # for their own territory
-    "partners:review": get(LOGIN, 403, 200, 200, 200),
+    "partners:create": OWN_COORDINATION,
+    "partners:review": OWN_COORDINATION,
     "partners:update": EDITORS,
     "partners:verify": post_only(),
     "partners:report_resolve": post_only(),
@@ -117,7 +132,7 @@ EXPECTED = {
     "referents:section_update": EDITORS,
     "referents:section_delete": post_only(),
     # roadmaps
-    "roadmaps:list": SIGNED_IN,
+    "roadmaps:list": OWN_TERRITORIES,
     "roadmaps:detail": MEMBERS,
     "roadmaps:versions": MEMBERS,
     "roadmaps:dashboard": MEMBERS,
@@ -270,7 +285,10 @@ def url_for(name, site):
 
 
 def outcome(response):
-    """The status, with redirects to a sign-in page told apart from other redirects."""
+    """The status, with redirects to a sign-in page told apart from other redirects, and the
+    "no territory yet" page told apart from other pages."""
+    if response.status_code == 200 and "portal/no_territory.html" in template_names(response):
+        return NO_TERRITORY
     if response.status_code == 302:
         location = response["Location"]
         if location.startswith(reverse("admin:login")):
@@ -278,6 +296,10 @@ def outcome(response):
         if location.startswith(reverse("login")):
             return LOGIN
     return response.status_code
+
+
+def template_names(response):
+    return {template.name for template in response.templates}
 
 
 def test_every_url_has_an_expectation():
@@ -298,3 +320,19 @@ def test_access_matrix(name, site, as_persona):
     wanted_post = expect.post
     got_post = {persona: outcome(as_persona(persona).post(url)) for persona in wanted_post}
     assert (got, got_post) == (dict(zip(PERSONAS, expect.get, strict=True)), wanted_post), url
+
+
+@pytest.mark.parametrize("name", sorted(TERRITORY_IN_QUERY))
+def test_current_territory_pages_without_a_territory(name, site, as_persona):
+    """Reached as from the menu (no `?territoire=`), every page of "the current territory"
+    explains to a member without territory what is missing, for GET or (POST-only views) POST,
+    and changes nothing; with `?territoire=` it is the 404 of the matrix above."""
+    client = as_persona("member_without_territory")
+    url = reverse(name, kwargs=url_kwargs(name, site))
+    feed_token = site["feed"].token
+    if EXPECTED[name].post:
+        assert (outcome(client.get(url)), outcome(client.post(url))) == (405, NO_TERRITORY)
+    else:
+        assert outcome(client.get(url)) == NO_TERRITORY
+    assert calendar_feed(territory=site["territory"]).token == feed_token
+    assert list(OutlineSection.objects.all()) == [site["section"]]
