@@ -387,9 +387,10 @@ def _add_action(territory, axis, number, item, user, day, today):
         coordinator=user,
         to_discuss=item.get("to_discuss", False),
     )
-    _save(action, user, day)
     contributors = [_partner(territory, name) for name in item.get("partners", ())]
-    action.partners.set([partner for partner in contributors if partner])
+    with action.one_history_record():  # created with its partners: one record
+        _save(action, user, day)
+        action.partners.set([partner for partner in contributors if partner])
     for title, due, done in item.get("steps", ()):
         _save(Step(action=action, title=title, due_date=due, done=done), user, day)
     if item.get("indicator"):

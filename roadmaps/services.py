@@ -3,13 +3,23 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from partners.models import Partner
-from portal.models import User
-from roadmaps.models import Action, Axis, Roadmap, RoadmapVersion, Step
+from partners.models import Partner, Public
+from portal.models import Commune, User
+from roadmaps.models import (
+    ACTION_HISTORY_M2M,
+    M2M_BASELINE_REASON,
+    Action,
+    Axis,
+    Roadmap,
+    RoadmapVersion,
+    Step,
+)
 
 
 class ConcurrentEdit(Exception):
@@ -79,8 +89,9 @@ def save_new_action(*, form, axis, by=None):
     action.axis = axis
     action.number = _next_action_number(axis)
     action._history_user = by
-    action.save()
-    form.save_m2m()
+    with action.one_history_record():  # the action and its partners, publics, communes
+        action.save()
+        form.save_m2m()
     return action
 
 
@@ -99,16 +110,17 @@ def save_action(*, form, expected_version, by=None):
         raise ConcurrentEdit(action, changes_since(action, expected_version))
     previous = Action.objects.only("axis_id", "number").get(pk=action.pk)
     action.version = expected_version + 1
-    if action.axis_id != previous.axis_id:
-        old_axis_id, old_number = previous.axis_id, previous.number
+    moved = action.axis_id != previous.axis_id
+    if moved:
         action.number = _next_action_number(action.axis)
-        action._history_user = by
+    action._history_user = by
+    # One historical record for the row and its partners, publics and communes, written only
+    # once the version was claimed: a refused save (above) records nothing.
+    with action.one_history_record():
         action.save()
-        _close_gap(old_axis_id, old_number, by)
-    else:
-        action._history_user = by
-        action.save()
-    form.save_m2m()
+        form.save_m2m()
+    if moved:
+        _close_gap(previous.axis_id, previous.number, by)
     return action
 
 
@@ -166,6 +178,9 @@ def toggle_step(*, step, by=None):
 # --- History ------------------------------------------------------------------------------
 
 HIDDEN_FIELDS = {"version"}
+# Many-to-many fields are diffed here from rows loaded at once, not by diff_against (queries).
+DIFF_EXCLUDED = HIDDEN_FIELDS | set(ACTION_HISTORY_M2M)
+FEMININE_RELATIONS = {"communes"}
 
 
 @dataclass
@@ -176,6 +191,32 @@ class Change:
     new: str
     old_value: object = None
     new_value: object = None
+    added: list = None  # names added to a many-to-many field (None for other fields)
+    removed: list = None
+
+    @property
+    def is_relation(self):
+        return self.added is not None
+
+    @property
+    def summary(self):
+        """ "ajouté Mission locale ; retiré Cap emploi" (a many-to-many field)."""
+        feminine = self.field in FEMININE_RELATIONS
+        return " ; ".join(
+            f"{_relation_verb(added, feminine, len(names))} {', '.join(names)}"
+            for added, names in ((True, self.added), (False, self.removed))
+            if names
+        )
+
+
+def _relation_verb(added, feminine, count):
+    if added:
+        if feminine:
+            return ngettext("ajoutée", "ajoutées", count)
+        return ngettext("ajouté", "ajoutés", count)
+    if feminine:
+        return ngettext("retirée", "retirées", count)
+    return ngettext("retiré", "retirés", count)
 
 
 @dataclass
@@ -185,6 +226,14 @@ class HistoryEntry:
     kind: str
     subject: str
     changes: list = field(default_factory=list)
+
+    @property
+    def field_changes(self):
+        return [change for change in self.changes if not change.is_relation]
+
+    @property
+    def relation_changes(self):
+        return [change for change in self.changes if change.is_relation]
 
 
 def _display(model, field_name, value, labels):
@@ -202,11 +251,54 @@ def _display(model, field_name, value, labels):
     return str(value)
 
 
-def _changes(model, new, old, labels):
+def _relation_label(field_name, pk, labels):
+    if (field_name, pk) in labels:
+        return labels[(field_name, pk)]
+    deleted = {
+        "partners": _("partenaire supprimé (n° %(id)s)"),
+        "publics": _("public supprimé (n° %(id)s)"),
+        "communes": _("commune supprimée (n° %(id)s)"),
+    }
+    return deleted[field_name] % {"id": pk}
+
+
+def _relation_changes(new, old, relations, labels):
+    """What was added to and removed from each many-to-many field between two records.
+
+    `relations` maps a record's history_id to {field: set of ids}; a record missing from it was
+    written before the relations were recorded (see M2M_BASELINE_REASON): nothing is compared.
+    """
+    if old.history_id not in relations or new.history_id not in relations:
+        return []
+    changes = []
+    for name in ACTION_HISTORY_M2M:
+        before, after = relations[old.history_id][name], relations[new.history_id][name]
+        if before == after:
+            continue
+
+        def names(pks, name=name):
+            return sorted((_relation_label(name, pk, labels) for pk in pks), key=str.casefold)
+
+        changes.append(
+            Change(
+                field=name,
+                label=str(Action._meta.get_field(name).verbose_name),
+                old=", ".join(names(before)) or "—",
+                new=", ".join(names(after)) or "—",
+                old_value=before,
+                new_value=after,
+                added=names(after - before),
+                removed=names(before - after),
+            )
+        )
+    return changes
+
+
+def _changes(model, new, old, labels, relations=None):
     if old is None:
         return []
-    delta = new.diff_against(old, excluded_fields=HIDDEN_FIELDS)
-    return [
+    delta = new.diff_against(old, excluded_fields=DIFF_EXCLUDED)
+    changes = [
         Change(
             field=change.field,
             label=str(model._meta.get_field(change.field).verbose_name),
@@ -217,9 +309,12 @@ def _changes(model, new, old, labels):
         )
         for change in delta.changes
     ]
+    if relations is not None:
+        changes += _relation_changes(new, old, relations, labels)
+    return changes
 
 
-def _entries(model, records, subject, labels):
+def _entries(model, records, subject, labels, relations=None):
     """History entries of one object, newest first, from its historical records (any order)."""
     records = sorted(records, key=lambda record: (record.history_date, record.history_id))
     entries = []
@@ -228,7 +323,7 @@ def _entries(model, records, subject, labels):
         kind = {"+": _("création"), "~": _("modification"), "-": _("suppression")}[
             record.history_type
         ]
-        changes = _changes(model, record, previous, labels)
+        changes = _changes(model, record, previous, labels, relations)
         if record.history_type != "~" or changes:
             entries.append(
                 HistoryEntry(
@@ -239,20 +334,68 @@ def _entries(model, records, subject, labels):
     return entries
 
 
+def _action_relations(records, **filters):
+    """{history_id: {field: set of ids}} of an action's records, and the ids to name.
+
+    One query per many-to-many field. Records older than the baseline record written when the
+    relations started to be recorded are left out: their relations are unknown, not empty.
+    """
+    relations = {
+        record.history_id: {name: set() for name in ACTION_HISTORY_M2M} for record in records
+    }
+    targets = {}
+    for name in ACTION_HISTORY_M2M:
+        target = Action._meta.get_field(name).m2m_reverse_field_name()
+        rows = (
+            apps.get_model("roadmaps", f"HistoricalAction_{name}")
+            .objects.filter(**filters)
+            .values_list("history_id", target)
+        )
+        targets[name] = set()
+        for history_id, pk in rows:
+            if history_id in relations:
+                relations[history_id][name].add(pk)
+                targets[name].add(pk)
+    baselines = [
+        (record.history_date, record.history_id)
+        for record in records
+        if record.history_change_reason == M2M_BASELINE_REASON
+    ]
+    if baselines:
+        start = max(baselines)
+        for record in records:
+            if (record.history_date, record.history_id) < start:
+                del relations[record.history_id]
+    return relations, targets
+
+
+def _relation_labels(targets, pilot_partner_ids=()):
+    """Names of the partners (contributors and pilots), publics and communes (3 queries)."""
+    partner_ids = set(pilot_partner_ids) | targets.get("partners", set())
+    partners = dict(Partner.objects.filter(pk__in=partner_ids).values_list("pk", "name"))
+    labels = {("pilot_partner", pk): name for pk, name in partners.items()}
+    labels |= {("partners", pk): name for pk, name in partners.items()}
+    for name, model, attribute in (("publics", Public, "label"), ("communes", Commune, "name")):
+        rows = model.objects.filter(pk__in=targets.get(name, set())).values_list("pk", attribute)
+        labels |= {(name, pk): label for pk, label in rows}
+    return labels
+
+
 def action_history(action):
-    """Who changed what and when on an action and its steps, newest first (4 queries)."""
+    """Who changed what and when on an action and its steps, newest first (10 queries).
+
+    Records, step records, the three many-to-many fields' rows, then the names of axes, users,
+    partners, publics and communes, whatever the number of records.
+    """
     records = list(action.history.select_related("history_user"))
     step_records = list(Step.history.filter(action_id=action.pk).select_related("history_user"))
+    relations, targets = _action_relations(records, action_id=action.pk)
     axis_ids = {record.axis_id for record in records}
-    partner_ids = {record.pilot_partner_id for record in records} - {None}
     user_ids = {record.coordinator_id for record in records} - {None}
     labels = {("axis", axis.pk): str(axis) for axis in Axis.objects.filter(pk__in=axis_ids)}
-    labels |= {
-        ("pilot_partner", partner.pk): partner.name
-        for partner in Partner.objects.filter(pk__in=partner_ids)
-    }
     labels |= {("coordinator", user.pk): str(user) for user in User.objects.filter(pk__in=user_ids)}
-    entries = _entries(Action, records, lambda record: _("l'action"), labels)
+    labels |= _relation_labels(targets, {record.pilot_partner_id for record in records} - {None})
+    entries = _entries(Action, records, lambda record: _("l'action"), labels, relations)
     by_step = {}
     for record in step_records:
         by_step.setdefault(record.id, []).append(record)
@@ -268,7 +411,8 @@ def changes_since(action, version):
     """What was changed on `action` after the state of `version` (for a concurrent edit)."""
     records = list(action.history.filter(version__gte=version).select_related("history_user"))
     records.sort(key=lambda record: (record.history_date, record.history_id))
-    base = next((record for record in records if record.version == version), None)
+    # the last record of that version: it holds the relations as they were saved with it
+    base = next((record for record in reversed(records) if record.version == version), None)
     if base is None or records[-1] is base:
         return []
     latest = records[-1]
@@ -276,7 +420,11 @@ def changes_since(action, version):
         ("axis", axis.pk): str(axis)
         for axis in Axis.objects.filter(pk__in={base.axis_id, latest.axis_id})
     }
-    changes = _changes(Action, latest, base, labels)
+    relations, targets = _action_relations(
+        records, history_id__in=[base.history_id, latest.history_id]
+    )
+    labels |= _relation_labels(targets)
+    changes = _changes(Action, latest, base, labels, relations)
     for change in changes:
         change.user = latest.history_user
         change.date = latest.history_date

@@ -139,11 +139,13 @@ def _merge_after_conflict(form, fresh, changes, roadmap):
         if name not in current.fields or name not in form.cleaned_data:
             continue
         mine = form.cleaned_data[name]
-        mine = getattr(mine, "pk", mine)
+        mine = {obj.pk for obj in mine} if change.is_relation else getattr(mine, "pk", mine)
         if mine != change.old_value and not (mine in ("", None) and change.old_value in ("", None)):
             continue  # the user changed this field too: keep their input
         value = current[name].value()
-        if isinstance(value, bool):
+        if change.is_relation:
+            data.setlist(name, [str(pk) for pk in value])
+        elif isinstance(value, bool):
             if value:
                 data[name] = "on"
             else:
