@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from partners import imports
 from partners.models import ErrorReport, Partner
+from portal import cache
 
 
 @transaction.atomic
@@ -90,3 +91,5 @@ def _write_import(result, *, user):
             batch_size=500,
         )
     result.created, result.updated = len(created), len(updated)
+    if created or updated:  # bulk writes send no signal: make the cached pages stale here
+        cache.content_changed()

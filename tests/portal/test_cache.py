@@ -217,3 +217,15 @@ def test_the_cache_can_be_turned_off(
     coordinator_client.get(url)
     with django_assert_num_queries(8):  # the whole page again, without the content version
         coordinator_client.get(url)
+
+
+def test_a_partner_import_makes_pages_stale(territory, other_territory):
+    from partners import services
+    from tests.partners.test_import import GOOD
+
+    before = cache.content_token()
+    assert services.import_partners(data=GOOD.encode(), user=None).created == 2
+    assert cache.content_token() != before
+    unchanged = cache.content_token()
+    assert services.import_partners(data=GOOD.encode(), user=None).updated == 0
+    assert cache.content_token() == unchanged
