@@ -10,3 +10,5 @@ class PortalConfig(AppConfig):
         # Signal receivers: the audit trail, the activity stamp set at sign-in, and the content
         # version that makes cached pages stale.
         from portal import audit, cache, security  # noqa: F401
+
+        cache.connect_signals()

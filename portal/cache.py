@@ -68,11 +68,37 @@ def content_changed():
 
 def is_watched(model):
     meta = model._meta
-    return (
-        meta.apps is apps  # not a migration's historical model (post_migrate covers those)
-        and meta.app_label in WATCHED_APPS
-        and meta.label_lower not in IGNORED_MODELS
-    )
+    return meta.app_label in WATCHED_APPS and meta.label_lower not in IGNORED_MODELS
+
+
+def _saved(sender, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # a sign-in or a new password shows on no page
+    content_changed()
+
+
+def _deleted(sender, **kwargs):
+    content_changed()
+
+
+def _m2m_changed(sender, action, **kwargs):
+    if (
+        action in {"post_add", "post_remove", "post_clear"}
+        and sender._meta.apps is apps  # not a migration's historical model
+        and is_watched(sender)
+    ):
+        content_changed()
+
+
+def connect_signals():
+    """Listen to the portal's own models only (PortalConfig.ready): a model with a delete
+    receiver loses Django's fast delete, which the sessions and the sign-in attempts keep."""
+    for model in apps.get_models():
+        if is_watched(model):
+            uid = f"maillage_cache_{model._meta.label_lower}"
+            post_save.connect(_saved, sender=model, dispatch_uid=uid)
+            post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(_m2m_changed, dispatch_uid="maillage_cache_m2m")
 
 
 @receiver(post_migrate, dispatch_uid="maillage_cache_migrated")
@@ -81,27 +107,6 @@ def _migrated(sender, app_config, using, **kwargs):
     if app_config.name != "portal":
         return
     if ContentVersion._meta.db_table in connections[using].introspection.table_names():
-        content_changed()
-
-
-@receiver(post_save, dispatch_uid="maillage_cache_saved")
-def _saved(sender, update_fields=None, **kwargs):
-    if not is_watched(sender):
-        return
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
-        return  # a sign-in or a new password shows on no page
-    content_changed()
-
-
-@receiver(post_delete, dispatch_uid="maillage_cache_deleted")
-def _deleted(sender, **kwargs):
-    if is_watched(sender):
-        content_changed()
-
-
-@receiver(m2m_changed, dispatch_uid="maillage_cache_m2m")
-def _m2m_changed(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and is_watched(sender):
         content_changed()
 
 
