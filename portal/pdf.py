@@ -5,7 +5,9 @@ The URL fetcher only serves the project's own static files: rendering never call
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -43,9 +45,28 @@ def render_pdf(template_name, context, request=None):
     return HTML(string=html, base_url="static:/", url_fetcher=_local_fetcher()).write_pdf()
 
 
-def pdf_response(template_name, context, filename, request=None):
-    response = HttpResponse(
-        render_pdf(template_name, context, request), content_type="application/pdf"
-    )
+def cached_pdf_response(request, template_name, build):
+    """A PDF kept in the "documents" cache under the same key as a cached page (portal/cache.py:
+    content version, who is looking, path and query string, day): a guide of a large territory
+    takes seconds to lay out, and is downloaded again and again between two changes.
+    `build()` returns (the template's context, the file name); it runs only when no copy is
+    kept."""
+    from portal.cache import page_key
+
+    documents = caches["documents"]
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = page_key(request, "pdf") if seconds else None
+    kept = documents.get(key) if key else None
+    if kept is None:
+        context, filename = build()
+        kept = (filename, render_pdf(template_name, context, request))
+        if key:
+            documents.set(key, kept, seconds)
+    filename, content = kept
+    return _attachment(content, filename)
+
+
+def _attachment(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

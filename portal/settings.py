@@ -147,7 +147,14 @@ CACHES = {
         "LOCATION": "maillage",
         "TIMEOUT": PAGE_CACHE_SECONDS or None,
         "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000)},
-    }
+    },
+    # PDFs (guide du référent, dashboard): up to a few MB each, so fewer of them.
+    "documents": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "maillage-documents",
+        "TIMEOUT": PAGE_CACHE_SECONDS or None,
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_DOCUMENTS", 50)},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

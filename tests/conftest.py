@@ -3,7 +3,7 @@ a coordinator of the other territory, a member without territory (an account att
 staff, and a visitor (the anonymous client)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from portal.models import Membership
 from tests.factories import (
@@ -19,9 +19,11 @@ from tests.factories import (
 def empty_cache():
     """Each test starts with no page in the cache: a page kept by an earlier test, under a
     content version that test rolled back, must not be served to the next one."""
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

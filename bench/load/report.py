@@ -2,13 +2,16 @@
 
     python bench/load/report.py OUT_DIR name1 name2 ...
 
-For each name, OUT_DIR/<name>.wrk is the page's run and OUT_DIR/bare-<name>.wrk the run of the
-bare view returning the same bytes. Errors are socket errors, non-2xx/3xx answers counted by
-wrk, and any status other than 200 in the access log for that path.
+For each name, OUT_DIR/<name>.<round>.wrk are the page's runs and OUT_DIR/bare-<name>.<round>.wrk
+the runs of the bare view returning the same bytes, taken in turns. Throughput is all the rounds'
+requests over all their time; p50 is the median of the rounds' and p99 the worst round's. Errors
+are socket errors, non-2xx/3xx answers counted by wrk, and any status other than 200 in the
+access log for that path.
 """
 
 import collections
 import re
+import statistics
 import sys
 from pathlib import Path
 
@@ -24,10 +27,20 @@ def milliseconds(text):
 def parse_wrk(path):
     text = path.read_text() if path.exists() else ""
     if "Requests/sec" not in text:  # wrk could not run (server down, bad URL)
-        return {"rps": 0.0, "requests": 0, "p50": 0.0, "p99": 0.0, "url": "/-/-/-", "errors": 1}
+        return {
+            "rps": 0.0,
+            "requests": 0,
+            "seconds": 0.0,
+            "p50": 0.0,
+            "p99": 0.0,
+            "url": "/-/-/-",
+            "errors": 1,
+        }
+    requests, seconds = re.search(r"(\d+) requests in ([\d.]+(?:us|ms|s))", text).groups()
     figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+        "requests": int(requests),
+        "seconds": milliseconds(seconds) / 1000,
         "p50": milliseconds(re.search(r"^\s+50%\s+(\S+)", text, re.MULTILINE).group(1)),
         "p99": milliseconds(re.search(r"^\s+99%\s+(\S+)", text, re.MULTILINE).group(1)),
         "url": re.search(r"@ (\S+)", text).group(1),
@@ -40,6 +53,22 @@ def parse_wrk(path):
     figures["errors"] += int(non_2xx.group(1)) if non_2xx else 0
     figures["errors"] += sum(map(int, sockets.groups())) if sockets else 0
     return figures
+
+
+def parse_rounds(out, name):
+    """The rounds of one view (see the module's docstring), as one run."""
+    runs = [parse_wrk(path) for path in sorted(out.glob(f"{name}.*.wrk"))] or [
+        parse_wrk(out / f"{name}.wrk")
+    ]
+    seconds = sum(run["seconds"] for run in runs)
+    return {
+        "rps": sum(run["requests"] for run in runs) / seconds if seconds else 0.0,
+        "requests": sum(run["requests"] for run in runs),
+        "p50": statistics.median(run["p50"] for run in runs),
+        "p99": max(run["p99"] for run in runs),
+        "url": runs[0]["url"],
+        "errors": sum(run["errors"] for run in runs),
+    }
 
 
 def access_statuses(out):
@@ -61,8 +90,8 @@ def main(out, names):
     print("| target | req/s | p50 (ms) | p99 (ms) | errors | bare view req/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in names:
-        page = parse_wrk(out / f"{name}.wrk")
-        bare = parse_wrk(out / f"bare-{name}.wrk")
+        page = parse_rounds(out, name)
+        bare = parse_rounds(out, f"bare-{name}")
         path = "/" + page["url"].split("/", 3)[3]
         not_ok = sum(n for status, n in statuses[path].items() if status != "200")
         errors = page["errors"] + not_ok

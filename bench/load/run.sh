@@ -4,13 +4,18 @@
 #   bench/load/run.sh            # seed (once), start gunicorn, sign in, run wrk, print the table
 #
 # Environment: DATABASE_URL (default: the maillage_load database on the local server), PORT
-# (8431), DURATION (15s per target), CONNECTIONS (16), GUNICORN_WORKERS / GUNICORN_THREADS,
-# OUT (/tmp/maillage-load), SKIP_SEED=1 to use the database as it is, TARGETS to pick pages.
-# Everything listens on 127.0.0.1 only; every wrk run is bounded by DURATION.
+# (8431), ROUNDS (3) of DURATION (5s) per target and per view, CONNECTIONS (16),
+# GUNICORN_WORKERS / GUNICORN_THREADS, OUT (/tmp/maillage-load), SKIP_SEED=1 to use the database
+# as it is, TARGETS to pick pages. Everything listens on 127.0.0.1 only; every wrk run is
+# bounded by DURATION.
+#
+# The page and the bare view take turns (page, bare, page, bare...), so that whatever else the
+# machine does weighs on both alike; report.py adds the rounds up.
 set -euo pipefail
 # shellcheck source=bench/load/common.sh
 source "$(dirname "$0")/common.sh"
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 
 seed
@@ -33,9 +38,12 @@ for name in $TARGETS; do
     # Warm both up (each worker loads its templates and the body), then measure.
     wrk -t2 -c"$CONNECTIONS" -d3s "${HEADERS[@]}" "$BASE$path" >/dev/null
     wrk -t2 -c"$CONNECTIONS" -d3s "${HEADERS[@]}" "$BASE/__bare__/$name/" >/dev/null
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$BASE$path" | tee "$OUT/$name.wrk" | grep -E "Requests/sec|99%"
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$BASE/__bare__/$name/" >"$OUT/bare-$name.wrk"
-    grep -E "Requests/sec" "$OUT/bare-$name.wrk" | sed 's/^/  bare /'
+    for round in $(seq "$ROUNDS"); do
+        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$BASE$path" >"$OUT/$name.$round.wrk"
+        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$BASE/__bare__/$name/" >"$OUT/bare-$name.$round.wrk"
+        echo "  round $round: page $(grep -oP 'Requests/sec:\s+\K\S+' "$OUT/$name.$round.wrk") req/s," \
+            "bare $(grep -oP 'Requests/sec:\s+\K\S+' "$OUT/bare-$name.$round.wrk") req/s"
+    done
 done
 
 echo

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from portal.models import Membership
-from portal.pdf import pdf_response
+from portal.pdf import cached_pdf_response
 from referents.models import Meeting, Referent
 from referents.services import outline_for, partners_for_territory, partners_serving
 from referents.views.common import get_territory
@@ -67,17 +67,30 @@ def guide_context(territory, commune):
 
 def guide(request, as_pdf=False):
     territory, _can_edit = get_territory(request)
-    communes = list(territory.communes.order_by("search_name").only("pk", "name"))
-    commune = None
-    commune_id = request.GET.get("commune", "")
-    if commune_id:
-        commune = next((c for c in communes if str(c.pk) == commune_id), None)
-        if commune is None:
-            raise Http404("Commune hors du territoire")
-        commune = territory.communes.select_related("department").get(pk=commune.pk)
-    context = guide_context(territory, commune)
     if as_pdf:
-        name = slugify(f"guide-du-referent-{territory.slug}-{commune or ''}")
-        return pdf_response("referents/guide_pdf.html", context, f"{name}.pdf", request)
+        return cached_pdf_response(
+            request, "referents/guide_pdf.html", lambda: guide_pdf(request, territory)
+        )
+    communes, commune = chosen_commune(request, territory)
+    context = guide_context(territory, commune)
     context["communes"] = communes
     return render(request, "referents/guide.html", context)
+
+
+def guide_pdf(request, territory):
+    _communes, commune = chosen_commune(request, territory)
+    name = slugify(f"guide-du-referent-{territory.slug}-{commune or ''}")
+    return guide_context(territory, commune), f"{name}.pdf"
+
+
+def chosen_commune(request, territory):
+    """(the territory's communes, the commune asked for by `?commune=<id>` or None); 404 for a
+    commune outside the territory."""
+    communes = list(territory.communes.order_by("search_name").only("pk", "name"))
+    commune_id = request.GET.get("commune", "")
+    if not commune_id:
+        return communes, None
+    commune = next((c for c in communes if str(c.pk) == commune_id), None)
+    if commune is None:
+        raise Http404("Commune hors du territoire")
+    return communes, territory.communes.select_related("department").get(pk=commune.pk)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from portal import access
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
-from portal.pdf import pdf_response
+from portal.pdf import cached_pdf_response
 from roadmaps import services
 from roadmaps.models import Indicator, IndicatorValue, decimal_label
 from roadmaps.views.common import Overview, get_roadmap_for_user
@@ -63,13 +63,15 @@ def dashboard_page(request, slug):
 
 
 def dashboard_pdf(request, slug):
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    return pdf_response(
-        "roadmaps/dashboard_pdf.html",
-        dashboard_context(roadmap),
-        f"tableau-de-bord-{territory.slug}.pdf",
-        request=request,
+    access.check_slug_visible(request.user, slug)
+    return cached_pdf_response(
+        request, "roadmaps/dashboard_pdf.html", lambda: dashboard_pdf_parts(request, slug)
     )
+
+
+def dashboard_pdf_parts(request, slug):
+    territory, roadmap, _can_edit = get_roadmap_for_user(request, slug)
+    return dashboard_context(roadmap), f"tableau-de-bord-{territory.slug}.pdf"
 
 
 EXPORT_HEADER = [

@@ -229,3 +229,31 @@ def test_a_partner_import_makes_pages_stale(territory, other_territory):
     unchanged = cache.content_token()
     assert services.import_partners(data=GOOD.encode(), user=None).updated == 0
     assert cache.content_token() == unchanged
+
+
+def test_a_pdf_is_laid_out_once_between_two_changes(
+    monkeypatch, referent_client, territory, partner, roadmap
+):
+    from portal import pdf
+
+    laid_out = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda *args, **kwargs: laid_out.append(args[0]) or real(*args, **kwargs)
+    )
+    urls = [
+        reverse("referents:guide_pdf"),
+        reverse("roadmaps:dashboard_pdf", args=[territory.slug]),
+    ]
+    first = [referent_client.get(url) for url in urls]
+    again = [referent_client.get(url) for url in urls]
+    assert len(laid_out) == 2
+    for before, after in zip(first, again, strict=True):
+        assert after.status_code == 200 and after["Content-Type"] == "application/pdf"
+        assert after.content == before.content
+        assert after["Content-Disposition"] == before["Content-Disposition"]
+    assert "guide-du-referent-grand-angouleme" in again[0]["Content-Disposition"]
+    partner.name = "Mission locale Renommée"
+    partner.save()
+    referent_client.get(urls[0])
+    assert len(laid_out) == 3
