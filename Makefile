@@ -34,13 +34,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The suite in parallel (one database per worker), then the browser tests, which share one
-# demo world and one live server.
+# The suite in parallel (one database per worker), then the browser tests, also in parallel:
+# each of their E2E_WORKERS workers loads the demo world into its own test database, and runs
+# its own live server and Chromium (two: a Chromium and a Django server per core, on 2 cores).
 PYTEST_WORKERS ?= auto
+E2E_WORKERS ?= 2
 test: lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(E2E_WORKERS) tests/e2e $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (tests/e2e), installed once; Playwright never downloads one.
 browser:

@@ -1,7 +1,9 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against a live Django server.
 
 One demo world (the `load_demo` loaders) is loaded once per session into the test database and
-served by one live server, and one browser is shared by every test. This is a deliberate
+served by one live server, and one browser is shared by every test. Under pytest-xdist
+(`make test` runs two workers) that is once per worker: each has its own test database, demo
+world, live server and Chromium, and nothing is shared between workers. This is a deliberate
 departure from pytest-django's per-test `live_server` + `transactional_db` pairing: that pairing
 flushes the database after every test, and reloading the demo (7 s) before each of the ~100
 checks would take minutes. The tests here therefore never rely on a clean database: each journey
@@ -14,6 +16,8 @@ browser tests are skipped locally, and fail under CI (`CI=true`), where .ci/run 
 
 import os
 import shutil
+import threading
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -55,6 +59,11 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: real-browser and whole-site tests (tests/e2e)")
 
 
+# The long tests (5–15 s each) first, the page checks (1–3 s) after, the HTML checks (a tenth of
+# a second) last: run in parallel (pytest-xdist, `make test`), the workers then end together.
+LONG_FIRST = ["test_journeys.py", "test_keyboard.py", "test_crawl.py", "test_accessibility.py"]
+
+
 def pytest_collection_modifyitems(items):
     """Mark the tests of this folder and run them last, after pytest-django's own ordering.
 
@@ -67,7 +76,12 @@ def pytest_collection_modifyitems(items):
     for item in e2e:
         item.add_marker(pytest.mark.e2e)
         item.add_marker(pytest.mark.django_db)
-    items[:] = [item for item in items if item not in e2e] + e2e
+
+    def rank(item):
+        name = os.path.basename(str(item.fspath))
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items[:] = [item for item in items if item not in e2e] + sorted(e2e, key=rank)
 
 
 def require_chromium():
@@ -105,13 +119,30 @@ def server(demo_world, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        live = LiveServer("localhost")
+        live = LiveServer("localhost", start=False)
+        # Static files through WhiteNoise (as in production, with its year-long Cache-Control)
+        # rather than Django's StaticFilesHandler (no caching header): the tabs kept per persona
+        # then fetch Bootstrap's CSS and JS once, not again on every page.
+        live.thread.static_handler = lambda handler: handler
+        live.start()
         live._live_server_modified_settings.enable()
         # Sessions made here are committed: a test's own transaction would roll them back.
         live.cookies = {persona: session_cookie(persona, "localhost") for persona in ACCOUNTS}
         yield live
         live._live_server_modified_settings.disable()
+        wait_for_requests_to_end()
         live.stop()
+
+
+def wait_for_requests_to_end(timeout=5):
+    """Let the server's request threads end (the tabs kept per persona close their keep-alive
+    connections just before): on SQLite, one still closing its share of the in-memory
+    database once the server has stopped sharing it fails ("created in a thread...")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -161,28 +192,59 @@ class Tab:
         return self.base + path
 
 
+def new_tab(browser, server, persona="visitor", width="1280", **options):
+    """A tab of `persona` in a browser context of its own (cookies, cache, storage)."""
+    # Reduced motion: Bootstrap then skips its colour transitions, which axe could otherwise
+    # catch half-way (a button measured mid-fade fails the contrast check at random).
+    options.setdefault("reduced_motion", "reduce")
+    context = browser.new_context(
+        viewport=WIDTHS[width], locale="fr-FR", accept_downloads=True, **options
+    )
+    if persona != "visitor":
+        context.add_cookies([server.cookies[persona]])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    tab = Tab(page=page, base=server.url)
+    page.on("console", tab.console)
+    page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+    return tab
+
+
 @pytest.fixture
 def open_tab(browser, server, demo_world):
-    """open_tab(persona="visitor", width="1280") -> Tab, in a fresh browser context."""
-    contexts = []
+    """open_tab(persona="visitor", width="1280") -> Tab, in a fresh browser context, closed at
+    the end of the test: for the journeys, which sign in, write and download."""
+    tabs = []
 
     def open_(persona="visitor", width="1280", **options):
-        # Reduced motion: Bootstrap then skips its colour transitions, which axe could otherwise
-        # catch half-way (a button measured mid-fade fails the contrast check at random).
-        options.setdefault("reduced_motion", "reduce")
-        context = browser.new_context(
-            viewport=WIDTHS[width], locale="fr-FR", accept_downloads=True, **options
-        )
-        contexts.append(context)
-        if persona != "visitor":
-            context.add_cookies([server.cookies[persona]])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        tab = Tab(page=page, base=server.url)
-        page.on("console", lambda message: tab.console(message))
-        page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+        tab = new_tab(browser, server, persona, width, **options)
+        tabs.append(tab)
         return tab
 
     yield open_
-    for context in contexts:
-        context.close()
+    for tab in tabs:
+        tab.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def persona_tab(browser, server):
+    """persona_tab(persona="visitor") -> Tab: one tab per persona, kept for the whole session
+    (set back to 1280 px, its errors emptied, each time it is handed out).
+
+    For the checks that only look at pages (accessibility): a new context per page would cost a
+    renderer process, and a fresh parse of Bootstrap's CSS and JS, per page. Reused, the tab
+    keeps its HTTP cache, and its renderer keeps the compiled scripts (axe-core's included).
+    """
+    tabs = {}
+
+    def get(persona="visitor"):
+        tab = tabs.get(persona)
+        if tab is None or tab.page.is_closed():
+            tab = tabs[persona] = new_tab(browser, server, persona)
+        tab.page.set_viewport_size(DESKTOP)
+        tab.errors.clear()
+        return tab
+
+    yield get
+    for tab in tabs.values():
+        tab.page.context.close()
