@@ -4,12 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners import imports, services
 from partners.forms import ImportForm
 from partners.models import Category, Contact, ErrorReport, Partner, Public, Theme
+from portal.exports import csv_response
 
 IMPORT_SALT = "partners.import.v2"  # v2: {"data", "plan"}
 
@@ -77,6 +79,7 @@ class PartnerAdmin(admin.ModelAdmin):
     date_hierarchy = "verified_at"
     show_full_result_count = False
     change_list_template = "partners/admin_change_list.html"
+    actions = ["export_for_import"]
     fieldsets = [
         (None, {"fields": ["territory", "name", "slug", "also_known_as", "category", "scale"]}),
         (
@@ -136,6 +139,17 @@ class PartnerAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.action(
+        description=gettext_lazy("Exporter au format d'import (CSV à modifier puis réimporter)"),
+        permissions=["view"],
+    )
+    def export_for_import(self, request, queryset):
+        """The selected partners in the import's own columns: edited in a spreadsheet and
+        imported back, only the edited cells change (the identifiant column keeps the match)."""
+        rows = imports.export_rows(imports.for_import_export(queryset.order_by("name", "pk")))
+        filename = f"partenaires-a-reimporter-{timezone.localdate().isoformat()}.csv"
+        return csv_response(filename, imports.IMPORT_COLUMNS, rows)
 
     def get_urls(self):
         return [

@@ -146,7 +146,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "maillage",
         "TIMEOUT": PAGE_CACHE_SECONDS or None,
-        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 500)},
     },
     # PDFs (guide du référent, dashboard): up to a few MB each, so fewer of them.
     "documents": {

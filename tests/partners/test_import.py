@@ -382,3 +382,69 @@ def test_admin_pages_render(staff_client, france_travail):
     )
     assert staff_client.get(reverse("admin:partners_errorreport_changelist")).status_code == 200
     assert "Importer un CSV" in staff_client.get(reverse("admin:partners_partner_changelist")).text
+
+
+# Export in the import's own format, then import back
+
+
+def export_for_import(client, partners):
+    return client.post(
+        reverse("admin:partners_partner_changelist"),
+        {"action": "export_for_import", "_selected_action": [partner.pk for partner in partners]},
+    )
+
+
+def test_an_export_for_import_imports_back_unchanged(staff_client, france_travail, soyaux):
+    france_travail.phone = "+33 5 45 00 00 10"
+    france_travail.description = "- inscription\n- ateliers =CV"
+    france_travail.is_national = True
+    france_travail.save()
+    france_travail.zone_communes.add(soyaux)
+    france_travail.zone_departments.add(soyaux.department)
+    other = PartnerFactory(territory=france_travail.territory, name="=Club", slug="club")
+    before = snapshot()
+
+    response = export_for_import(staff_client, [france_travail, other])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == ";".join(imports.IMPORT_COLUMNS)
+    assert "'+33 5 45 00 00 10" in text and "'=Club" in text  # safe to open in a spreadsheet
+    assert "16015,16374" in text and "demandeurs-emploi,jeunes" in text
+
+    preview = staff_client.post(URL, {"file": upload(text)})
+    result = preview.context["result"]
+    assert result.is_valid, result.errors
+    assert [row.outcome for row in result.rows] == ["inchangé", "inchangé"]
+    edited = text.replace("France Travail Angoulême", "France Travail Angoulême Est")
+    preview = staff_client.post(URL, {"file": upload(edited)})
+    outcomes = [row.outcome for row in preview.context["result"].rows]
+    assert outcomes[0] == "inchangé" and outcomes[1].startswith("mis à jour")  # by name
+    confirm(staff_client, preview)
+    france_travail.refresh_from_db()
+    assert france_travail.name == "France Travail Angoulême Est"
+    assert france_travail.phone == "+33 5 45 00 00 10"
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_export_for_import_queries_do_not_grow(
+    staff_client, territory, django_assert_num_queries, count
+):
+    partners = PartnerFactory.create_batch(count, territory=territory, publics=["jeunes"])
+    for partner in partners:
+        partner.zone_communes.set(territory.communes)
+    # 1 session, 2 user, 3-11 the admin's change list before it runs an action (the choices of
+    # its territory, category, public and theme filters, twice, and a count), 12 the selected
+    # partners (with category, territory, commune), 13-16 publics, themes, zone communes and
+    # departments
+    with django_assert_num_queries(16):
+        response = export_for_import(staff_client, partners)
+    assert len(response.content.decode("utf-8-sig").splitlines()) == count + 1
+
+
+def test_export_for_import_is_for_staff(coordinator_client, territory):
+    partner = PartnerFactory(territory=territory)
+    response = export_for_import(coordinator_client, [partner])
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
