@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo serve clean audit browser
+.PHONY: run test lint format install migrate demo serve clean audit browser lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The exact versions of requirements-dev.lock (checked against pyproject.toml's ranges by
+# tests/portal/test_dependencies.py); `make lock` regenerates both lock files.
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -49,9 +51,24 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# Known vulnerabilities in the installed packages (PyPI's advisory data, via pip-audit).
+# Known vulnerabilities in the locked versions (PyPI's advisory data, via pip-audit).
 audit: install
-	$(BIN)/pip-audit --progress-spinner off --timeout 10
+	$(BIN)/pip-audit --progress-spinner off --timeout 10 --no-deps --disable-pip -r requirements-dev.lock
+
+# Newest versions allowed by pyproject.toml's ranges, frozen into the lock files (in throw-away
+# virtual environments under var/).
+lock:
+	rm -rf var/lock-runtime var/lock-dev
+	$(PYTHON) -m venv var/lock-runtime && var/lock-runtime/bin/pip install --quiet --upgrade pip
+	var/lock-runtime/bin/pip install --quiet .
+	{ sed -n 1,2p requirements.lock; var/lock-runtime/bin/pip freeze --all --exclude-editable \
+		| grep -v -E '^(pip|setuptools|wheel|maillage)[= @]'; } > requirements.lock.new
+	$(PYTHON) -m venv var/lock-dev && var/lock-dev/bin/pip install --quiet --upgrade pip
+	var/lock-dev/bin/pip install --quiet ".[dev]"
+	{ sed -n 1,2p requirements-dev.lock; var/lock-dev/bin/pip freeze --all --exclude-editable \
+		| grep -v -E '^(pip|setuptools|wheel|maillage)[= @]'; } > requirements-dev.lock.new
+	mv requirements.lock.new requirements.lock && mv requirements-dev.lock.new requirements-dev.lock
+	rm -rf var/lock-runtime var/lock-dev
 
 clean:
 	rm -rf $(VENV) staticfiles
