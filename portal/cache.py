@@ -43,7 +43,15 @@ CSRF_MARK = "maillage-csrf-0b4e7f19"
 HEADER_MARK = "<!--maillage:header-->"
 MESSAGES_MARK = "<!--maillage:messages-->"
 WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
-IGNORED_MODELS = {"portal.contentversion"}
+# Rows that no cached page shows: writing them must not make every page stale. The orientation
+# helper records one count per interview (shown on the observatory only, which is not cached);
+# a calendar feed's secret token shows on the rendez-vous page only (not cached either).
+IGNORED_MODELS = {
+    "portal.contentversion",
+    "referents.calendarfeed",
+    "referents.orientationcount",
+    "referents.orientationcount_needs",
+}
 
 
 TOKEN_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE name = %s"

@@ -257,3 +257,12 @@ def test_a_pdf_is_laid_out_once_between_two_changes(
     partner.save()
     referent_client.get(urls[0])
     assert len(laid_out) == 3
+
+
+def test_an_orientation_interview_does_not_make_pages_stale(territory, communes):
+    from partners.models import Theme
+    from referents.services import count_orientation
+
+    before = cache.content_token()
+    count_orientation(territory=territory, commune=communes[0], themes=Theme.objects.all()[:2])
+    assert cache.content_token() == before
