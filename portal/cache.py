@@ -159,23 +159,36 @@ def fill(request, html):
     return html
 
 
-def render_cached(request, template_name, build, *vary):
+def get_or_make(store, request, make, *vary):
+    """What `make()` returns, or the copy `store` keeps for the same content, page and kind of
+    viewer (`page_key`). A response returned by `make()` (a redirect, another template) is
+    passed on and not kept."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = page_key(request, *vary) if seconds else None
+    kept = store.get(key) if key else None
+    if kept is None:
+        kept = make()
+        if key and not isinstance(kept, HttpResponse):
+            store.set(key, kept, seconds)
+    return kept
+
+
+def render_cached(request, template_name, build):
     """Render `template_name` with the context `build()` returns, or serve the copy kept for
     the same content, page and kind of viewer.
 
     `build` runs only when no copy is kept; it may return a response (a redirect, another
     template) instead of a context, which is returned as it is and not kept.
     """
-    seconds = settings.PAGE_CACHE_SECONDS
-    key = page_key(request, *vary) if seconds else None
-    html = cache.get(key) if key else None
-    if html is None:
+
+    def render():
         context = build()
         if isinstance(context, HttpResponse):
             return context
-        html = render_to_string(
-            template_name, context | {"csrf_token": CSRF_MARK, "layout_marks": True}, request
-        )
-        if key:
-            cache.set(key, html, seconds)
+        marks = {"csrf_token": CSRF_MARK, "layout_marks": True}
+        return render_to_string(template_name, context | marks, request)
+
+    html = get_or_make(cache, request, render)
+    if isinstance(html, HttpResponse):
+        return html
     return HttpResponse(fill(request, html))

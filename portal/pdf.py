@@ -5,11 +5,12 @@ The URL fetcher only serves the project's own static files: rendering never call
 
 import mimetypes
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from portal.cache import get_or_make
 
 STATIC_PREFIX = "static:"
 
@@ -51,18 +52,12 @@ def cached_pdf_response(request, template_name, build):
     takes seconds to lay out, and is downloaded again and again between two changes.
     `build()` returns (the template's context, the file name); it runs only when no copy is
     kept."""
-    from portal.cache import page_key
 
-    documents = caches["documents"]
-    seconds = settings.PAGE_CACHE_SECONDS
-    key = page_key(request, "pdf") if seconds else None
-    kept = documents.get(key) if key else None
-    if kept is None:
+    def make():
         context, filename = build()
-        kept = (filename, render_pdf(template_name, context, request))
-        if key:
-            documents.set(key, kept, seconds)
-    filename, content = kept
+        return filename, render_pdf(template_name, context, request)
+
+    filename, content = get_or_make(caches["documents"], request, make, "pdf")
     return _attachment(content, filename)
 
 
