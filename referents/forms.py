@@ -109,9 +109,7 @@ class MeetingForm(KeepCurrentChoicesMixin, forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             # A new rendez-vous invites the whole network by default.
             self.initial["invited"] = list(self.fields["invited"].queryset)
-        self.keep_current_choices(
-            host=_("ne sert plus le territoire"), invited=_("mandat terminé")
-        )
+        self.keep_current_choices(host=_("ne sert plus le territoire"), invited=_("mandat terminé"))
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,8 @@ changes nothing."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,3 +110,19 @@ def test_referent_form_keeps_an_account_that_left_the_territory(coordinator_clie
     referent.refresh_from_db()
     assert (referent.phone, referent.user.username) == ("05 45 00 00 00", "ancien.membre")
     assert referent.mandate_start == date(2020, 7, 1)
+
+
+def test_kept_choices_cost_no_query_per_row(coordinator_client, old_meeting, other_territory):
+    """The form page costs as many queries with one former référent invited as with ten."""
+    url = reverse("referents:meeting_update", args=[old_meeting.pk])
+    bergerac = Commune.objects.get(insee_code="24037")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(url).status_code == 200
+        return len(queries)
+
+    old_meeting.invited.add(ReferentFactory(commune=bergerac))
+    one = count()
+    old_meeting.invited.add(*(ReferentFactory(commune=bergerac) for _ in range(9)))
+    assert count() == one

@@ -1,6 +1,8 @@
 """The action form keeps what an action already has, even when a new action would not be
 offered it (portal.forms.KeepCurrentChoicesMixin); an untouched save changes nothing."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import Category
@@ -61,9 +63,7 @@ def test_changing_only_the_title_keeps_the_links_the_form_would_not_offer(
     assert set(action.partners.all()) == {cnam, afpa}
     assert set(action.communes.all()) == {bergerac}
     latest = action.history.first()
-    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == [
-        "title"
-    ]
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == ["title"]
 
 
 def test_an_untouched_save_changes_nothing(coordinator_client, action, other_territory, communes):
@@ -92,3 +92,18 @@ def test_a_partner_of_another_territory_is_still_not_offered_to_a_new_link(
 
     assert response.status_code == 400
     assert not action.partners.exists()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_kept_choices_cost_no_query_per_row(coordinator_client, action, other_territory):
+    """The form page costs as many queries with one kept partner as with ten."""
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    action.partners.add(PartnerFactory(territory=other_territory))
+    one = count_queries(coordinator_client, url)
+    action.partners.add(*(PartnerFactory(territory=other_territory) for _ in range(9)))
+    assert count_queries(coordinator_client, url) == one
