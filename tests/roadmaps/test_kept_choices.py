@@ -107,3 +107,14 @@ def test_kept_choices_cost_no_query_per_row(coordinator_client, action, other_te
     one = count_queries(coordinator_client, url)
     action.partners.add(*(PartnerFactory(territory=other_territory) for _ in range(9)))
     assert count_queries(coordinator_client, url) == one
+
+
+def test_untouched_roadmap_and_axis_saves_write_no_history(coordinator_client, roadmap, axes):
+    for url, model in (
+        (reverse("roadmaps:update", args=[SLUG]), roadmap),
+        (reverse("roadmaps:axis_update", args=[SLUG, 1]), axes[0]),
+    ):
+        count = model.history.count()
+        response = coordinator_client.post(url, unchanged_submission(coordinator_client.get(url)))
+        assert response.status_code == 302
+        assert model.history.count() == count
