@@ -44,7 +44,9 @@ document.addEventListener("DOMContentLoaded", () => {
       const words = fold(filter.value).split(/\s+/).filter(Boolean);
       let shown = 0;
       options.forEach((option) => {
-        const text = fold(option.textContent);
+        // An option matches by its label or by its group's (a category, an EPCI).
+        const legend = option.closest(".checkbox-list-group")?.querySelector("legend");
+        const text = fold(`${option.textContent} ${legend ? legend.textContent : ""}`);
         option.hidden = !words.every((word) => text.includes(word));
         if (!option.hidden) shown += 1;
       });

@@ -50,3 +50,18 @@ def test_without_javascript_the_list_is_all_there(open_tab):
     assert communes.locator("input[type=search]").count() == 0
     legend = page.locator("#div_id_zone_communes > fieldset > legend")
     assert legend.inner_text().strip() == "Communes"
+
+
+def test_filter_matches_a_group_name(open_tab):
+    tab = open_tab("staff")
+    page = tab.page
+    tab.go(PARTNER)
+    communes = page.locator("#id_zone_communes")
+    groups = communes.locator(".checkbox-list-group")
+    assert groups.count() >= 2  # staff sees the communes of both territories, by EPCI
+    bergerac = groups.filter(has_text="CA Bergeracoise")
+    angouleme = groups.filter(has_text="Grand Angoulême")
+    page.locator("#id_zone_communes-filtre").fill("bergeracoise")  # the EPCI, not a commune
+    assert communes.evaluate(VISIBLE) == bergerac.locator(".form-check").count()
+    assert angouleme.is_hidden()
+    assert not tab.errors
