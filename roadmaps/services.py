@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -160,18 +161,47 @@ def record_progress(*, action, by, **fields):
 
 @transaction.atomic
 def add_step(*, form, action, by=None):
+    """Add a step. The first one switches the action's progress from the figure entered by hand
+    to the share of steps done: the switch is written where people look, never silent — the
+    stored progress takes the computed value (one history record: « Avancement 40 → 0 ») and a
+    point d'étape says why on the timeline."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    first = not action.steps.exists()
     step = form.save(commit=False)
     step.action = action
     step._history_user = by
     step.save()
+    if first:
+        computed = 100 if step.done else 0
+        if computed != action.progress:
+            previous = action.progress
+            action.updates.create(
+                author=by,
+                date=timezone.localdate(),
+                note=_(
+                    "Première étape ajoutée (« %(step)s ») : l'avancement est désormais calculé "
+                    "à partir des étapes. Il passe de %(before)s %% (saisi à la main) à "
+                    "%(after)s %%."
+                )
+                % {"step": step.title, "before": previous, "after": computed},
+                progress=computed,
+            )
+            action.progress = computed
+            action.version += 1
+            action._history_user = by
+            action.save()
     return step
 
 
 @transaction.atomic
-def toggle_step(*, step, by=None):
-    step.done = not step.done
-    step._history_user = by
-    step.save()
+def mark_step(*, step, done, by=None):
+    """Mark a step done or to do. Saying which (never "the other state") makes a repeated
+    click harmless: a step already in that state is left alone, with no history record."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.done != done:
+        step.done = done
+        step._history_user = by
+        step.save()
     return step
 
 

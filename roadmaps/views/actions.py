@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.submissions import create_once
 from roadmaps import services
 from roadmaps.forms import (
     ActionForm,
@@ -63,6 +65,7 @@ def action_detail(request, slug, pk):
         context |= {
             "progress_form": ProgressUpdateForm(initial={"date": timezone.localdate()}),
             "step_form": StepForm(action=action),
+            "progress_switch": "" if steps else progress_switch_notice(action),
             "move_form": MoveActionForm(roadmap=roadmap, initial={"axis": action.axis_id}),
             "indicator_form": IndicatorForm(),
             "value_form": IndicatorValueForm(initial={"date": timezone.localdate()}),
@@ -77,11 +80,15 @@ def action_create(request, slug, number):
     roadmap = axis.roadmap
     form = ActionForm(request.POST or None, roadmap=roadmap, initial={"axis": axis})
     if form.is_valid():
-        action = services.save_new_action(
-            form=form, axis=form.cleaned_data["axis"], by=request.user
-        )
-        messages.success(request, _("L'action %s est ajoutée.") % action.code)
-        return redirect(action)
+
+        def create():
+            action = services.save_new_action(
+                form=form, axis=form.cleaned_data["axis"], by=request.user
+            )
+            messages.success(request, _("L'action %s est ajoutée.") % action.code)
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter une action à « %s »") % axis,
@@ -183,27 +190,48 @@ def action_move(request, slug, pk, direction):
     return redirect(action.axis)
 
 
+def progress_switch_notice(action):
+    """What adding the first step will do to the progress, said before it happens ("" once the
+    action has steps)."""
+    if action.steps.exists():
+        return ""
+    return _(
+        "L'avancement de cette action sera désormais calculé à partir des étapes "
+        "(actuellement %(progress)s %%)."
+    ) % {"progress": action.progress}
+
+
 def step_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
     form = StepForm(request.POST or None, action=action)
     if form.is_valid():
-        services.add_step(form=form, action=action, by=request.user)
-        messages.success(request, _("L'étape est ajoutée."))
-        return redirect(action)
+
+        def create():
+            services.add_step(form=form, action=action, by=request.user)
+            messages.success(request, _("L'étape est ajoutée."))
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter une étape"),
         form=form,
         back=action.get_absolute_url(),
         action=action,
+        intro=progress_switch_notice(action),
     )
 
 
 @require_POST
-def step_toggle(request, slug, pk, step_pk):
+def step_mark(request, slug, pk, step_pk):
+    """Mark a step done (`done=1`) or to do (`done=0`): the POST says which, so a double click
+    or a resent form changes nothing more."""
     action = _editable_action(request, slug, pk)
     step = get_object_or_404(action.steps, pk=step_pk)
-    services.toggle_step(step=step, by=request.user)
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    if done is None:
+        return HttpResponseBadRequest(_("Indiquez si l'étape est faite (1) ou à faire (0)."))
+    services.mark_step(step=step, done=done, by=request.user)
     return redirect(action.get_absolute_url() + "#etapes")
 
 
@@ -211,9 +239,13 @@ def progress_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
     form = ProgressUpdateForm(request.POST or None, initial={"date": timezone.localdate()})
     if form.is_valid():
-        services.record_progress(action=action, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Le point d'étape est enregistré."))
-        return redirect(action)
+
+        def create():
+            services.record_progress(action=action, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Le point d'étape est enregistré."))
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter un point d'étape"),
@@ -227,12 +259,16 @@ def indicator_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
     form = IndicatorForm(request.POST or None)
     if form.is_valid():
-        indicator = form.save(commit=False)
-        indicator.action = action
-        indicator._history_user = request.user
-        indicator.save()
-        messages.success(request, _("L'indicateur est ajouté."))
-        return redirect(action.get_absolute_url() + "#indicateurs")
+
+        def create():
+            indicator = form.save(commit=False)
+            indicator.action = action
+            indicator._history_user = request.user
+            indicator.save()
+            messages.success(request, _("L'indicateur est ajouté."))
+            return redirect(action.get_absolute_url() + "#indicateurs")
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter un indicateur"),
@@ -247,12 +283,16 @@ def indicator_value_create(request, slug, pk, indicator_pk):
     indicator = get_object_or_404(action.indicators, pk=indicator_pk)
     form = IndicatorValueForm(request.POST or None, initial={"date": timezone.localdate()})
     if form.is_valid():
-        value = form.save(commit=False)
-        value.indicator = indicator
-        value.recorded_by = request.user
-        value.save()
-        messages.success(request, _("La valeur est enregistrée."))
-        return redirect(action.get_absolute_url() + "#indicateurs")
+
+        def create():
+            value = form.save(commit=False)
+            value.indicator = indicator
+            value.recorded_by = request.user
+            value.save()
+            messages.success(request, _("La valeur est enregistrée."))
+            return redirect(action.get_absolute_url() + "#indicateurs")
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Nouvelle valeur de « %s »") % indicator,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.cache import render_cached
+from portal.submissions import create_once
 from roadmaps import services
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
 from roadmaps.models import Roadmap, RoadmapVersion
@@ -85,13 +86,19 @@ def roadmap_form(request, slug):
         raise PermissionDenied
     form = RoadmapForm(request.POST or None, instance=roadmap)
     if form.is_valid():
-        with transaction.atomic():
-            roadmap = form.save(commit=False)
-            roadmap.territory = territory
-            roadmap._history_user = request.user
-            roadmap.save()
-        messages.success(request, _("La feuille de route est enregistrée."))
-        return redirect(roadmap)
+
+        def save():
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.territory = territory
+                saved._history_user = request.user
+                saved.save()
+            messages.success(request, _("La feuille de route est enregistrée."))
+            return redirect(saved)
+
+        # A creation is made once per display; once the roadmap exists, a repeated « créer »
+        # is an edit with the same values, which changes nothing.
+        return save() if roadmap else create_once(request, save)
     title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
     back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
     return render_form(request, title=title, form=form, back=back)
@@ -107,15 +114,19 @@ def roadmap_validate(request, slug):
         initial={"validated_on": timezone.localdate(), "validated_by": roadmap.validated_by},
     )
     if form.is_valid():
-        version = services.validate_roadmap(
-            roadmap=roadmap,
-            name=form.cleaned_data["name"],
-            validated_on=form.cleaned_data["validated_on"],
-            validated_by=form.cleaned_data["validated_by"],
-            by=request.user,
-        )
-        messages.success(request, _("Version « %s » enregistrée.") % version.name)
-        return redirect("roadmaps:versions", slug)
+
+        def create():
+            version = services.validate_roadmap(
+                roadmap=roadmap,
+                name=form.cleaned_data["name"],
+                validated_on=form.cleaned_data["validated_on"],
+                validated_by=form.cleaned_data["validated_by"],
+                by=request.user,
+            )
+            messages.success(request, _("Version « %s » enregistrée.") % version.name)
+            return redirect("roadmaps:versions", slug)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Valider la feuille de route"),

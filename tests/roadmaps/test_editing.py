@@ -117,7 +117,7 @@ def test_add_step_progress_update_indicator_and_value(coordinator_client, action
         reverse("roadmaps:step_create", args=base), {"title": "Réserver la salle", "due_date": ""}
     )
     step = action.steps.get()
-    coordinator_client.post(reverse("roadmaps:step_toggle", args=[*base, step.pk]))
+    coordinator_client.post(reverse("roadmaps:step_mark", args=[*base, step.pk]), {"done": "1"})
     assert Step.objects.get().done
     coordinator_client.post(
         reverse("roadmaps:progress_create", args=base),

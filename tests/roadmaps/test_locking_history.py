@@ -108,7 +108,9 @@ def test_history_records_who_what_and_when(coordinator_client, action, coordinat
         url, action_data(action, status="bloque", end_date="2029-06-30", to_discuss="on")
     )
     step = StepFactory(action=action, title="Réserver la salle", due_date=None)
-    coordinator_client.post(reverse("roadmaps:step_toggle", args=[SLUG, action.pk, step.pk]))
+    coordinator_client.post(
+        reverse("roadmaps:step_mark", args=[SLUG, action.pk, step.pk]), {"done": "1"}
+    )
 
     entries = services.action_history(action)
     update = next(e for e in entries if e.subject == "l'action" and e.kind == "modification")
