@@ -187,10 +187,13 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["date", "note", "status", "progress"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, computed=False, **kwargs):
+        """`computed`: the action has steps, its progress is theirs, not entered here."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("inchangé"))] + list(Action.Status.choices)
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if computed:
+            del self.fields["progress"]
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

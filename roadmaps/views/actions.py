@@ -63,9 +63,11 @@ def action_detail(request, slug, pk):
     }
     if can_edit:
         context |= {
-            "progress_form": ProgressUpdateForm(initial={"date": timezone.localdate()}),
+            "progress_form": ProgressUpdateForm(
+                initial={"date": timezone.localdate()}, computed=bool(steps)
+            ),
             "step_form": StepForm(action=action),
-            "progress_switch": "" if steps else progress_switch_notice(action),
+            "progress_switch": progress_switch_notice(action, bool(steps)),
             "move_form": MoveActionForm(roadmap=roadmap, initial={"axis": action.axis_id}),
             "indicator_form": IndicatorForm(),
             "value_form": IndicatorValueForm(initial={"date": timezone.localdate()}),
@@ -190,10 +192,10 @@ def action_move(request, slug, pk, direction):
     return redirect(action.axis)
 
 
-def progress_switch_notice(action):
+def progress_switch_notice(action, has_steps):
     """What adding the first step will do to the progress, said before it happens ("" once the
     action has steps)."""
-    if action.steps.exists():
+    if has_steps:
         return ""
     return _(
         "L'avancement de cette action sera désormais calculé à partir des étapes "
@@ -218,7 +220,7 @@ def step_create(request, slug, pk):
         form=form,
         back=action.get_absolute_url(),
         action=action,
-        intro=progress_switch_notice(action),
+        intro=progress_switch_notice(action, action.steps.exists()),
     )
 
 
@@ -237,7 +239,11 @@ def step_mark(request, slug, pk, step_pk):
 
 def progress_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
-    form = ProgressUpdateForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = ProgressUpdateForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        computed=action.steps.exists(),
+    )
     if form.is_valid():
 
         def create():
