@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
 from portal.forms import formfield
+from portal.locking import VersionField
 from roadmaps.models import (
     Action,
     Axis,
@@ -47,7 +48,7 @@ class AxisForm(forms.ModelForm):
 class ActionForm(forms.ModelForm):
     """Create or edit an action. `version` carries the version the user started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         formfield_callback = formfield

@@ -104,36 +104,65 @@ def action_update(request, slug, pk):
     action = _editable_action(request, slug, pk)
     roadmap = action.axis.roadmap
     form = ActionForm(request.POST or None, instance=action, roadmap=roadmap)
-    conflict = None
+    conflict = error = None
     if form.is_valid():
-        expected = form.cleaned_data.get("version") or action.version
+        expected = form.cleaned_data["version"]  # None (missing, invalid): refused as stale
         try:
             action = services.save_action(form=form, expected_version=expected, by=request.user)
-        except services.ConcurrentEdit as error:
+        except services.ConcurrentEdit as refused:
+            error = refused
             conflict = error.changes
             fresh = Action.objects.get(pk=action.pk)
             data = _merge_after_conflict(form, fresh, conflict, roadmap)
             form = ActionForm(data, instance=fresh, roadmap=roadmap)
+            if expected is not None and form.is_valid() and not form.has_changed():
+                # The stale form asks for exactly what is stored: the same person's first save
+                # (a double click, a resend). Nothing to write, nothing to report.
+                messages.success(request, _("L'action %s est enregistrée.") % fresh.code)
+                return redirect(fresh)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Quelqu'un a modifié cette action pendant que vous la modifiiez : rien "
-                    "n'est enregistré. Le formulaire reprend ses modifications et les vôtres ; "
-                    "là où vous avez modifié le même champ, c'est votre saisie qui est "
-                    "affichée. Vérifiez, puis enregistrez de nouveau."
-                ),
-            )
+            messages.error(request, _conflict_message(error, request.user))
         else:
             messages.success(request, _("L'action %s est enregistrée.") % action.code)
             return redirect(action)
     response = render(
         request,
         "roadmaps/action_form.html",
-        {"form": form, "action": action, "conflict": conflict, "roadmap": roadmap},
+        {
+            "form": form,
+            "action": action,
+            "conflict": conflict,
+            "conflict_by_self": bool(error and error.authors == {request.user.pk}),
+            "unknown_version": bool(error and error.unknown_version),
+            "roadmap": roadmap,
+        },
         status=409 if conflict is not None else (400 if form.is_bound else 200),
     )
     return response
+
+
+def _conflict_message(error, user):
+    """Why nothing was saved, naming the right person: someone else, or the user themself."""
+    if error.unknown_version:
+        return _(
+            "Ce formulaire ne dit pas de quelle version de l'action il part : rien n'est "
+            "enregistré, pour ne rien écraser. Le formulaire montre votre saisie ; vérifiez-la "
+            "par rapport à l'action enregistrée, puis enregistrez de nouveau."
+        )
+    if error.authors == {user.pk}:
+        return _(
+            "Vous avez vous-même enregistré d'autres modifications de cette action depuis "
+            "l'ouverture de ce formulaire (dans un autre onglet ou par un envoi précédent) : "
+            "rien n'est enregistré. Le formulaire reprend ces modifications et votre saisie ; "
+            "là où les deux diffèrent, c'est votre saisie qui est affichée. Vérifiez, puis "
+            "enregistrez de nouveau."
+        )
+    return _(
+        "Quelqu'un a modifié cette action pendant que vous la modifiiez : rien "
+        "n'est enregistré. Le formulaire reprend ses modifications et les vôtres ; "
+        "là où vous avez modifié le même champ, c'est votre saisie qui est "
+        "affichée. Vérifiez, puis enregistrez de nouveau."
+    )
 
 
 def _merge_after_conflict(form, fresh, changes, roadmap):

@@ -1,5 +1,6 @@
 """Lost updates are impossible (optimistic locking), and every change is in the history."""
 
+import pytest
 from django.urls import reverse
 
 from roadmaps import services
@@ -145,3 +146,67 @@ def test_roadmap_and_axis_changes_are_recorded(coordinator_client, axes, roadmap
     record = axes[0].history.first()
     assert (record.title, record.history_user) == ("Les jeunes", coordinator)
     assert roadmap.history.count() == 1
+
+
+# --- A form that does not say its version, a repeated save --------------------------------
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-1", "2.5", "9" * 40])
+def test_a_save_without_a_valid_version_is_refused_like_a_stale_one(
+    coordinator_client, action, version
+):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    data = action_data(action, title="Écrasé sans version")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    action.refresh_from_db()
+    assert (action.title, action.version) == ("Micro-forums pour l'emploi", 1)
+    assert action.history.count() == 1  # nothing recorded
+    assert "ne dit pas de quelle version" in response.text
+    # The form keeps the input and now carries the current version: saving is deliberate.
+    form = response.context["form"]
+    assert form["title"].value() == "Écrasé sans version" and form["version"].value() == 1
+    assert coordinator_client.post(url, action_data(action, title="Voulu")).status_code == 302
+    assert Action.objects.get(pk=action.pk).title == "Voulu"
+
+
+def test_a_repeated_save_of_the_same_form_is_a_success(coordinator_client, action):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    data = action_data(action, title="Micro-forums 2024", to_discuss="on", version=1)
+    first = coordinator_client.post(url, data)
+    second = coordinator_client.post(url, data)  # the same form again, still saying version 1
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == action.get_absolute_url()
+    action.refresh_from_db()
+    assert (action.title, action.to_discuss, action.version) == ("Micro-forums 2024", True, 2)
+    page = coordinator_client.get(second["Location"]).text
+    assert "Quelqu" not in page and "est enregistrée" in page
+
+
+def test_a_conflict_with_ones_own_earlier_save_does_not_blame_someone_else(
+    coordinator_client, action
+):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    coordinator_client.post(url, action_data(action, title="Premier envoi", version=1))
+    response = coordinator_client.post(url, action_data(action, title="Second", version=1))
+    assert response.status_code == 409
+    page = response.text.replace("&#x27;", "'")
+    assert "Quelqu'un" not in page and "l'autre personne" not in page
+    assert "Vous avez vous-même enregistré" in page
+    assert "Ce que vous avez changé entre-temps" in page
+    assert Action.objects.get(pk=action.pk).title == "Premier envoi"
+
+
+def test_a_conflict_with_someone_else_still_names_them(client, action, coordinator, staff):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    client.force_login(staff)
+    client.post(url, action_data(action, title="Par l'admin", version=1))
+    client.force_login(coordinator)
+    response = client.post(url, action_data(action, title="Par la coordination", version=1))
+    page = response.text.replace("&#x27;", "'")
+    assert response.status_code == 409
+    assert "Quelqu'un a modifié cette action" in page and "Vous avez vous-même" not in page
