@@ -122,10 +122,13 @@ def review_queue(request):
 
 @require_POST
 def report_resolve(request, pk):
-    report = get_object_or_404(
-        ErrorReport.objects.select_related("partner__territory"), pk=pk, resolved_at__isnull=True
-    )
+    """Mark a report as dealt with. Marking it again (a double click, a resent form) changes
+    nothing and says so, rather than a 404."""
+    report = get_object_or_404(ErrorReport.objects.select_related("partner__territory"), pk=pk)
     access.check_can_edit(request.user, report.partner.territory)
-    report.resolve(by=request.user)
-    messages.success(request, _("Signalement marqué comme traité."))
+    if report.resolved_at is not None:
+        messages.info(request, _("Ce signalement était déjà marqué comme traité."))
+    else:
+        report.resolve(by=request.user)
+        messages.success(request, _("Signalement marqué comme traité."))
     return redirect("partners:review")

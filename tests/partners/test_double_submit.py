@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from partners.models import ErrorReport, Partner
 from tests.conftest import submission_token
+from tests.factories import ErrorReportFactory
 from tests.partners.test_editing import form_data
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,18 @@ def test_the_cached_record_gets_a_new_token_at_each_display(referent_client, fra
     for token in tokens:
         referent_client.post(report, {"message": "Adresse fausse", "submission": token})
     assert ErrorReport.objects.count() == 2
+
+
+def test_double_click_on_mark_a_report_as_dealt_with_is_harmless(
+    coordinator_client, coordinator, france_travail
+):
+    report = ErrorReportFactory(partner=france_travail)
+    url = reverse("partners:report_resolve", args=[report.pk])
+    first = coordinator_client.post(url)
+    report.refresh_from_db()
+    resolved_at = report.resolved_at
+    second = coordinator_client.post(url, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "déjà marqué comme traité" in second.text
+    report.refresh_from_db()
+    assert (report.resolved_at, report.resolved_by) == (resolved_at, coordinator)
