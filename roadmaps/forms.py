@@ -21,6 +21,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoadmapForm(forms.ModelForm):
+    """Create or edit a roadmap. `version` carries the version the user started from."""
+
+    version = VersionField()
+
     class Meta:
         model = Roadmap
         fields = [
@@ -36,6 +40,11 @@ class RoadmapForm(forms.ModelForm):
             "status",
         ]
         widgets = {"work_started_on": DATE, "validated_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
 
 class AxisForm(forms.ModelForm):

@@ -516,6 +516,7 @@ def validate_roadmap(*, roadmap, name, validated_on, validated_by="", by=None):
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     roadmap.status = Roadmap.Status.VALIDATED
     roadmap.validated_on = validated_on
+    roadmap.version += 1  # an edit form opened before would set the status back
     if validated_by:
         roadmap.validated_by = validated_by
     roadmap._history_user = by

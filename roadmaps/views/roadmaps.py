@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access
+from portal import access, locking
 from portal.cache import render_cached
 from portal.submissions import create_once
 from roadmaps import services
@@ -85,22 +85,49 @@ def roadmap_form(request, slug):
     if not can_edit:
         raise PermissionDenied
     form = RoadmapForm(request.POST or None, instance=roadmap)
+    title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
+    back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
     if form.is_valid():
+        expected = form.cleaned_data["version"]
 
         def save():
             with transaction.atomic():
+                # an edit claims the next version first (portal/locking.py): a save based on
+                # an older version, or on none, writes nothing
+                if roadmap and not locking.claim(Roadmap.objects, roadmap.pk, expected):
+                    return refused()
                 saved = form.save(commit=False)
                 saved.territory = territory
+                if roadmap:
+                    saved.version = expected + 1
                 saved._history_user = request.user
                 saved.save()
             messages.success(request, _("La feuille de route est enregistrée."))
             return redirect(saved)
 
-        # A creation is made once per display; once the roadmap exists, a repeated « créer »
-        # is an edit with the same values, which changes nothing.
-        return save() if roadmap else create_once(request, save)
-    title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
-    back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
+        def refused():
+            """The user's input again, with the current version (saving is deliberate)."""
+            fresh = Roadmap.objects.get(pk=roadmap.pk)
+            data = form.data.copy()
+            data["version"] = fresh.version
+            again = RoadmapForm(data, instance=fresh)
+            if expected is not None and again.is_valid() and not again.has_changed():
+                messages.success(request, _("La feuille de route est enregistrée."))
+                return redirect(fresh)  # what the form asks is already stored (a resend)
+            messages.error(
+                request,
+                _(
+                    "La feuille de route a été modifiée depuis l'ouverture de ce formulaire, "
+                    "ou le formulaire ne dit pas de quelle version il part : rien n'est "
+                    "enregistré. Le formulaire montre votre saisie ; vérifiez-la par rapport à "
+                    "la feuille de route enregistrée, puis enregistrez de nouveau."
+                ),
+            )
+            return render_form(request, title=title, form=again, back=back, status=409)
+
+        # A form without a version is the creation form: it creates once per display (a
+        # double click on « créer » is sent to the roadmap the first click created).
+        return create_once(request, save) if expected is None else save()
     return render_form(request, title=title, form=form, back=back)
 
 

@@ -268,7 +268,7 @@ def test_coordinator_creates_the_roadmap_then_edits_it(coordinator_client, terri
     assert response.status_code == 302
     roadmap = territory.roadmaps.get()
     assert roadmap.is_current and roadmap.axis_label == "chantier"
-    coordinator_client.post(url, data | {"title": "Feuille de route 2024-2028"})
+    coordinator_client.post(url, data | {"title": "Feuille de route 2024-2028", "version": 1})
     assert territory.roadmaps.get().title == "Feuille de route 2024-2028"
     assert roadmap.history.first().history_user == coordinator
     page = coordinator_client.get(reverse("roadmaps:detail", args=[SLUG])).text

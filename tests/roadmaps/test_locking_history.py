@@ -210,3 +210,51 @@ def test_a_conflict_with_someone_else_still_names_them(client, action, coordinat
     page = response.text.replace("&#x27;", "'")
     assert response.status_code == 409
     assert "Quelqu'un a modifié cette action" in page and "Vous avez vous-même" not in page
+
+
+def roadmap_data(roadmap, **changes):
+    return {
+        "title": roadmap.title,
+        "axis_label": roadmap.axis_label,
+        "status": roadmap.status,
+        "version": roadmap.version,
+    } | changes
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "9" * 40])
+def test_a_roadmap_edit_without_a_valid_version_is_refused(coordinator_client, roadmap, version):
+    url = reverse("roadmaps:update", args=[SLUG])
+    data = roadmap_data(roadmap, title="Écrasée")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    roadmap.refresh_from_db()
+    assert roadmap.title != "Écrasée" and roadmap.version == 1
+    assert response.context["form"]["version"].value() == 1
+
+
+def test_a_stale_roadmap_edit_is_refused_and_a_resend_is_a_success(client, roadmap, coordinator):
+    url = reverse("roadmaps:update", args=[SLUG])
+    client.force_login(coordinator)
+    data = roadmap_data(roadmap, title="Feuille de route 2024-2028")
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # the same form again: already stored
+    response = client.post(url, data | {"period": "2024-2028"})  # still version 1
+    assert response.status_code == 409
+    roadmap.refresh_from_db()
+    assert (roadmap.title, roadmap.period, roadmap.version) == ("Feuille de route 2024-2028", "", 2)
+
+
+def test_validating_the_roadmap_makes_an_open_edit_form_stale(coordinator_client, roadmap):
+    url = reverse("roadmaps:update", args=[SLUG])
+    data = roadmap_data(roadmap, title="Nouveau titre")  # opened while a draft
+    coordinator_client.post(
+        reverse("roadmaps:validate", args=[SLUG]),
+        {"name": "Comité", "validated_on": "2024-03-01", "validated_by": ""},
+    )
+    assert coordinator_client.post(url, data).status_code == 409
+    roadmap.refresh_from_db()
+    assert roadmap.status == "validee"
