@@ -1,7 +1,11 @@
 """A double click on a creation form creates once (portal/submissions.py); a step is marked done
 or to do explicitly, so a double click cannot undo it."""
 
+import threading
+
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from roadmaps.models import (
@@ -147,3 +151,35 @@ def test_step_state_missing_or_invalid_is_refused(coordinator_client, action):
         assert coordinator_client.post(url, data).status_code == 400
     step.refresh_from_db()
     assert not step.done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_posts_of_one_display_create_one(action, coordinator):
+    """A real double click: both POSTs in flight at once. The second one's claim of the token
+    waits for the first to commit, then finds it (needs a database that two connections share:
+    PostgreSQL; the in-memory SQLite test database is per connection)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections to the in-memory SQLite test database see two databases")
+    url = reverse("roadmaps:progress_create", args=[SLUG, action.pk])
+    data = {"date": "2024-02-01", "note": "Point", "status": "", "progress": "40"}
+    data["submission"] = "double-clic-simultane-0123456789"
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def click():
+        try:
+            client = Client()
+            client.force_login(coordinator)
+            barrier.wait(timeout=10)
+            answers.append(client.post(url, data))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _click in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert ProgressUpdate.objects.count() == 1
