@@ -14,10 +14,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import BadRequest
 from django.dispatch import receiver
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from portal.text import CONTROL_CHARACTERS_BUT_NUL, strip_control_characters
 
 audit_logger = logging.getLogger("maillage.audit")
 
@@ -189,4 +192,31 @@ class RejectNullBytesMiddleware:
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)
+
+
+class StripControlCharactersMiddleware:
+    """Remove C0 control characters (but tab, line feed, carriage return and NUL) from every
+    posted form field, before any form sees them: one place for every form of the portal and of
+    the admin. A vertical tab pasted from a word processor would otherwise be stored, then make
+    every XLSX export holding it fail (XML cannot carry it). NUL is left to Django's fields,
+    which refuse it with a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and any(
+            CONTROL_CHARACTERS_BUT_NUL.search(key) or CONTROL_CHARACTERS_BUT_NUL.search(value)
+            for key, values in request.POST.lists()
+            for value in values
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.POST.lists():
+                cleaned.setlist(
+                    strip_control_characters(key, keep_nul=True),
+                    [strip_control_characters(value, keep_nul=True) for value in values],
+                )
+            cleaned._mutable = False
+            request.POST = cleaned
         return self.get_response(request)
