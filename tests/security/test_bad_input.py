@@ -10,7 +10,12 @@ the corpus. The rules, whatever the value:
 """
 
 import io
+import os
+import socket
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -288,3 +293,70 @@ def test_stored_control_characters_do_not_break_the_xlsx_exports(
         cell for row in load_workbook(io.BytesIO(response.content)).active.values for cell in row
     }
     assert {"Parte naire", "Ac tion"} & cells
+
+
+# A database that does not answer (issue 10, item 8): the 503 page within DB_CONNECT_TIMEOUT
+# (3 s by default), connecting directly or through the pool, instead of after 10 s or more.
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+_REQUESTS_WITHOUT_DATABASE = """
+import sys, time
+import django
+django.setup()
+from django.test import Client, override_settings
+# No collectstatic manifest here: the plain storage, for the 503 page's stylesheet links.
+static = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+client = Client(raise_request_exception=False)
+with override_settings(STORAGES=static):
+    for path in sys.argv[1:]:
+        start = time.monotonic()
+        response = client.get(path)
+        seconds = time.monotonic() - start
+        print(path, response.status_code, f"{seconds:.2f}", "indisponible" in response.text)
+"""
+
+
+@pytest.fixture
+def silent_database():
+    """The port of a server that lets clients connect (the kernel's backlog accepts them) and
+    never answers: a PostgreSQL host that hangs."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield server.getsockname()[1]
+
+
+@pytest.mark.parametrize("pool", ["1", "0"], ids=["pool", "no-pool"])
+def test_a_database_that_does_not_answer_gives_the_503_page_within_3_seconds(silent_database, pool):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_URL", "DB_", "PYTEST", "SECURE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY="x" * 50,
+        DEBUG="0",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"postgres://maillage@127.0.0.1:{silent_database}/maillage",
+        DB_POOL=pool,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _REQUESTS_WITHOUT_DATABASE, "/sante/", "/partenaires/"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    answers = [line.split() for line in result.stdout.splitlines() if line.startswith("/")]
+    assert [(path, status, shown) for path, status, _seconds, shown in answers] == [
+        ("/sante/", "503", "True"),
+        ("/partenaires/", "503", "True"),
+    ], result.stderr[-2000:]
+    # The timeout itself, plus the handling of the request.
+    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3.5
