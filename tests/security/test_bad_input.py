@@ -9,7 +9,9 @@ the corpus. The rules, whatever the value:
 - ids of the other territory's objects are never accepted as choices.
 """
 
+import html
 import io
+import json
 import os
 import socket
 import subprocess
@@ -21,6 +23,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
@@ -293,6 +296,128 @@ def test_stored_control_characters_do_not_break_the_xlsx_exports(
         cell for row in load_workbook(io.BytesIO(response.content)).active.values for cell in row
     }
     assert {"Parte naire", "Ac tion"} & cells
+
+
+# Sign-in (issue 10, item 6): what django-axes would have failed to store on PostgreSQL.
+
+
+@pytest.mark.parametrize(
+    ("username", "headers"),
+    [
+        ("a" * 256, {}),
+        ("referent", {"HTTP_X_FORWARDED_FOR": "not-an-ip"}),
+        ("referent", {"HTTP_X_FORWARDED_FOR": "1.2.3.4, not-an-ip"}),
+        ("nul\x00octet", {}),
+        (CORPUS["control characters"], {}),
+    ],
+    ids=["username-256", "forwarded-not-an-ip", "last-hop-not-an-ip", "nul", "controls"],
+)
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_sign_in_survives_the_corpus(client, referent, settings, url, username, headers):
+    settings.TRUSTED_PROXIES = 1
+    response = client.post(
+        reverse(url), {"username": username, "password": "faux"}, REMOTE_ADDR="127.0.0.1", **headers
+    )
+    assert_safe(response, f"sign-in as {username[:20]!r} {headers}")
+    assert response.status_code == 200  # the form, with its error
+    assert "_auth_user_id" not in client.session
+
+
+# Admin imports (issue 10, item 7): each bad file is a French message naming the file and the
+# record or line, and nothing is written.
+
+
+def _json(data):
+    return json.dumps(data).encode()
+
+
+_COMMUNE = {"code": "16015", "nom": "Angoulême", "departement": "16", "region": "75"}
+_EPCI = [{"code": "200071827", "nom": "CA", "type": "CA", "membres": [{"code": "16015"}]}]
+COMMUNE_FILES = {
+    "nested 100,000 deep": (
+        {"communes": b"[" * 100_000 + b"]" * 100_000},
+        "communes.json : ce n'est pas un fichier JSON valide",
+    ),
+    "region a list": (
+        {"departments": _json([{"code": "16", "nom": "Charente", "region": ["x"]}])},
+        "departements.json, enregistrement n° 1 (16 Charente) : champ « region »",
+    ),
+    "NUL in a commune name": (
+        {"communes": _json([{**_COMMUNE, "nom": "Angou\x00lême"}])},
+        "communes.json, enregistrement n° 1 (16015 Angoulême) : champ « nom » contient un "
+        "caractère nul",
+    ),
+    "commune name over 200": (
+        {"communes": _json([{**_COMMUNE, "nom": "A" * 201}])},
+        "communes.json, enregistrement n° 1",
+    ),
+    "region name over 100": (
+        {"regions": _json([{"code": "75", "nom": "R" * 101}])},
+        "regions.json, enregistrement n° 1",
+    ),
+    "department name over 100": (
+        {"departments": _json([{"code": "16", "nom": "D" * 101, "region": "75"}])},
+        "departements.json, enregistrement n° 1",
+    ),
+    "population 10**20": (
+        {"communes": _json([{**_COMMUNE, "population": 10**20}])},
+        "communes.json, enregistrement n° 1 (16015 Angoulême) : champ « population » trop grand",
+    ),
+    "integer of 5,000 digits": (
+        {"communes": b'[{"population": ' + b"9" * 5000 + b"}]"},
+        "communes.json : ce n'est pas un fichier JSON valide",
+    ),
+}
+FILE_NAMES = {
+    "communes": "communes.json",
+    "epcis": "epci.json",
+    "departments": "departements.json",
+    "regions": "regions.json",
+}
+
+
+@pytest.mark.parametrize("case", COMMUNE_FILES)
+def test_commune_import_survives_the_corpus(staff_client, case):
+    files, message = COMMUNE_FILES[case]
+    files = {"communes": _json([_COMMUNE]), "epcis": _json(_EPCI), **files}
+    data = {
+        key: SimpleUploadedFile(FILE_NAMES[key], content, content_type="application/json")
+        for key, content in files.items()
+    }
+    before = row_counts()
+    response = staff_client.post(
+        reverse("admin:portal_commune_import"), {**data, "only_epcis": "", "only_departments": ""}
+    )
+    assert_safe(response, f"commune import ({case})")
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert "rien n'a été modifié" in html.unescape(response.text)
+    assert row_counts() == before
+
+
+PARTNER_FILES = {
+    "cell over 131,072 characters": (
+        "nom;categorie;territoire\nCCAS;ccas-cias;" + "x" * 131_073 + "\n",
+        "corpus.csv, ligne 2 : une cellule dépasse 131\u202f072 caractères.",
+    ),
+    "NUL": ("nom;categorie;territoire\nCC\x00AS;ccas-cias;grand-angouleme\n", "contenu binaire"),
+    "name over its column": (
+        "nom;categorie;territoire\n" + "N" * 300 + ";ccas-cias;grand-angouleme\n",
+        "au plus",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PARTNER_FILES)
+def test_partner_import_survives_the_corpus(staff_client, territory, case):
+    text, message = PARTNER_FILES[case]
+    upload = SimpleUploadedFile("corpus.csv", text.encode(), content_type="text/csv")
+    before = row_counts()
+    response = staff_client.post(reverse("admin:partners_partner_import"), {"file": upload})
+    assert_safe(response, f"partner import ({case})")
+    assert message in html.unescape(response.text)
+    assert response.context["payload"] == ""  # nothing to confirm
+    assert row_counts() == before
 
 
 # A database that does not answer (issue 10, item 8): the 503 page within DB_CONNECT_TIMEOUT
