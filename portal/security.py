@@ -1,4 +1,5 @@
-"""Security plumbing: response headers, private caching, idle sessions, client address.
+"""Security plumbing: response headers, private caching, idle sessions, client address, what
+django-axes records, and the NUL and control characters of requests.
 
 See docs/security.md for the policy these pieces implement and how each one is tested.
 """

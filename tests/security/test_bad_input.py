@@ -269,6 +269,17 @@ def _skipped(action, page_name):
 # removed again at export for what the database already holds.
 
 
+def test_a_form_stores_text_without_control_characters(referent_client, territory):
+    partner = PartnerFactory(territory=territory)
+    response = referent_client.post(
+        reverse("partners:report", args=[partner.slug]),
+        {"message": "Numéro\x0bfaux\x08 depuis\x1f mai,\r\nhoraires\tchangés"},
+    )
+    assert response.status_code == 302
+    # Vertical tab: a space; backspace and unit separator: removed; CR, LF and tab: kept.
+    assert partner.reports.get().message == "Numéro faux depuis mai,\r\nhoraires\tchangés"
+
+
 def test_the_admin_forms_store_no_control_characters(staff_client):
     response = staff_client.post(
         reverse("admin:portal_region_add"), {"code": "75", "name": "Nouvelle\x0bAqui\x08taine"}
