@@ -495,4 +495,4 @@ def test_a_database_that_does_not_answer_gives_the_503_page_within_3_seconds(sil
         ("/partenaires/", "503", "True"),
     ], result.stderr[-2000:]
     # The timeout itself, plus the handling of the request.
-    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3.5
+    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3.5, answers
