@@ -132,15 +132,14 @@ def _refuse(record, key, file, index, reason=None, label=None):
     )
 
 
-def _text(record, key, file, index, model, field_name=None):
+def _text(record, key, file, index, model):
     """The text of `key`, without control characters, checked against the column it fills
-    (`model`'s field `field_name`, `name` by default): present, no NUL (PostgreSQL refuses
-    it), not longer than the column."""
+    (`model.name`): present, no NUL (PostgreSQL refuses it), not longer than the column."""
     value = _require(record, key, file, index, lambda v: isinstance(v, str))
     if "\x00" in value:
         _refuse(record, key, file, index, _("contient un caractère nul"))
     value = strip_control_characters(value).strip()
-    max_length = model._meta.get_field(field_name or "name").max_length
+    max_length = model._meta.get_field("name").max_length
     if not value:
         _refuse(record, key, file, index)
     if len(value) > max_length:
