@@ -206,8 +206,9 @@ class PartnerAdmin(admin.ModelAdmin):
                     request, _("Rien n'a été importé : corrigez les erreurs ci-dessous.")
                 )
         elif request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
-            result = imports.read_import(data, **rights)
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            result = imports.read_import(data, filename=upload.name, **rights)
         payload = ""
         if result is not None and result.is_valid and result.has_changes:
             payload = signing.dumps(

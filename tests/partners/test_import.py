@@ -448,3 +448,28 @@ def test_export_for_import_is_for_staff(coordinator_client, territory):
     partner = PartnerFactory(territory=territory)
     response = export_for_import(coordinator_client, [partner])
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_cell_over_the_csv_limit_is_refused_with_its_file_and_line(staff_client, territory):
+    """The csv module refuses a cell over 131,072 characters (`_csv.Error`): it was a 500."""
+    before = snapshot()
+    text = "nom;categorie;territoire;presentation\n" + "CCAS;ccas-cias;grand-angouleme;ok\n"
+    text += "CCAS 2;ccas-cias;grand-angouleme;" + "x" * 131_073 + "\n"
+    response = staff_client.post(URL, {"file": upload(text, name="longue.csv")})
+    assert response.status_code == 200
+    assert response.context["result"].errors == [
+        "longue.csv, ligne 3 : une cellule dépasse 131\u202f072 caractères."
+    ]
+    assert response.context["payload"] == ""
+    assert snapshot() == before
+
+
+def test_control_characters_are_removed_from_the_cells(staff_client, territory, other_territory):
+    text = "nom;categorie;territoire;horaires\nCCAS\x0bde Soyaux\x08;ccas-cias;grand-angouleme;"
+    text += '"lundi\x0c\r\nmardi\t9h"\n'
+    preview = staff_client.post(URL, {"file": upload(text)})
+    assert preview.context["result"].is_valid
+    assert confirm(staff_client, preview).status_code == 302
+    partner = Partner.objects.get()
+    assert partner.name == "CCAS de Soyaux"
+    assert partner.opening_hours == "lundi \r\nmardi\t9h"

@@ -260,6 +260,44 @@ def test_filters_combined(tmp_path):
             r"epci\.json, enregistrement n° 1 .* champ « code »",
             id="bad-siren",
         ),
+        # Values the database would refuse (DataError on PostgreSQL), checked before writing.
+        pytest.param(
+            [commune("16015", "Angoulême"), commune("16374", "Soy\x00aux")],
+            None,
+            r"communes\.json, enregistrement n° 2 \(16374 Soyaux\) : champ « nom » contient un "
+            r"caractère nul",
+            id="nul-in-name",
+        ),
+        pytest.param(
+            [commune("16015", "A" * 201)],
+            None,
+            r"communes\.json, enregistrement n° 1 .* champ « nom » trop long \(200 caractères",
+            id="long-name",
+        ),
+        pytest.param(
+            [commune("16015", "Angoulême", population=10**20)],
+            None,
+            r"enregistrement n° 1 \(16015 Angoulême\) : champ « population » trop grand",
+            id="huge-population",
+        ),
+        pytest.param(
+            [commune("16015\n", "Angoulême")],
+            None,
+            r"communes\.json, enregistrement n° 1 .* champ « code »",
+            id="code-with-line-break",
+        ),
+        pytest.param(
+            None,
+            [epci(ANGOULEME, "CA", ["16015"], kind=["CA"])],
+            r"epci\.json, enregistrement n° 1 .* champ « type »",
+            id="kind-not-a-string",
+        ),
+        pytest.param(
+            "[" * 100_000 + "]" * 100_000,
+            None,
+            r"communes\.json : ce n'est pas un fichier JSON valide \(imbrication trop profonde\)",
+            id="nested-100000-deep",
+        ),
     ],
 )
 def test_malformed_file_is_refused_and_changes_nothing(tmp_path, communes, epcis, expected):
@@ -280,6 +318,55 @@ def test_malformed_file_is_refused_and_changes_nothing(tmp_path, communes, epcis
 
     assert "la base n'a pas été modifiée" in str(error.value)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "records", "expected"),
+    [
+        pytest.param(
+            "departements.json",
+            [{"code": "16", "nom": "Charente", "region": ["x"]}],
+            r"departements\.json, enregistrement n° 1 \(16 Charente\) : champ « region »",
+            id="region-a-list",
+        ),
+        pytest.param(
+            "departements.json",
+            [{"code": "16", "nom": "C" * 101, "region": "75"}],
+            r"departements\.json, enregistrement n° 1 .* champ « nom » trop long \(100 caractères",
+            id="department-name-over-100",
+        ),
+        pytest.param(
+            "regions.json",
+            [{"code": "75", "nom": "Nouvelle\x00Aquitaine"}],
+            r"regions\.json, enregistrement n° 1 .* champ « nom » contient un caractère nul",
+            id="nul-in-region-name",
+        ),
+        pytest.param(
+            "regions.json",
+            [{"code": "1" * 40, "nom": "Région"}],
+            r"regions\.json, enregistrement n° 1 .* champ « code »",
+            id="region-code-too-long",
+        ),
+    ],
+)
+def test_malformed_department_or_region_is_refused_and_changes_nothing(
+    tmp_path, name, records, expected
+):
+    run(write(tmp_path))
+    before = snapshot()
+    write(tmp_path, **{name: records})
+    with pytest.raises(CommandError, match=expected):
+        run(tmp_path)
+    assert snapshot() == before
+
+
+def test_control_characters_are_removed_from_imported_names(tmp_path):
+    communes, epcis = official_files()
+    communes[0]["nom"] = "Angou\x0blême\x08"
+    epcis[0]["nom"] = "CA du\x0cGrand Angoulême"
+    run(write(tmp_path, communes, epcis))
+    assert Commune.objects.get(insee_code="16015").name == "Angou lême"
+    assert EPCI.objects.get(siren=ANGOULEME).name == "CA du Grand Angoulême"
 
 
 def test_a_failure_while_writing_rolls_everything_back(tmp_path, monkeypatch):
