@@ -203,13 +203,38 @@ class PartnerForm(forms.ModelForm):
         )
         self.fields["territory"].empty_label = None
         territory_ids = [territory.pk for territory in editable]
-        if self.instance.pk:
-            territory_ids.append(self.instance.territory_id)
-        # Communes of the zone: those of the user's territories (plus the ones already chosen).
+        # Communes and territories of the zone: only those of the territories the user
+        # coordinates (plus the ones the record already has), so that no one puts a partner in
+        # another territory's guide: that territory's coordination accepts it into its network
+        # instead (NetworkMembership). Departments, regions and the whole country stay open:
+        # by themselves they bring a partner into no other territory's guide.
         communes = Commune.objects.filter(epci__territories__in=territory_ids)
+        territories = Territory.objects.filter(pk__in=territory_ids)
         if self.instance.pk:
             communes = communes | Commune.objects.filter(served_by=self.instance)
+            territories = territories | Territory.objects.filter(served_by=self.instance)
         self.fields["zone_communes"].queryset = communes.distinct().order_by("search_name")
+        self.fields["zone_territories"].queryset = territories.distinct().order_by("name")
+        for name, message in (
+            (
+                "zone_communes",
+                _(
+                    "Vous ne pouvez ajouter à la zone que des communes des territoires que vous "
+                    "coordonnez : la coordination d'un autre territoire accepte elle-même un "
+                    "partenaire dans son réseau."
+                ),
+            ),
+            (
+                "zone_territories",
+                _(
+                    "Vous ne pouvez ajouter à la zone que les territoires que vous coordonnez : "
+                    "la coordination d'un autre territoire accepte elle-même un partenaire dans "
+                    "son réseau."
+                ),
+            ),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_pk_value"] = message
         self.fields["zone_departments"].queryset = Department.objects.all()
         self.fields["zone_regions"].queryset = Region.objects.all()
         self.fields["publics"].queryset = Public.objects.all()

@@ -51,6 +51,7 @@ IGNORED_MODELS = {
     "referents.calendarfeed",
     "referents.orientationcount",
     "referents.orientationcount_needs",
+    "referents.orientationcount_unmet_needs",
 }
 
 
