@@ -359,6 +359,12 @@ def count_orientation(*, territory, commune, themes, unmet=()):
     those of them no known partner meets there. Nothing else (no public: see the model)."""
     with transaction.atomic():
         count = OrientationCount.objects.create(territory=territory, commune=commune)
-        count.needs.set(themes)
-        count.unmet_needs.set([need for need in unmet if isinstance(need, Theme)])
+        for relation, items in (
+            (OrientationCount.needs, themes),
+            (OrientationCount.unmet_needs, [need for need in unmet if isinstance(need, Theme)]),
+        ):
+            # One INSERT per list that has items (a new count has no link to compare with).
+            relation.through.objects.bulk_create(
+                relation.through(orientationcount=count, theme=theme) for theme in items
+            )
     return count
