@@ -235,6 +235,10 @@ class PartnerForm(forms.ModelForm):
         ):
             self.fields[name].error_messages["invalid_choice"] = message
             self.fields[name].error_messages["invalid_pk_value"] = message
+            self.fields[name].help_text = _(
+                "Ceux des territoires que vous coordonnez. Pour un autre territoire, sa "
+                "coordination accepte elle-même ce partenaire dans son réseau."
+            )
         self.fields["zone_departments"].queryset = Department.objects.all()
         self.fields["zone_regions"].queryset = Region.objects.all()
         self.fields["publics"].queryset = Public.objects.all()
