@@ -141,3 +141,10 @@ def test_migration_accepts_wide_zones_only(territory, other_territory, bergerac_
         ("grand-angouleme", "cfa-de-bergerac"),
         ("grand-bergeracois", national.slug),
     }
+
+
+def test_staff_sees_acceptances_in_the_admin(staff, client, territory, bergerac_partner):
+    NetworkMembership.objects.create(territory=territory, partner=bergerac_partner)
+    client.force_login(staff)
+    response = client.get(reverse("admin:partners_networkmembership_changelist"))
+    assert response.status_code == 200 and "CFA de Bergerac" in response.text
