@@ -148,3 +148,22 @@ def test_staff_sees_acceptances_in_the_admin(staff, client, territory, bergerac_
     client.force_login(staff)
     response = client.get(reverse("admin:partners_networkmembership_changelist"))
     assert response.status_code == 200 and "CFA de Bergerac" in response.text
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_network_page_query_count(
+    coordinator_client, territory, other_territory, size, django_assert_num_queries
+):
+    for index in range(size):
+        proposed = PartnerFactory(territory=other_territory, slug=f"propose-{index}")
+        proposed.zone_territories.add(territory)
+        accepted = PartnerFactory(territory=other_territory, slug=f"accepte-{index}")
+        accepted.zone_territories.add(territory)
+        NetworkMembership.objects.create(territory=territory, partner=accepted)
+    url = reverse("partners:network") + "?territoire=grand-angouleme"
+    # 1 session, 2 user, 3 territory named, 4 memberships with territories, 5 proposed partners
+    # (category, territory, commune), 6 accepted ones (partner, category, territory, commune,
+    # accepted_by)
+    with django_assert_num_queries(6):
+        response = coordinator_client.get(url)
+    assert len(response.context["proposed"]) == len(response.context["accepted"]) == size
