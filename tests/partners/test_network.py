@@ -104,6 +104,14 @@ def test_coordinator_sees_proposed_partners_and_accepts_one(
     assert not NetworkMembership.objects.exists()
 
 
+def test_coordinators_reach_the_network_page_from_the_referents_menu(
+    as_persona, territory, bergerac_partner
+):
+    url = reverse("partners:network") + "?territoire=grand-angouleme"
+    assert url in as_persona("coordinator").get(reverse("referents:observatory")).text
+    assert url not in as_persona("referent").get(reverse("referents:outline")).text
+
+
 def test_a_partner_that_does_not_serve_us_cannot_be_accepted(
     coordinator_client, territory, bergerac_partner
 ):
