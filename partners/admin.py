@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy
 
 from partners import imports, services
 from partners.forms import ImportForm
-from partners.models import Category, Contact, ErrorReport, Partner, Public, Theme
+from partners.models import (
+    Category,
+    Contact,
+    ErrorReport,
+    NetworkMembership,
+    Partner,
+    Public,
+    Theme,
+)
 from portal.exports import csv_response
 
 IMPORT_SALT = "partners.import.v2"  # v2: {"data", "plan"}
@@ -245,3 +253,14 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["partner__territory"]
     search_fields = ["first_name", "last_name", "email", "partner__name"]
     autocomplete_fields = ["partner"]
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    """Staff may correct acceptances; coordinators use « Partenaires proposés »."""
+
+    list_display = ["partner", "territory", "accepted_by", "accepted_at"]
+    list_select_related = ["partner", "territory", "accepted_by"]
+    list_filter = ["territory"]
+    search_fields = ["partner__name"]
+    autocomplete_fields = ["partner", "accepted_by"]

@@ -54,6 +54,7 @@ IGNORED_MODELS = {
     "referents.calendarfeed",
     "referents.orientationcount",
     "referents.orientationcount_needs",
+    "referents.orientationcount_unmet_needs",
 }
 
 

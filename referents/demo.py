@@ -229,14 +229,27 @@ def _counts(territory, rng, number):
     )
     if not communes:
         return 0
+    # The themes some partner of the territory's network works on, per commune: the others
+    # are counted as unmet needs, as the orientation helper does.
+    served = {
+        commune.pk: set(
+            Partner.objects.serving(commune)
+            .in_network_of(territory.pk)
+            .values_list("themes", flat=True)
+        )
+        for commune in communes
+    }
     today = timezone.localdate()
     for _index in range(number):
+        commune = rng.choice(communes)
         count = OrientationCount.objects.create(
             territory=territory,
-            commune=rng.choice(communes),
+            commune=commune,
             date=today - timedelta(days=rng.randint(0, 300)),
         )
-        count.needs.set(rng.sample(themes, k=min(len(themes), rng.randint(1, 3))))
+        needs = rng.sample(themes, k=min(len(themes), rng.randint(1, 3)))
+        count.needs.set(needs)
+        count.unmet_needs.set([need for need in needs if need.pk not in served[commune.pk]])
     return number
 
 

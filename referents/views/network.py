@@ -96,7 +96,7 @@ def referent_detail(request, pk):
     zone prefetches, upcoming meetings.
     """
     referent, territory, can_edit = get_referent_for_user(request, pk)
-    partners = list(partners_serving(referent.commune))
+    partners = list(partners_serving(referent.commune, territory))
     groups = [
         (category, list(items)) for category, items in groupby(partners, key=lambda p: p.category)
     ]

@@ -159,6 +159,7 @@ def foreign(other_territory):
         "commune": bergerac,
         "referent": ReferentFactory(commune=bergerac),
         "meeting": MeetingFactory(territory=other_territory),
+        "territory": other_territory,
     }
 
 
@@ -166,6 +167,7 @@ def foreign_value(field, foreign):
     """The id of the other territory's object that `field` most likely chooses."""
     for words, kind in [
         (("commune",), "commune"),
+        (("territor",), "territory"),
         (("axis", "axe"), "axis"),
         (("referent", "invited", "present"), "referent"),
         (("meeting",), "meeting"),
@@ -178,6 +180,7 @@ def foreign_value(field, foreign):
 
 def foreign_links(foreign):
     """Rows pointing at the other territory's objects from the coordinator's territory."""
+    zone_links = Partner.zone_territories.through.objects
     return {
         "référent of a commune outside": Referent.objects.filter(commune=foreign["commune"])
         .exclude(pk=foreign["referent"].pk)
@@ -188,6 +191,11 @@ def foreign_links(foreign):
         "référent invited outside": Meeting.invited.through.objects.filter(
             referent=foreign["referent"]
         ).count(),
+        "partner of the territory whose zone names the other one": zone_links.filter(
+            territory=foreign["territory"]
+        )
+        .exclude(partner__territory=foreign["territory"])
+        .count(),
         "rendez-vous of the territory with an outside référent": Meeting.objects.exclude(
             territory=foreign["meeting"].territory
         )
