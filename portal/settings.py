@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            # French dates (« 1er juillet ») and valid <time datetime> values in every template.
+            "builtins": ["portal.templatetags.french"],
         },
     },
 ]

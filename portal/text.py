@@ -1,6 +1,11 @@
 """Text helpers shared by the apps."""
 
+import datetime
+import re
 import unicodedata
+
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 
 
 def normalize(text):
@@ -14,3 +19,28 @@ def normalize(text):
     decomposed = unicodedata.normalize("NFKD", str(text))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.casefold().replace("œ", "oe").replace("æ", "ae").split())
+
+
+# An unescaped day (`j`, or `d`, zero-padded) followed by a month name (`F`, or `E`, the month
+# in the genitive some languages need): French writes it « 1er juillet », « 2 juillet ».
+DAY_BEFORE_MONTH = re.compile(r"(?<!\\)[jd](?=\s*[FE])")
+
+
+def french_date_format(value, date_format=None):
+    """The Django date format to render `value` with, as French writes a day before a month.
+
+    « j F Y » gives « 1er juillet 2026 » on the first of a month and « 2 juillet 2026 » after;
+    « d F Y » is read as « j F Y » (French never writes « 01 juillet »). Other formats are
+    returned unchanged. Without a format, the language's DATE_FORMAT is used, as Django does.
+    """
+    date_format = date_format or get_format("DATE_FORMAT")
+    day = "j\\e\\r" if getattr(value, "day", None) == 1 else "j"
+    return DAY_BEFORE_MONTH.sub(lambda match: day, date_format)
+
+
+def french_date(value, date_format="j F Y"):
+    """`value` (a date or datetime) formatted as the `date` template filter does, for Python code
+    (exports, e-mails, PDFs built outside templates)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, french_date_format(value, date_format))
