@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Signal receivers: the audit trail, the activity stamp set at sign-in, and the content
         # version that makes cached pages stale.
-        from portal import audit, cache, security  # noqa: F401
+        from portal import audit, cache, i18n, security  # noqa: F401
 
         cache.connect_signals()
+        # Untranslated plural messages take the French rule: « 0 étape faite » (portal/i18n.py).
+        i18n.install()

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.models import Partner, Public
 from portal.models import Commune, User
@@ -226,6 +226,7 @@ class HistoryEntry:
     kind: str
     subject: str
     changes: list = field(default_factory=list)
+    label: str = ""  # the sentence shown, e.g. « création d'une étape : « … » »
 
     @property
     def field_changes(self):
@@ -314,6 +315,29 @@ def _changes(model, new, old, labels, relations=None):
     return changes
 
 
+# What an entry says, per kind of change and model: whole sentences, so that French keeps its
+# articles and elisions (« création d'une étape », « modification de l'action »), never a kind
+# glued to a subject (« création de étape »).
+HISTORY_LABELS = {
+    "action": {
+        "+": gettext_lazy("création de l'action"),
+        "~": gettext_lazy("modification de l'action"),
+        "-": gettext_lazy("suppression de l'action"),
+    },
+    "step": {
+        "+": gettext_lazy("création d'une étape : « %(title)s »"),
+        "~": gettext_lazy("modification de l'étape « %(title)s »"),
+        "-": gettext_lazy("suppression de l'étape « %(title)s »"),
+    },
+}
+
+
+def _history_label(model, record):
+    return str(HISTORY_LABELS[model._meta.model_name][record.history_type]) % {
+        "title": getattr(record, "title", "")
+    }
+
+
 def _entries(model, records, subject, labels, relations=None):
     """History entries of one object, newest first, from its historical records (any order)."""
     records = sorted(records, key=lambda record: (record.history_date, record.history_id))
@@ -327,7 +351,12 @@ def _entries(model, records, subject, labels, relations=None):
         if record.history_type != "~" or changes:
             entries.append(
                 HistoryEntry(
-                    record.history_date, record.history_user, kind, subject(record), changes
+                    record.history_date,
+                    record.history_user,
+                    kind,
+                    subject(record),
+                    changes,
+                    label=_history_label(model, record),
                 )
             )
         previous = record

@@ -59,7 +59,7 @@ def test_import_of_good_files_creates_communes_and_says_what_changed(staff_clien
     assert EPCI.objects.count() == 4
     [message] = messages_of(response)
     assert "Import terminé" in message
-    assert "Communes : 6 créé(s), 0 mis à jour, 0 inchangé(s)" in message
+    assert "Communes : 6 ajouts, 0 mise à jour, 0 sans changement" in message
 
 
 def test_second_import_says_nothing_changed(staff_client):

@@ -2,9 +2,12 @@
 
 import datetime
 import re
+import tokenize
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.template import engines
 from django.urls import reverse
 
@@ -84,3 +87,60 @@ def test_action_history_time_values_are_valid(coordinator_client, territory):
     values = time_values(html)
     assert values, "the history shows <time> elements"
     assert [v for v in values if not VALID_DATETIME.match(v)] == []
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "expected"),
+    [
+        (0, 1, "(0 étape faite sur 1)"),
+        (1, 3, "(1 étape faite sur 3)"),
+        (2, 3, "(2 étapes faites sur 3)"),
+    ],
+)
+def test_step_count_agrees_in_number(coordinator_client, territory, done, total, expected):
+    action = ActionFactory(axis=AxisFactory(roadmap=RoadmapFactory(territory=territory)))
+    for number in range(total):
+        Step.objects.create(action=action, title=f"Étape {number}", done=number < done)
+    html = coordinator_client.get(action.get_absolute_url()).content.decode()
+    assert expected in html
+    assert "(s)" not in html
+
+
+def test_untranslated_plurals_follow_the_french_rule():
+    source = (
+        "{% load i18n %}{% blocktranslate count counter=n %}{{ counter }} commune"
+        "{% plural %}{{ counter }} communes{% endblocktranslate %}"
+    )
+    assert [render(source, n=n) for n in (0, 1, 2)] == ["0 commune", "1 commune", "2 communes"]
+
+
+SOURCES = [
+    path
+    for folder in ("templates", "portal", "partners", "referents", "roadmaps")
+    for path in (Path(settings.BASE_DIR) / folder).rglob("*")
+    if path.suffix in {".html", ".txt", ".py"} and "migrations" not in path.parts
+]
+# « étape(s) », « inconnu(e) », « créé(s) »: the text a user reads agrees in number and gender.
+HEDGED = re.compile(r"\w\((s|e|es|x)\)")
+
+
+def texts(path):
+    """(line, text) of what a user may read: a template's lines, a Python file's strings."""
+    if path.suffix != ".py":
+        return enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    with path.open("rb") as source:
+        tokens = tokenize.tokenize(source.readline)
+        return [(t.start[0], t.string) for t in tokens if t.type in STRING_TOKENS]
+
+
+STRING_TOKENS = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
+def test_no_hedged_plural_or_gender_in_the_interface():
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}: {text.strip()}"
+        for path in SOURCES
+        for number, text in texts(path)
+        if HEDGED.search(text)
+    ]
+    assert found == []

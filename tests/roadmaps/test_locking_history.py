@@ -143,3 +143,22 @@ def test_roadmap_and_axis_changes_are_recorded(coordinator_client, axes, roadmap
     record = axes[0].history.first()
     assert (record.title, record.history_user) == ("Les jeunes", coordinator)
     assert roadmap.history.count() == 1
+
+
+def test_history_sentences_keep_french_articles(coordinator_client, action):
+    """« création d'une étape », « modification de l'étape », never « création de étape »."""
+    step = StepFactory(action=action, title="Réserver la salle", due_date=None)
+    coordinator_client.post(reverse("roadmaps:step_toggle", args=[SLUG, action.pk, step.pk]))
+    coordinator_client.post(
+        reverse("roadmaps:action_update", args=[SLUG, action.pk]),
+        action_data(action, status="bloque"),
+    )
+    labels = [entry.label for entry in services.action_history(action)]
+    assert "création d'une étape : « Réserver la salle »" in labels
+    assert "modification de l'étape « Réserver la salle »" in labels
+    assert "modification de l'action" in labels
+
+    page = coordinator_client.get(action.get_absolute_url()).text
+    assert "création d&#x27;une étape : « Réserver la salle »" in page
+    assert "modification de l&#x27;action" in page
+    assert " de étape" not in page and "de l&#x27;étape" in page
