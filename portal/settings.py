@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "csp",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, with a French name in the admin
 ]
 
 MIDDLEWARE = [
