@@ -1,10 +1,8 @@
 """Text helpers shared by the apps."""
 
-import datetime
 import re
 import unicodedata
 
-from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 
 
@@ -36,11 +34,3 @@ def french_date_format(value, date_format=None):
     date_format = date_format or get_format("DATE_FORMAT")
     day = "j\\e\\r" if getattr(value, "day", None) == 1 else "j"
     return DAY_BEFORE_MONTH.sub(lambda match: day, date_format)
-
-
-def french_date(value, date_format="j F Y"):
-    """`value` (a date or datetime) formatted as the `date` template filter does, for Python code
-    (exports, e-mails, PDFs built outside templates)."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, french_date_format(value, date_format))

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.template import engines
 from django.urls import reverse
 
-from portal.text import french_date
 from roadmaps.models import Step
 from tests.factories import ActionFactory, AxisFactory, MeetingFactory, RoadmapFactory
 
@@ -42,7 +41,6 @@ def render(source, **context):
 )
 def test_date_filter_writes_the_first_of_the_month_1er(value, date_format, expected):
     assert render("{{ value|date:format }}", value=value, format=date_format) == expected
-    assert french_date(value, date_format) == expected
 
 
 def test_date_filter_without_format_uses_the_french_date_format():
@@ -53,7 +51,6 @@ def test_date_filter_uses_the_local_day_of_a_datetime():
     # 30 June 23:30 UTC is 1 July 01:30 in Paris.
     value = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
     assert render('{{ value|date:"j F Y, H\\hi" }}', value=value) == "1er juillet 2026, 01h30"
-    assert french_date(value) == "1er juillet 2026"
 
 
 def test_iso_datetime_has_no_fractions_of_a_second_and_the_local_offset():
