@@ -29,8 +29,9 @@ def french_date_format(value, date_format=None):
 
     « j F Y » gives « 1er juillet 2026 » on the first of a month and « 2 juillet 2026 » after;
     « d F Y » is read as « j F Y » (French never writes « 01 juillet »). Other formats are
-    returned unchanged. Without a format, the language's DATE_FORMAT is used, as Django does.
+    returned unchanged. Without a format, the language's DATE_FORMAT is used, as Django does;
+    a format's name (« DATE_FORMAT », « DATETIME_FORMAT ») is read as the language's format.
     """
-    date_format = date_format or get_format("DATE_FORMAT")
+    date_format = get_format(date_format or "DATE_FORMAT")
     day = "j\\e\\r" if getattr(value, "day", None) == 1 else "j"
     return DAY_BEFORE_MONTH.sub(lambda match: day, date_format)

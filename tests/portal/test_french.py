@@ -45,6 +45,10 @@ def test_date_filter_writes_the_first_of_the_month_1er(value, date_format, expec
 
 def test_date_filter_without_format_uses_the_french_date_format():
     assert render("{{ value|date }}", value=datetime.date(2026, 11, 1)) == "1er novembre 2026"
+    value = datetime.date(2026, 11, 1)
+    assert render('{{ value|date:"DATE_FORMAT" }}', value=value) == "1er novembre 2026"
+    assert render('{{ value|date:"SHORT_DATE_FORMAT" }}', value=value) == "01/11/2026"
+    assert render("{{ value|date }}", value=None) == ""
 
 
 def test_date_filter_uses_the_local_day_of_a_datetime():
