@@ -128,3 +128,18 @@ def test_missing_management_form_is_a_400_not_a_500(coordinator_client, fact):
     response = coordinator_client.post(URL, {"indicateurs-0-label": "x"})
     assert response.status_code == 400
     assert DiagnosticIndicator.objects.count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_form_page_queries_do_not_grow_with_the_indicators(
+    coordinator_client, roadmap, count, django_assert_num_queries
+):
+    DiagnosticIndicator.objects.bulk_create(
+        DiagnosticIndicator(roadmap=roadmap, label=f"Indicateur {n}", value=n, year=2019)
+        for n in range(count)
+    )
+    # 1 session, 2 user, 3 memberships with their territories, 4 roadmap with its territory,
+    # 5 its indicators
+    with django_assert_num_queries(5):
+        response = coordinator_client.get(URL)
+    assert response.content.decode().count('value="2019"') == count
