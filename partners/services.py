@@ -14,6 +14,8 @@ from portal import cache
 def save_partner(*, form, contacts, user):
     """Save a partner form and its contacts formset (both valid). A new partner counts as
     verified by its author, who just typed it in."""
+    if form.instance.pk and not form.has_changed() and not contacts.has_changed():
+        return form.instance  # nothing to save: "mis à jour le" stays as it was
     partner = form.save(commit=False)
     if partner.pk is None:
         partner.verified_at = timezone.now()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -105,6 +106,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the templates above: ours (templates/includes/_checkbox_list.html) too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite file by default, PostgreSQL (production) through DATABASE_URL.
 DATABASES = {

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.forms import formfield
+from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from roadmaps.models import (
     Action,
     Axis,
@@ -95,7 +95,7 @@ class AxisForm(forms.ModelForm):
         widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(KeepCurrentChoicesMixin, forms.ModelForm):
     """Create or edit an action. `version` carries the version the user started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -128,6 +128,9 @@ class ActionForm(forms.ModelForm):
             "end_date": DATE,
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "partners": CheckboxList(group_by=lambda partner: partner.category.label),
+            "publics": CheckboxList,
+            "communes": CheckboxList(group_by=lambda commune: commune.epci and commune.epci.name),
         }
         error_messages = {
             "axis": {"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")}
@@ -140,13 +143,19 @@ class ActionForm(forms.ModelForm):
         territory = roadmap.territory
         self.fields["axis"].queryset = roadmap.axes.all()
         self.fields["axis"].label = roadmap.axis_label_singular.capitalize()
-        partners = Partner.objects.filter(territory=territory).only("pk", "name")
+        partners = (
+            Partner.objects.filter(territory=territory)
+            .select_related("category")
+            .only("pk", "name", "category__label")
+        )
         self.fields["pilot_partner"].queryset = partners
         self.fields["partners"].queryset = partners
         self.fields["coordinator"].queryset = User.objects.filter(
             memberships__territory=territory
         ).distinct()
-        self.fields["communes"].queryset = territory.communes
+        self.fields["communes"].queryset = territory.communes.select_related("epci").order_by(
+            "search_name"
+        )
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
         self.fields["progress"].help_text = _("De 0 à 100.")
         if self.instance.pk:
@@ -154,17 +163,12 @@ class ActionForm(forms.ModelForm):
             if self.instance.steps.exists():
                 # derived from the steps: not entered here (see the action page)
                 del self.fields["progress"]
-        for name in ("partners", "publics", "communes"):
-            self.fields[name].widget.attrs["size"] = 8
-            self.fields[name].help_text = " ".join(
-                filter(
-                    None,
-                    [
-                        str(self.fields[name].help_text),
-                        str(_("Ctrl (ou Cmd) + clic pour en choisir plusieurs.")),
-                    ],
-                )
-            )
+        self.keep_current_choices(
+            pilot_partner=_("autre territoire"),
+            partners=_("autre territoire"),
+            coordinator=_("n'est plus membre du territoire"),
+            communes=_("hors du territoire"),
+        )
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

@@ -102,6 +102,8 @@ def save_action(*, form, expected_version, by=None):
     The guard is one `UPDATE … SET version = n + 1 WHERE id = … AND version = n`: when it touches
     no row, another save got there first and ConcurrentEdit carries what that person changed.
     """
+    if not form.has_changed():
+        return form.instance  # nothing to save: no version, no date, no history record
     action = form.save(commit=False)  # no query: fills the instance, prepares save_m2m()
     claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(
         version=F("version") + 1

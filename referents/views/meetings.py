@@ -70,8 +70,9 @@ def _meeting_form(request, territory, instance=None):
     meeting = instance or Meeting(territory=territory)
     form = MeetingForm(request.POST or None, instance=meeting, territory=territory)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
+        if form.has_changed() or meeting.pk is None:  # an untouched save writes nothing
+            with transaction.atomic():
+                meeting = form.save()
         messages.success(request, _("Rendez-vous enregistré."))
         return redirect(meeting)
     return render(
@@ -101,8 +102,9 @@ def meeting_attendance(request, pk):
         raise PermissionDenied
     form = AttendanceForm(request.POST or None, instance=meeting, territory=meeting.territory)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        if form.has_changed():  # an untouched save writes nothing
+            with transaction.atomic():
+                form.save()
         messages.success(request, _("Présences enregistrées."))
         return redirect(meeting)
     return render(

@@ -116,6 +116,9 @@ def referent_detail(request, pk):
 
 def _referent_form(request, territory, instance=None):
     form = ReferentForm(request.POST or None, instance=instance, territory=territory)
+    if request.method == "POST" and form.is_valid() and instance and not form.has_changed():
+        messages.success(request, _("Référent enregistré."))  # untouched: nothing to write
+        return redirect(instance)
     if request.method == "POST" and form.is_valid():
         try:
             referent = save_referent(referent=form.save(commit=False))

@@ -35,9 +35,10 @@ def axis_update(request, slug, number):
         raise PermissionDenied
     form = AxisForm(request.POST or None, instance=axis)
     if form.is_valid():
-        axis = form.save(commit=False)
-        axis._history_user = request.user
-        axis.save()
+        if form.has_changed():  # an untouched save writes nothing
+            axis = form.save(commit=False)
+            axis._history_user = request.user
+            axis.save()
         messages.success(request, _("« %s » est enregistré.") % axis)
         return redirect(axis)
     return render_form(

@@ -84,6 +84,9 @@ def roadmap_form(request, slug):
     if not can_edit:
         raise PermissionDenied
     form = RoadmapForm(request.POST or None, instance=roadmap)
+    if form.is_valid() and roadmap and not form.has_changed():
+        messages.success(request, _("La feuille de route est enregistrée."))  # nothing to write
+        return redirect(roadmap)
     if form.is_valid():
         with transaction.atomic():
             roadmap = form.save(commit=False)
