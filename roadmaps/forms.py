@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
+from portal.locking import VersionField
 from roadmaps.models import (
     Action,
     Axis,
@@ -21,6 +22,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoadmapForm(forms.ModelForm):
+    """Create or edit a roadmap. `version` carries the version the user started from."""
+
+    version = VersionField()
+
     class Meta:
         model = Roadmap
         fields = [
@@ -36,6 +41,11 @@ class RoadmapForm(forms.ModelForm):
             "status",
         ]
         widgets = {"work_started_on": DATE, "validated_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
 
 class DiagnosticIndicatorForm(forms.ModelForm):
@@ -98,7 +108,7 @@ class AxisForm(forms.ModelForm):
 class ActionForm(KeepCurrentChoicesMixin, forms.ModelForm):
     """Create or edit an action. `version` carries the version the user started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         formfield_callback = formfield
@@ -242,10 +252,13 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["date", "note", "status", "progress"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, computed=False, **kwargs):
+        """`computed`: the action has steps, its progress is theirs, not entered here."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("inchangé"))] + list(Action.Status.choices)
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if computed:
+            del self.fields["progress"]
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

@@ -56,9 +56,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/actions/<int:pk>/etapes/ajouter/", actions.step_create, name="step_create"),
     path(
-        "<slug:slug>/actions/<int:pk>/etapes/<int:step_pk>/cocher/",
-        actions.step_toggle,
-        name="step_toggle",
+        "<slug:slug>/actions/<int:pk>/etapes/<int:step_pk>/marquer/",
+        actions.step_mark,
+        name="step_mark",
     ),
     path(
         "<slug:slug>/actions/<int:pk>/points-d-etape/ajouter/",

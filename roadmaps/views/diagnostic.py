@@ -6,6 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.submissions import create_once
 from roadmaps.forms import DiagnosticIndicatorFormSet
 from roadmaps.views.common import get_roadmap_for_user
 
@@ -15,7 +16,8 @@ def facts_update(request, slug):
 
     404 outside the user's territories, 403 for a référent. Only the rows that changed are
     written, in one transaction; a row of another roadmap cannot be named (the formset's
-    queryset is this roadmap's indicators).
+    queryset is this roadmap's indicators). New rows are created once per display of the form
+    (portal/submissions.py): a double click adds them once.
     """
     territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
     if not can_edit:
@@ -24,14 +26,18 @@ def facts_update(request, slug):
         request.POST or None, queryset=roadmap.facts.all(), prefix="indicateurs"
     )
     if formset.is_valid():
-        with transaction.atomic():
-            for indicator in formset.save(commit=False):
-                indicator.roadmap = roadmap
-                indicator.save()
-            for indicator in formset.deleted_objects:
-                indicator.delete()
-        messages.success(request, _("Les indicateurs du diagnostic sont enregistrés."))
-        return redirect(roadmap.get_absolute_url() + "#phases")
+
+        def save():
+            with transaction.atomic():
+                for indicator in formset.save(commit=False):
+                    indicator.roadmap = roadmap
+                    indicator.save()
+                for indicator in formset.deleted_objects:
+                    indicator.delete()
+            messages.success(request, _("Les indicateurs du diagnostic sont enregistrés."))
+            return redirect(roadmap.get_absolute_url() + "#phases")
+
+        return create_once(request, save)
     return render(
         request,
         "roadmaps/facts_form.html",

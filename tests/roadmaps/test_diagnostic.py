@@ -1,6 +1,7 @@
 """Coordinators edit the diagnostic indicators in the portal; years read « 2019 »."""
 
 import decimal
+import re
 
 import pytest
 from django.urls import reverse
@@ -97,6 +98,17 @@ def test_coordinator_adds_changes_and_deletes(coordinator_client, roadmap, fact)
     ]
     page = coordinator_client.get(response["Location"]).content.decode()
     assert "Part des non-diplômés" in page and "<td>2020</td>" in page
+
+
+def test_a_double_submit_adds_the_new_indicator_once(coordinator_client, roadmap):
+    page = coordinator_client.get(URL).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    data = management(1, 0) | row(0, label="Taux d'emploi", value="64") | {"submission": token}
+    first = coordinator_client.post(URL, data)
+    second = coordinator_client.post(URL, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert list(roadmap.facts.values_list("label", flat=True)) == ["Taux d'emploi"]
 
 
 def test_bad_input_gets_french_messages_and_changes_nothing(coordinator_client, fact):

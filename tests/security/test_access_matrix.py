@@ -154,7 +154,7 @@ EXPECTED = {
     "roadmaps:axis_move": post_only(),
     "roadmaps:action_move": post_only(),
     "roadmaps:action_move_axis": post_only(),
-    "roadmaps:step_toggle": post_only(),
+    "roadmaps:step_mark": post_only(),
 }
 
 # Pages of "the current territory": the territory is named in the query string.
@@ -266,7 +266,7 @@ def url_kwargs(name, site):
         "roadmaps:action_move_axis": action,
         "roadmaps:action_move": {**action, "direction": "descendre"},
         "roadmaps:step_create": action,
-        "roadmaps:step_toggle": {**action, "step_pk": site["step"].pk},
+        "roadmaps:step_mark": {**action, "step_pk": site["step"].pk},
         "roadmaps:progress_create": action,
         "roadmaps:indicator_create": action,
         "roadmaps:indicator_value_create": {**action, "indicator_pk": site["indicator"].pk},

@@ -231,3 +231,36 @@ def _skipped(action, page_name):
     if any(target == reverse(name) for name in SKIPPED_ACTIONS):
         return True
     return target == reverse("territory_switch") and page_name != "home"
+
+
+@pytest.mark.parametrize("label", [*CORPUS, "missing", "empty"])
+def test_an_edit_whose_version_is_bad_is_refused_like_a_stale_one(
+    label,
+    site,  # noqa: F811
+    coordinator_client,
+):
+    """Optimistic locking (portal/locking.py): an edit form's hidden `version` missing, empty or
+    any value of the corpus is a 409 conflict, never a 500 and never an overwrite."""
+    action = site["action"]
+    url = reverse("roadmaps:action_update", args=[action.axis.roadmap.territory.slug, action.pk])
+    form = coordinator_client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in ((name, form[name].value()) for name in form.fields)
+        if value not in (None, False)
+    }
+    data = {
+        name: [str(v) for v in value] if isinstance(value, list) else value
+        for name, value in data.items()
+    }
+    data["title"] = "Écrasé"
+    if label == "missing":
+        del data["version"]
+    else:
+        data["version"] = "" if label == "empty" else CORPUS[label]
+    before = row_counts()
+    response = coordinator_client.post(url, data)
+    assert_safe(response, f"POST {url} (version: {label})")
+    assert response.status_code == 409
+    assert row_counts() == before
+    assert Action.objects.get(pk=action.pk).title != "Écrasé"
