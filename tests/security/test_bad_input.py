@@ -183,7 +183,7 @@ def assert_safe(response, what):
     body = response.content
     assert SCRIPT.encode() not in body, f"{what}: unescaped <script> echoed"
     assert ATTRIBUTE.encode() not in body, f"{what}: unescaped attribute echoed"
-    for link in re.findall(rb"https://evil\.example/\?t=[^\s\"&<]*", body):
+    for link in re.findall(rb"https://evil\.example/\?t=[A-Za-z0-9-]*", body):
         assert link == MARKED_LINK.encode(), f"{what}: the typed link was changed into {link}"
 
 
