@@ -155,7 +155,19 @@ CACHES = {
         "TIMEOUT": PAGE_CACHE_SECONDS or None,
         "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_DOCUMENTS", 50)},
     },
+    # Request counters (portal/throttle.py): apart, so that pages never evict them.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "maillage-throttle",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
+
+# Password reset e-mails: at most so many per address and per client address in a period;
+# beyond, the page says the same as ever but nothing is sent (portal.views.PasswordResetView).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = envint("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
