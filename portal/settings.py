@@ -326,6 +326,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    # Calendar feed and password reset tokens never reach a log line (portal/logs.py).
+    "filters": {"redact_secrets": {"()": "portal.logs.RedactSecrets"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -336,6 +338,14 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO", "propagate": True},
+        "django.request": {"filters": ["redact_secrets"], "propagate": True},
+        # runserver's request lines: to stdout like the rest (Django's own handler is replaced).
+        "django.server": {
+            "handlers": ["stdout"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "weasyprint": {"level": "WARNING", "propagate": True},
         "fontTools": {"level": "WARNING", "propagate": True},
         # Sign-ins and permission changes (portal.audit), whatever LOG_LEVEL says.
