@@ -167,9 +167,7 @@ def test_password_reset_limits_each_client_whatever_the_address(client, settings
     assert len(mail.outbox) == 4
     assert "limit=client" in caplog.text
     # Another client is not held back by the first one.
-    client.post(
-        reverse("password_reset"), {"email": "u5@example.org"}, REMOTE_ADDR="192.0.2.7"
-    )
+    client.post(reverse("password_reset"), {"email": "u5@example.org"}, REMOTE_ADDR="192.0.2.7")
     assert len(mail.outbox) == 5
 
 

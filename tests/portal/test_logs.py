@@ -18,9 +18,7 @@ def secret_urls():
     return [
         (reverse("referents:calendar", args=["grand-angouleme", CALENDAR_TOKEN]), CALENDAR_TOKEN),
         (
-            reverse(
-                "password_reset_confirm", kwargs={"uidb64": RESET_UID, "token": RESET_TOKEN}
-            ),
+            reverse("password_reset_confirm", kwargs={"uidb64": RESET_UID, "token": RESET_TOKEN}),
             RESET_TOKEN,
         ),
         (
