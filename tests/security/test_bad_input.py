@@ -50,7 +50,8 @@ CORPUS = {
     # Beyond 64 bits (portal.forms.ModelMultipleChoiceField refuses it before SQLite overflows).
     "huge": "9" * 40,
     "impossible date": "2024-02-30",
-    "unicode": "\u202e\ufeff𝔐",
+    # with line separators other than CR/LF (they broke vCards: partners/formats.py)
+    "unicode": "\u202e\ufeff𝔐\u2028\x85",
     # A valid link holding the marker the page cache once replaced with each reader's CSRF
     # token (a partner's website keeps it): always shown as typed (portal/cache.py).
     "cache marker": MARKED_LINK,
