@@ -28,6 +28,7 @@ from tests.factories import (
     reference,
 )
 from tests.portal.official_files import official_files
+from tests.security.test_access_matrix import EXPECTED, site, url_for  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +346,20 @@ def test_query_variants_of_a_pdf_are_laid_out_once(
     for query in [f"commune={commune}", f"x=1&commune={commune}", f"commune=0&commune={commune}"]:
         assert referent_client.get(f"{guide}?{query}", follow=True).status_code == 200
     assert len(laid_out) == 2  # one for the whole territory, one for the commune
+
+
+# Pages where a visitor posts a form: the token is needed there.
+VISITOR_FORMS = {"login", "password_reset", "password_reset_confirm"}
+
+
+def test_no_page_a_visitor_opens_carries_a_csrf_token(client, site):  # noqa: F811
+    opened = 0
+    for name, expect in EXPECTED.items():
+        if expect.get[0] != 200 or name in VISITOR_FORMS or name.startswith("admin:"):
+            continue
+        response = client.get(url_for(name, site))
+        assert response.status_code == 200, name
+        assert b"csrfmiddlewaretoken" not in response.content, name
+        assert settings.CSRF_COOKIE_NAME not in response.cookies, name
+        opened += 1
+    assert opened >= 5
