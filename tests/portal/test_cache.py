@@ -7,8 +7,9 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import ErrorReport, Public
@@ -308,6 +309,20 @@ def test_a_page_where_content_adds_a_slot_is_not_kept():
     assert slots.cut(written) == ["<p>", "header", "</p>"]
     forged = written + slots.separator + "csrf>"  # as if content had produced a separator
     assert slots.cut(forged) is None
+
+
+def test_a_page_whose_places_do_not_add_up_is_served_but_not_kept(
+    monkeypatch, coordinator_client, partner
+):
+    monkeypatch.setattr(cache.Slots, "cut", lambda self, html: None)
+    for _ in range(2):
+        page = coordinator_client.get(partner.get_absolute_url())
+        assert page.status_code == 200 and "Contact-Secret" in page.text
+        assert "maillage-slot" not in page.text
+        assert CSRF_INPUT.search(page.text)  # the reader's own token, rendered directly
+    with CaptureQueriesContext(connection) as queries:
+        coordinator_client.get(partner.get_absolute_url())
+    assert len(queries) > 4  # rendered again: not served from the cache
 
 
 def test_unknown_query_parameters_are_redirected_away(referent_client, territory, communes):
