@@ -166,9 +166,27 @@ def page_key(request, *vary, params=()):
     return f"page:{digest}"
 
 
+def _messages(request):
+    if not len(messages.get_messages(request)):
+        return ""  # most pages have no message: no template to render then
+    return render_to_string("includes/_messages.html", request=request)
+
+
+# What goes in each per-request place of a cached page (`Slots`), for this request: once per
+# request, or, for a name in FRESH, anew at each place (a value that must differ between two
+# forms of one page).
+FILLERS = {
+    "header": lambda request: render_to_string("includes/_header.html", request=request),
+    "messages": _messages,
+    "csrf": get_token,
+}
+FRESH = set()
+
+
 class Slots:
     """The places of one rendering where per-request content goes: `{{ page_slots.header }}`,
-    `{{ page_slots.messages }}` in base.html and every CSRF token (`csrf_token` in the context).
+    `{{ page_slots.messages }}` in base.html, every CSRF token (`csrf_token` in the context) and
+    any other `page_slots.place(name)` (a name of FILLERS) a template tag writes.
 
     Each place is written as a separator made for this rendering only (a random nonce, made
     after the content was read and never sent to anyone, behind a "<" that autoescaping turns
@@ -176,23 +194,23 @@ class Slots:
     page at the separators and checks it found exactly those the template wrote: content can
     never add a place, and a page where the count differs is not kept."""
 
-    NAMES = ("header", "messages", "csrf")
-
     def __init__(self):
         nonce = secrets.token_hex(16)
         self.separator = f"<maillage-slot-{nonce}:"
-        self.pattern = re.compile(re.escape(self.separator) + "(" + "|".join(self.NAMES) + ")>")
+        names = "|".join(map(re.escape, FILLERS))
+        self.pattern = re.compile(f"{re.escape(self.separator)}({names})>")
         self.written = Counter()
 
-    def write(self, name):
+    def place(self, name):
+        """The separator of one place for `name` (a key of FILLERS), counted."""
         self.written[name] += 1
-        return f"{self.separator}{name}>"
+        return SafeString(f"{self.separator}{name}>")
 
     def header(self):
-        return SafeString(self.write("header"))
+        return self.place("header")
 
     def messages(self):
-        return SafeString(self.write("messages"))
+        return self.place("messages")
 
     def context(self):
         return {"page_slots": self, "csrf_token": _CsrfSlot(self)}
@@ -220,38 +238,27 @@ class _CsrfSlot(SafeString):
         return self
 
 
-def _messages(request):
-    if not len(messages.get_messages(request)):
-        return ""  # most pages have no message: no template to render then
-    return render_to_string("includes/_messages.html", request=request)
-
-
-FILLERS = {
-    "header": lambda request: render_to_string("includes/_header.html", request=request),
-    "messages": _messages,
-    "csrf": get_token,
-}
-
-
 def fill(request, parts):
-    """The cached page with this request's header, messages and CSRF token put between its
+    """The cached page with this request's header, messages, CSRF token… put between its
     fragments."""
     filled = {}
     out = []
     for index, part in enumerate(parts):
         if index % 2 == 0:
             out.append(part)
-            continue
-        if part not in filled:
-            filled[part] = FILLERS[part](request)
-        out.append(filled[part])
+        elif part in FRESH:
+            out.append(FILLERS[part](request))
+        else:
+            if part not in filled:
+                filled[part] = FILLERS[part](request)
+            out.append(filled[part])
     return "".join(out)
 
 
 def get_or_make(store, request, make, *vary, params=()):
     """What `make()` returns, or the copy `store` keeps for the same content, page and kind of
     viewer (`page_key`). A response returned by `make()` (a redirect, another template) is
-    passed on and not kept; so is `None` (nothing to keep, `make` already answered).
+    passed on and not kept.
 
     `params` names the query parameters the page reads: a request with any other one is
     redirected to the page without them (`strip_unknown_params`)."""
