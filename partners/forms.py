@@ -18,7 +18,7 @@ from partners.models import (
     Theme,
 )
 from portal import access
-from portal.forms import formfield
+from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.models import Commune, Department, Region, Territory
 from portal.text import normalize
 
@@ -138,7 +138,7 @@ class CommuneField(forms.CharField):
         return self.prepare_value(initial) != (data or "")
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
     commune = CommuneField(
         label=_("Commune"),
         required=False,
@@ -180,12 +180,14 @@ class PartnerForm(forms.ModelForm):
             "check_interval",
         ]
         widgets = {
-            "publics": forms.CheckboxSelectMultiple,
-            "themes": forms.CheckboxSelectMultiple,
-            "zone_territories": forms.CheckboxSelectMultiple,
-            "zone_regions": forms.CheckboxSelectMultiple,
-            "zone_communes": forms.SelectMultiple(attrs={"size": 8}),
-            "zone_departments": forms.SelectMultiple(attrs={"size": 8}),
+            "publics": CheckboxList,
+            "themes": CheckboxList,
+            "zone_territories": CheckboxList,
+            "zone_regions": CheckboxList,
+            "zone_communes": CheckboxList(
+                group_by=lambda commune: commune.epci and commune.epci.name
+            ),
+            "zone_departments": CheckboxList(group_by=lambda department: department.region.name),
             "description": forms.Textarea(attrs={"rows": 3}),
             "services": forms.Textarea(attrs={"rows": 3}),
             "opening_hours": forms.Textarea(attrs={"rows": 2}),
@@ -205,16 +207,55 @@ class PartnerForm(forms.ModelForm):
         territory_ids = [territory.pk for territory in editable]
         if self.instance.pk:
             territory_ids.append(self.instance.territory_id)
-        # Communes of the zone: those of the user's territories (plus the ones already chosen).
-        communes = Commune.objects.filter(epci__territories__in=territory_ids)
-        if self.instance.pk:
-            communes = communes | Commune.objects.filter(served_by=self.instance)
-        self.fields["zone_communes"].queryset = communes.distinct().order_by("search_name")
-        self.fields["zone_departments"].queryset = Department.objects.all()
+        # Communes and territories of the zone: only those of the territories the user
+        # coordinates (the ones the record already has are kept, see keep_current_choices), so
+        # that no one puts a partner in another territory's guide: that territory's coordination
+        # accepts it into its network instead (NetworkMembership). Departments, regions and the
+        # whole country stay open: by themselves they bring a partner into no other territory's
+        # guide (docs/partners.md, « Réseau d'un territoire »).
+        self.fields["zone_communes"].queryset = (
+            Commune.objects.filter(epci__territories__in=territory_ids)
+            .select_related("epci")
+            .distinct()
+            .order_by("search_name")
+        )
+        self.fields["zone_territories"].queryset = Territory.objects.filter(
+            pk__in=territory_ids
+        ).order_by("name")
+        for name, message in (
+            (
+                "zone_communes",
+                _(
+                    "Vous ne pouvez ajouter à la zone que des communes des territoires que vous "
+                    "coordonnez : la coordination d'un autre territoire accepte elle-même un "
+                    "partenaire dans son réseau."
+                ),
+            ),
+            (
+                "zone_territories",
+                _(
+                    "Vous ne pouvez ajouter à la zone que les territoires que vous coordonnez : "
+                    "la coordination d'un autre territoire accepte elle-même un partenaire dans "
+                    "son réseau."
+                ),
+            ),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_pk_value"] = message
+            self.fields[name].help_text = _(
+                "Ceux des territoires que vous coordonnez. Pour un autre territoire, sa "
+                "coordination accepte elle-même ce partenaire dans son réseau."
+            )
+        self.fields["zone_departments"].queryset = Department.objects.select_related("region")
         self.fields["zone_regions"].queryset = Region.objects.all()
         self.fields["publics"].queryset = Public.objects.all()
         self.fields["themes"].queryset = Theme.objects.all()
         self.fields["publics"].help_text = _("« Tous publics » exclut les autres publics.")
+        self.keep_current_choices(
+            territory=_("vous ne le gérez pas"),
+            zone_communes=_("hors de vos territoires"),
+            zone_territories=_("autre territoire"),
+        )
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import imports
-from partners.models import ErrorReport, Partner
+from partners.models import ErrorReport, NetworkMembership, Partner
 from portal import cache
 
 
@@ -14,6 +14,8 @@ from portal import cache
 def save_partner(*, form, contacts, user):
     """Save a partner form and its contacts formset (both valid). A new partner counts as
     verified by its author, who just typed it in."""
+    if form.instance.pk and not form.has_changed() and not contacts.has_changed():
+        return form.instance  # nothing to save: "mis à jour le" stays as it was
     partner = form.save(commit=False)
     if partner.pk is None:
         partner.verified_at = timezone.now()
@@ -23,6 +25,20 @@ def save_partner(*, form, contacts, user):
     contacts.instance = partner
     contacts.save()
     return partner
+
+
+@transaction.atomic
+def accept_into_network(*, territory, partner, by):
+    """`territory`'s coordination accepts a partner of another territory into its network."""
+    membership, _created = NetworkMembership.objects.get_or_create(
+        territory=territory, partner=partner, defaults={"accepted_by": by}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_from_network(*, membership):
+    membership.delete()
 
 
 @transaction.atomic

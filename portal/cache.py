@@ -14,10 +14,11 @@ a day. They are rendered once and kept in the cache under a key made of:
 - the path and query string, the language and the day (late actions, freshness of records).
 
 The parts of a page that belong to one person are never cached: the header (name, territory
-switcher, sign-out form), the messages and the CSRF token. The page is kept as a list of
-fragments cut where these go, and each request's own parts are put between the fragments
-(`Slots`, `fill`): nothing in the content is ever searched or replaced, so no text typed into a
-field can become a place where a request's CSRF token is written.
+switcher, sign-out form), the messages, the CSRF token and the tokens of creation forms
+(portal/submissions.py, a new one at each form). The page is kept as a list of fragments cut
+where these go, and each request's own parts are put between the fragments (`Slots`, `fill`):
+nothing in the content is ever searched or replaced, so no text typed into a field can become a
+place where a request's CSRF token is written.
 
 Only the query parameters a page reads enter the key (`params`); a link with others is
 redirected to the same page without them, so that `?x=1`, `?x=2`… cannot each cost a rendering.
@@ -45,6 +46,7 @@ from django.utils.safestring import SafeString
 
 from portal import access
 from portal.models import ContentVersion
+from portal.templatetags import portal_forms
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +57,11 @@ WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
 # a calendar feed's secret token shows on the rendez-vous page only (not cached either).
 IGNORED_MODELS = {
     "portal.contentversion",
+    "portal.formsubmission",  # tokens of creation forms already sent (portal/submissions.py)
     "referents.calendarfeed",
     "referents.orientationcount",
     "referents.orientationcount_needs",
+    "referents.orientationcount_unmet_needs",
 }
 
 
@@ -179,8 +183,10 @@ FILLERS = {
     "header": lambda request: render_to_string("includes/_header.html", request=request),
     "messages": _messages,
     "csrf": get_token,
+    # `{% submission_token %}`: a new token for each form of each display (portal/submissions.py)
+    "submission": lambda request: portal_forms.hidden_input(),
 }
-FRESH = set()
+FRESH = {"submission"}
 
 
 class Slots:

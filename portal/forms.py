@@ -1,10 +1,14 @@
-"""Forms of the portal's administration: importing communes, creating a territory from an EPCI."""
+"""Forms of the portal's administration (importing communes, creating a territory from an EPCI),
+and what every form of the portal shares: choice lists that keep a record's current values
+(`KeepCurrentChoicesMixin`), checkbox lists in place of multiple selects (`CheckboxList`)."""
 
 import re
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.forms.widgets import ChoiceWidget
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +21,7 @@ from portal.imports import (
     read_json,
 )
 from portal.models import EPCI, Territory
+from portal.text import normalize
 
 # The whole country's communes.json weighs about 9 MB.
 MAX_UPLOAD_SIZE = 50 * 1024 * 1024
@@ -213,3 +218,122 @@ def formfield(db_field, **kwargs):
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
+
+
+# --- Choice lists of edit forms --------------------------------------------------------------
+
+KEPT_CHOICE = "kept_choice"
+
+
+def with_current(queryset, current):
+    """`queryset` (what a new record is offered) plus the rows whose pk is in `current` (what the
+    record already has). Each row is annotated `kept_choice`: True when it is there only because
+    the record has it. Still one query when read."""
+    current = {pk for pk in current if pk is not None}
+    if not current:
+        return queryset
+    extra = queryset.model._default_manager.filter(pk__in=current)
+    if queryset.query.distinct:
+        extra = extra.distinct()
+    kept = ExpressionWrapper(~Q(pk__in=queryset.values("pk")), output_field=BooleanField())
+    return (queryset | extra).annotate(**{KEPT_CHOICE: kept})
+
+
+def _marked(label_from_instance, note):
+    def label(obj):
+        text = label_from_instance(obj)
+        if getattr(obj, KEPT_CHOICE, False):
+            return _("%(label)s (%(note)s)") % {"label": text, "note": note}
+        return text
+
+    return label
+
+
+class KeepCurrentChoicesMixin:
+    """For the forms that edit a record: a value the record already has stays selectable.
+
+    A choice list offers what a new record may take (the territory's partners, the active
+    référents…); a record may hold values that are no longer offered (a partner of another
+    territory, a référent whose mandate has ended). Without this, the form would not show them
+    and saving it, even unchanged, would silently drop them. Call `keep_current_choices()` at the
+    end of `__init__`, once the querysets are set: every model choice field then also offers the
+    values the form starts with, marked with a note (`notes`: {field name: note}). A pk that is
+    neither offered nor current is still refused. Since the form shows what the record holds,
+    `has_changed()` is False after an unchanged submit: the views then write nothing.
+    """
+
+    default_kept_note = gettext_lazy("choix actuel")
+
+    def keep_current_choices(self, **notes):
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or field.disabled:
+                continue
+            value = self.initial.get(name)
+            values = value if isinstance(value, list | tuple | set) else [value]
+            current = [getattr(item, "pk", item) for item in values]
+            if not any(pk is not None for pk in current):
+                continue
+            field.queryset = with_current(field.queryset, current)
+            field.label_from_instance = _marked(
+                field.label_from_instance, notes.get(name, self.default_kept_note)
+            )
+
+
+# --- Checkbox lists --------------------------------------------------------------------------
+
+
+class CheckboxList(ChoiceWidget):
+    """Checkboxes in a scrollable box, instead of a <select multiple> (Ctrl + click).
+
+    Rendered in a fieldset whose legend is the field's label (crispy-forms and Django both do so
+    for widgets with `use_fieldset`). `group_by(obj)` names the group of a model choice (its
+    category, its EPCI…): with two groups or more, each is a fieldset of its own. Works without
+    JavaScript; static/js/checkbox_list.js adds a filter box and a count of the checked boxes
+    to the lists of `filter_from` choices or more.
+    """
+
+    allow_multiple_selected = True
+    input_type = "checkbox"
+    template_name = "includes/_checkbox_list.html"
+    option_template_name = "django/forms/widgets/checkbox_option.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None, *, group_by=None, filter_from=10):
+        super().__init__(attrs)
+        self.group_by = group_by
+        self.filter_from = filter_from
+
+    def use_required_attribute(self, initial):
+        return False  # the browser would require every box
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no box checked sends nothing: that is a value
+
+    def id_for_label(self, id_, index=None):
+        # The legend names the list, not its first box.
+        return "" if index is None else super().id_for_label(id_, index)
+
+    def optgroups(self, name, value, attrs=None):
+        choices = list(self.choices)  # one query for model choices
+        if self.group_by is not None:
+            groups = {}
+            for option_value, label in choices:
+                instance = getattr(option_value, "instance", None)
+                key = self.group_by(instance) if instance is not None else None
+                groups.setdefault(key or "", []).append((option_value, label))
+            if len(groups) > 1:
+                ordered = sorted(groups, key=lambda key: (key == "", normalize(str(key))))
+                choices = [(key or _("Autres"), groups[key]) for key in ordered]
+        self.count = sum(len(c[1]) if isinstance(c[1], list) else 1 for c in choices)
+        original, self.choices = self.choices, choices
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = original
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["filterable"] = self.count >= self.filter_from
+        widget["invalid"] = "is-invalid" in widget["attrs"].get("class", "")
+        return context

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.forms import formfield
+from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.models import User
 from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent
 from referents.services import pair_conflict_message, partners_for_territory
@@ -12,7 +12,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ReferentForm(forms.ModelForm):
+class ReferentForm(KeepCurrentChoicesMixin, forms.ModelForm):
     class Meta:
         model = Referent
         fields = [
@@ -33,12 +33,17 @@ class ReferentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.territory = territory
         # Only the territory's communes: a crafted id of another one is an invalid choice.
-        self.fields["commune"].queryset = territory.communes.order_by("search_name")
+        self.fields["commune"].queryset = territory.communes.select_related("department").order_by(
+            "search_name"
+        )
         self.fields["user"].queryset = User.objects.filter(
             memberships__territory=territory
         ).distinct()
         self.fields["user"].help_text = _(
             "Le compte de ce référent sur Maillage, s'il en a un dans ce territoire."
+        )
+        self.keep_current_choices(
+            commune=_("hors du territoire"), user=_("n'est plus membre du territoire")
         )
 
     def clean_mandate_end(self):
@@ -65,7 +70,11 @@ class ReferentForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+def referent_label(referent):
+    return f"{referent} ({referent.commune})"
+
+
+class MeetingForm(KeepCurrentChoicesMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield
         model = Meeting
@@ -87,7 +96,7 @@ class MeetingForm(forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "minutes": forms.Textarea(attrs={"rows": 8}),
             "access": forms.Textarea(attrs={"rows": 2}),
-            "invited": forms.CheckboxSelectMultiple,
+            "invited": CheckboxList,
         }
 
     def __init__(self, *args, territory, **kwargs):
@@ -98,10 +107,11 @@ class MeetingForm(forms.ModelForm):
         self.fields["invited"].queryset = (
             Referent.objects.of_territory(territory).active().select_related("commune")
         )
-        self.fields["invited"].label_from_instance = lambda r: f"{r} ({r.commune})"
+        self.fields["invited"].label_from_instance = referent_label
         if not self.instance.pk and not self.is_bound:
             # A new rendez-vous invites the whole network by default.
             self.initial["invited"] = list(self.fields["invited"].queryset)
+        self.keep_current_choices(host=_("ne sert plus le territoire"), invited=_("mandat terminé"))
 
     def clean(self):
         cleaned = super().clean()
@@ -120,19 +130,20 @@ class MeetingForm(forms.ModelForm):
         return cleaned
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(KeepCurrentChoicesMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield
         model = Meeting
         fields = ["present"]
-        widgets = {"present": forms.CheckboxSelectMultiple}
+        widgets = {"present": CheckboxList}
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = Referent.objects.of_territory(territory).select_related(
             "commune"
         )
-        self.fields["present"].label_from_instance = lambda r: f"{r} ({r.commune})"
+        self.fields["present"].label_from_instance = referent_label
+        self.keep_current_choices(present=_("n'est plus du territoire"))
 
     def clean(self):
         cleaned = super().clean()
@@ -171,7 +182,9 @@ class OrientationForm(forms.Form):
 
     def __init__(self, *args, territory, outline, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = territory.communes.order_by("search_name")
+        self.fields["commune"].queryset = territory.communes.select_related("department").order_by(
+            "search_name"
+        )
         self.items = {}
         for block in outline:
             for item in block.items:

@@ -4,10 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.forms import formfield
+from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
+from portal.locking import VersionField
 from roadmaps.models import (
     Action,
     Axis,
+    DiagnosticIndicator,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
@@ -20,6 +22,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoadmapForm(forms.ModelForm):
+    """Create or edit a roadmap. `version` carries the version the user started from."""
+
+    version = VersionField()
+
     class Meta:
         model = Roadmap
         fields = [
@@ -36,6 +42,61 @@ class RoadmapForm(forms.ModelForm):
         ]
         widgets = {"work_started_on": DATE, "validated_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class DiagnosticIndicatorForm(forms.ModelForm):
+    """One figure of the diagnostic, in the formset of the roadmap's diagnostic indicators."""
+
+    class Meta:
+        formfield_callback = formfield
+        model = DiagnosticIndicator
+        fields = ["label", "value", "unit", "year", "source", "position"]
+        help_texts = {
+            "label": _("Par exemple : taux de chômage des 15-24 ans."),
+            "unit": _("Par exemple : %, habitants, emplois."),
+            "source": _("Par exemple : Insee, recensement."),
+            "position": _("Les indicateurs sont montrés du plus petit numéro au plus grand."),
+        }
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1900 <= year <= 2100:
+            raise forms.ValidationError(
+                _("Indiquez une année à quatre chiffres, par exemple 2019.")
+            )
+        return year
+
+
+class BaseDiagnosticIndicatorFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # A row that names an indicator not in the queryset (deleted meanwhile, or of another
+        # roadmap) would be skipped silently by save(): refuse the whole form instead.
+        for form in self.initial_forms:
+            if form.instance._state.adding and form not in self.deleted_forms:
+                raise forms.ValidationError(
+                    _(
+                        "Un des indicateurs n'existe plus (supprimé entre-temps ?) : "
+                        "rechargez la page, rien n'a été enregistré."
+                    )
+                )
+
+
+DiagnosticIndicatorFormSet = forms.modelformset_factory(
+    DiagnosticIndicator,
+    form=DiagnosticIndicatorForm,
+    formset=BaseDiagnosticIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+    absolute_max=100,
+)
+
 
 class AxisForm(forms.ModelForm):
     class Meta:
@@ -44,10 +105,10 @@ class AxisForm(forms.ModelForm):
         widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(KeepCurrentChoicesMixin, forms.ModelForm):
     """Create or edit an action. `version` carries the version the user started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         formfield_callback = formfield
@@ -77,6 +138,9 @@ class ActionForm(forms.ModelForm):
             "end_date": DATE,
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "partners": CheckboxList(group_by=lambda partner: partner.category.label),
+            "publics": CheckboxList,
+            "communes": CheckboxList(group_by=lambda commune: commune.epci and commune.epci.name),
         }
         error_messages = {
             "axis": {"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")}
@@ -89,13 +153,19 @@ class ActionForm(forms.ModelForm):
         territory = roadmap.territory
         self.fields["axis"].queryset = roadmap.axes.all()
         self.fields["axis"].label = roadmap.axis_label_singular.capitalize()
-        partners = Partner.objects.filter(territory=territory).only("pk", "name")
+        partners = (
+            Partner.objects.filter(territory=territory)
+            .select_related("category")
+            .only("pk", "name", "category__label")
+        )
         self.fields["pilot_partner"].queryset = partners
         self.fields["partners"].queryset = partners
         self.fields["coordinator"].queryset = User.objects.filter(
             memberships__territory=territory
         ).distinct()
-        self.fields["communes"].queryset = territory.communes
+        self.fields["communes"].queryset = territory.communes.select_related("epci").order_by(
+            "search_name"
+        )
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
         self.fields["progress"].help_text = _("De 0 à 100.")
         if self.instance.pk:
@@ -103,17 +173,12 @@ class ActionForm(forms.ModelForm):
             if self.instance.steps.exists():
                 # derived from the steps: not entered here (see the action page)
                 del self.fields["progress"]
-        for name in ("partners", "publics", "communes"):
-            self.fields[name].widget.attrs["size"] = 8
-            self.fields[name].help_text = " ".join(
-                filter(
-                    None,
-                    [
-                        str(self.fields[name].help_text),
-                        str(_("Ctrl (ou Cmd) + clic pour en choisir plusieurs.")),
-                    ],
-                )
-            )
+        self.keep_current_choices(
+            pilot_partner=_("autre territoire"),
+            partners=_("autre territoire"),
+            coordinator=_("n'est plus membre du territoire"),
+            communes=_("hors du territoire"),
+        )
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")
@@ -187,10 +252,13 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["date", "note", "status", "progress"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, computed=False, **kwargs):
+        """`computed`: the action has steps, its progress is theirs, not entered here."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("inchangé"))] + list(Action.Status.choices)
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if computed:
+            del self.fields["progress"]
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

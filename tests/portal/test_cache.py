@@ -34,10 +34,12 @@ from tests.security.test_access_matrix import EXPECTED, site, url_for  # noqa: F
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A creation form's token, new at each display (portal/submissions.py).
+SUBMISSION_INPUT = re.compile(r'name="submission" value="([^"]+)"')
 
 
 def without_tokens(response):
-    return CSRF_INPUT.sub("", response.content.decode())
+    return SUBMISSION_INPUT.sub("", CSRF_INPUT.sub("", response.content.decode()))
 
 
 @pytest.fixture
