@@ -1,16 +1,27 @@
 """What partners look like in files: vCard (RFC 6350), CSV/XLSX rows, data·inclusion JSON."""
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 VCARD_LINE_OCTETS = 75
 
 
+# Every character that Python's str.splitlines() takes for the end of a line (vCard lines end
+# with CRLF only, but readers split at these too: U+2028 or U+0085 left raw would cut a property
+# in two): written as an escaped newline in text, as a space in a URI.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Other control characters have no place in a vCard value (RFC 6350 §3.3): dropped.
+CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def vcard_escape(value):
-    """Escape a vCard text value (RFC 6350 §3.4): backslash, comma, semicolon, newlines."""
+    """Escape a vCard text value (RFC 6350 §3.4): backslash, comma, semicolon, line breaks
+    (every kind, `LINE_BREAKS`); other control characters are dropped."""
     value = str(value or "")
     value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return CONTROLS.sub("", LINE_BREAKS.sub(r"\\n", value))
 
 
 def fold(line):
@@ -48,8 +59,8 @@ def _structured(*components):
 
 
 def _uri(value):
-    # URIs are not text values: only line breaks would break the format.
-    return " ".join(str(value).split())
+    # URIs are not text values: only line breaks and control characters would break the format.
+    return " ".join(CONTROLS.sub("", LINE_BREAKS.sub(" ", str(value))).split())
 
 
 def partner_vcard(partner, url):

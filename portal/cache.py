@@ -15,12 +15,20 @@ a day. They are rendered once and kept in the cache under a key made of:
 
 The parts of a page that belong to one person are never cached: the header (name, territory
 switcher, sign-out form), the messages, the CSRF token and the tokens of creation forms
-(portal/submissions.py). The page is rendered with markers in their place, and the markers are
-filled for each request (`render_cached`).
+(portal/submissions.py, a new one at each form). The page is kept as a list of fragments cut
+where these go, and each request's own parts are put between the fragments (`Slots`, `fill`):
+nothing in the content is ever searched or replaced, so no text typed into a field can become a
+place where a request's CSRF token is written.
+
+Only the query parameters a page reads enter the key (`params`); a link with others is
+redirected to the same page without them, so that `?x=1`, `?x=2`… cannot each cost a rendering.
 """
 
 import hashlib
+import logging
+import re
 import secrets
+from collections import Counter
 
 from django.apps import apps
 from django.conf import settings
@@ -29,21 +37,20 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from portal import access
 from portal.models import ContentVersion
 from portal.templatetags import portal_forms
 
+logger = logging.getLogger(__name__)
+
 CONTENT = "content"
-# Markers written in place of the per-request parts; none of them can come from user input
-# (any "<" typed by a user is escaped) and the CSRF marker is unchanged by HTML escaping.
-CSRF_MARK = "maillage-csrf-0b4e7f19"
-HEADER_MARK = "<!--maillage:header-->"
-MESSAGES_MARK = "<!--maillage:messages-->"
 WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
 # Rows that no cached page shows: writing them must not make every page stale. The orientation
 # helper records one count per interview (shown on the observatory only, which is not cached);
@@ -132,13 +139,30 @@ def viewer(request):
     return f"member:{int(user.is_staff)}:{roles}:{territory.pk if territory else '-'}"
 
 
-def page_key(request, *vary):
+def query_key(request, params):
+    """The parameters among `params` this request gives, as the page reads them: the last value
+    of each (`QueryDict.get`, as forms do), in a fixed order."""
+    return urlencode([(name, request.GET[name]) for name in sorted(params) if name in request.GET])
+
+
+def strip_unknown_params(request, params):
+    """A redirect to the same page without the query parameters it does not read, or None when
+    there are none. Each cached view names the parameters it reads: any other one would make a
+    new key for the same content (and a new rendering, seconds for a PDF)."""
+    if all(name in params for name in request.GET):
+        return None
+    kept = [(name, values) for name, values in request.GET.lists() if name in params]
+    query = urlencode(kept, doseq=True)
+    return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+
+
+def page_key(request, *vary, params=()):
     parts = [
         content_token(),
         timezone.localdate().isoformat(),
         translation.get_language() or "",
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        query_key(request, params),
         viewer(request),
         *map(str, vary),
     ]
@@ -146,33 +170,109 @@ def page_key(request, *vary):
     return f"page:{digest}"
 
 
-def fill(request, html):
-    """The cached page with this request's header, messages and CSRF token."""
-    if HEADER_MARK in html:
-        html = html.replace(HEADER_MARK, render_to_string("includes/_header.html", request=request))
-    if MESSAGES_MARK in html:
-        # Most pages have no message: no template to render then.
-        shown = (
-            render_to_string("includes/_messages.html", request=request)
-            if len(messages.get_messages(request))
-            else ""
-        )
-        html = html.replace(MESSAGES_MARK, shown)
-    if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, get_token(request))
-    if portal_forms.MARK in html:
-        # a new token for each form of each display (portal/submissions.py)
-        parts = html.split(portal_forms.MARK)
-        html = parts[0] + "".join(portal_forms.hidden_input() + part for part in parts[1:])
-    return html
+def _messages(request):
+    if not len(messages.get_messages(request)):
+        return ""  # most pages have no message: no template to render then
+    return render_to_string("includes/_messages.html", request=request)
 
 
-def get_or_make(store, request, make, *vary):
+# What goes in each per-request place of a cached page (`Slots`), for this request: once per
+# request, or, for a name in FRESH, anew at each place (a value that must differ between two
+# forms of one page).
+FILLERS = {
+    "header": lambda request: render_to_string("includes/_header.html", request=request),
+    "messages": _messages,
+    "csrf": get_token,
+    # `{% submission_token %}`: a new token for each form of each display (portal/submissions.py)
+    "submission": lambda request: portal_forms.hidden_input(),
+}
+FRESH = {"submission"}
+
+
+class Slots:
+    """The places of one rendering where per-request content goes: `{{ page_slots.header }}`,
+    `{{ page_slots.messages }}` in base.html, every CSRF token (`csrf_token` in the context) and
+    any other `page_slots.place(name)` (a name of FILLERS) a template tag writes.
+
+    Each place is written as a separator made for this rendering only (a random nonce, made
+    after the content was read and never sent to anyone, behind a "<" that autoescaping turns
+    into "&lt;" in any value) and counted as the template engine writes it. `cut()` splits the
+    page at the separators and checks it found exactly those the template wrote: content can
+    never add a place, and a page where the count differs is not kept."""
+
+    def __init__(self):
+        nonce = secrets.token_hex(16)
+        self.separator = f"<maillage-slot-{nonce}:"
+        names = "|".join(map(re.escape, FILLERS))
+        self.pattern = re.compile(f"{re.escape(self.separator)}({names})>")
+        self.written = Counter()
+
+    def place(self, name):
+        """The separator of one place for `name` (a key of FILLERS), counted."""
+        self.written[name] += 1
+        return SafeString(f"{self.separator}{name}>")
+
+    def header(self):
+        return self.place("header")
+
+    def messages(self):
+        return self.place("messages")
+
+    def context(self):
+        return {"page_slots": self, "csrf_token": _CsrfSlot(self)}
+
+    def cut(self, html):
+        """[fragment, slot name, fragment, …, fragment], or None if the places found are not
+        exactly the ones written."""
+        parts = self.pattern.split(html)
+        if Counter(parts[1::2]) != self.written:
+            return None
+        return parts
+
+
+class _CsrfSlot(SafeString):
+    """The CSRF token's place: Django's `{% csrf_token %}` and `{{ csrf_token }}` output it
+    through `__html__`, which counts each time it is written."""
+
+    def __new__(cls, slots):
+        value = super().__new__(cls, f"{slots.separator}csrf>")
+        value.slots = slots
+        return value
+
+    def __html__(self):
+        self.slots.written["csrf"] += 1
+        return self
+
+
+def fill(request, parts):
+    """The cached page with this request's header, messages, CSRF token… put between its
+    fragments."""
+    filled = {}
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            out.append(part)
+        elif part in FRESH:
+            out.append(FILLERS[part](request))
+        else:
+            if part not in filled:
+                filled[part] = FILLERS[part](request)
+            out.append(filled[part])
+    return "".join(out)
+
+
+def get_or_make(store, request, make, *vary, params=()):
     """What `make()` returns, or the copy `store` keeps for the same content, page and kind of
     viewer (`page_key`). A response returned by `make()` (a redirect, another template) is
-    passed on and not kept."""
+    passed on and not kept.
+
+    `params` names the query parameters the page reads: a request with any other one is
+    redirected to the page without them (`strip_unknown_params`)."""
+    redirect = strip_unknown_params(request, params)
+    if redirect:
+        return redirect
     seconds = settings.PAGE_CACHE_SECONDS
-    key = page_key(request, *vary) if seconds else None
+    key = page_key(request, *vary, params=params) if seconds else None
     kept = store.get(key) if key else None
     if kept is None:
         kept = make()
@@ -181,9 +281,10 @@ def get_or_make(store, request, make, *vary):
     return kept
 
 
-def render_cached(request, template_name, build):
+def render_cached(request, template_name, build, params=()):
     """Render `template_name` with the context `build()` returns, or serve the copy kept for
-    the same content, page and kind of viewer.
+    the same content, page, query parameters (among `params`, the ones the page reads) and kind
+    of viewer.
 
     `build` runs only when no copy is kept; it may return a response (a redirect, another
     template) instead of a context, which is returned as it is and not kept.
@@ -193,10 +294,15 @@ def render_cached(request, template_name, build):
         context = build()
         if isinstance(context, HttpResponse):
             return context
-        marks = {"csrf_token": CSRF_MARK, "layout_marks": True}
-        return render_to_string(template_name, context | marks, request)
+        slots = Slots()
+        parts = slots.cut(render_to_string(template_name, context | slots.context(), request))
+        if parts is None:
+            # Cannot happen with the portal's templates; never serve a doubtful copy.
+            logger.warning("Page not cached, its per-request places differ: %s", request.path)
+            return HttpResponse(render_to_string(template_name, context, request))
+        return parts
 
-    html = get_or_make(cache, request, render)
-    if isinstance(html, HttpResponse):
-        return html
-    return HttpResponse(fill(request, html))
+    parts = get_or_make(cache, request, render, params=params)
+    if isinstance(parts, HttpResponse):
+        return parts
+    return HttpResponse(fill(request, parts))

@@ -46,18 +46,21 @@ def render_pdf(template_name, context, request=None):
     return HTML(string=html, base_url="static:/", url_fetcher=_local_fetcher()).write_pdf()
 
 
-def cached_pdf_response(request, template_name, build):
+def cached_pdf_response(request, template_name, build, params=()):
     """A PDF kept in the "documents" cache under the same key as a cached page (portal/cache.py:
-    content version, who is looking, path and query string, day): a guide of a large territory
-    takes seconds to lay out, and is downloaded again and again between two changes.
-    `build()` returns (the template's context, the file name); it runs only when no copy is
-    kept."""
+    content version, who is looking, path and the query parameters among `params`, day): a guide
+    of a large territory takes seconds to lay out, and is downloaded again and again between two
+    changes. `build()` returns (the template's context, the file name); it runs only when no
+    copy is kept. A link with a parameter outside `params` is redirected to the PDF without it."""
 
     def make():
         context, filename = build()
         return filename, render_pdf(template_name, context, request)
 
-    filename, content = get_or_make(caches["documents"], request, make, "pdf")
+    kept = get_or_make(caches["documents"], request, make, "pdf", params=params)
+    if isinstance(kept, HttpResponse):
+        return kept
+    filename, content = kept
     return _attachment(content, filename)
 
 

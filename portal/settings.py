@@ -169,7 +169,19 @@ CACHES = {
         "TIMEOUT": PAGE_CACHE_SECONDS or None,
         "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_DOCUMENTS", 50)},
     },
+    # Request counters (portal/throttle.py): apart, so that pages never evict them.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "maillage-throttle",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
+
+# Password reset e-mails: at most so many per address and per client address in a period;
+# beyond, the page says the same as ever but nothing is sent (portal.views.PasswordResetView).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = envint("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
@@ -329,6 +341,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    # Calendar feed and password reset tokens never reach a log line (portal/logs.py).
+    "filters": {"redact_secrets": {"()": "portal.logs.RedactSecrets"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -339,6 +353,14 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO", "propagate": True},
+        "django.request": {"filters": ["redact_secrets"], "propagate": True},
+        # runserver's request lines: to stdout like the rest (Django's own handler is replaced).
+        "django.server": {
+            "handlers": ["stdout"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "weasyprint": {"level": "WARNING", "propagate": True},
         "fontTools": {"level": "WARNING", "propagate": True},
         # Sign-ins and permission changes (portal.audit), whatever LOG_LEVEL says.

@@ -28,7 +28,7 @@ accounts = [
     ),
     path(
         "mot-de-passe/oubli/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

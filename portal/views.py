@@ -3,9 +3,10 @@ import sys
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from portal import access
+from portal import access, audit, throttle
 from portal.models import Territory
+from portal.security import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +133,36 @@ def error_500(request):
         return response
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"maillage": None}), status=500)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with at most PASSWORD_RESET_LIMIT_PER_ADDRESS e-mails per
+    address and PASSWORD_RESET_LIMIT_PER_CLIENT requests per client address in
+    PASSWORD_RESET_LIMIT_PERIOD seconds. Beyond, the answer is the same page as ever (whether
+    the address has an account is never told) but nothing is sent, and the audit log says so."""
+
+    def form_valid(self, form):
+        period = settings.PASSWORD_RESET_LIMIT_PERIOD
+        address = form.cleaned_data["email"].strip().lower()
+        client = client_ip(self.request) or "-"
+        # Both counters count every request, so neither limit can be dodged with the other.
+        by_address = throttle.allow(
+            "password_reset_address",
+            address,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            period=period,
+        )
+        by_client = throttle.allow(
+            "password_reset_client",
+            client,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            period=period,
+        )
+        if by_address and by_client:
+            return super().form_valid(form)
+        audit.log(
+            "password_reset.throttled",
+            self.request,
+            limit="address" if not by_address else "client",
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from referents.models import (
     CalendarFeed,
@@ -44,9 +46,23 @@ class OutlineSectionAdmin(admin.ModelAdmin):
 
 @admin.register(OrientationCount)
 class OrientationCountAdmin(admin.ModelAdmin):
-    list_display = ["date", "commune", "territory"]
+    """Read-only, and never finer than the month: a day, a commune and a need could point to
+    one person (the observatory shows the same counts, by month, small ones hidden)."""
+
+    list_display = ["month", "commune", "territory"]
     list_filter = ["territory"]
-    date_hierarchy = "date"
+    fields = ["territory", "month", "commune", "needs"]
+    readonly_fields = fields
+
+    @admin.display(description=_("mois"), ordering="date")
+    def month(self, count):
+        return date_format(count.date, "F Y")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(CalendarFeed)

@@ -326,4 +326,4 @@ class OrientationCount(models.Model):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} · {self.commune}"
+        return f"{self.date:%Y-%m} · {self.commune}"  # the month: a day could point to someone

@@ -51,10 +51,19 @@ def searched_partners(form):
     return None
 
 
+# The query parameters the directory reads: its search form and the page number.
+DIRECTORY_PARAMS = (*DirectorySearchForm.base_fields, "page")
+
+
 @login_not_required
 @require_GET
 def partner_list(request):
-    return render_cached(request, "partners/partner_list.html", lambda: list_context(request))
+    return render_cached(
+        request,
+        "partners/partner_list.html",
+        lambda: list_context(request),
+        params=DIRECTORY_PARAMS,
+    )
 
 
 def list_context(request):

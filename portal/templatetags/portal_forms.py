@@ -3,16 +3,10 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from portal import submissions
 
 register = template.Library()
-
-# In a page kept in the cache the token cannot be written once for everyone: a marker stands in
-# its place and portal.cache.fill() writes a new token for each request. The marker starts with
-# "<", which user input never carries unescaped.
-MARK = "<!--maillage:submission-token-->"
 
 
 def hidden_input(token=None):
@@ -25,6 +19,9 @@ def hidden_input(token=None):
 
 @register.simple_tag(takes_context=True)
 def submission_token(context):
-    if context.get("layout_marks"):
-        return mark_safe(MARK)  # a constant of ours, no user input
+    slots = context.get("page_slots")
+    if slots:
+        # A page kept in the cache: the token cannot be written once for everyone; a place is
+        # kept for it, where portal.cache.fill() writes a new one for each request.
+        return slots.place("submission")
     return hidden_input()

@@ -65,11 +65,19 @@ def guide_context(territory, commune):
     }
 
 
+# The query parameters the guide reads (get_territory, chosen_commune): the only ones that make
+# a PDF of its own in the cache.
+GUIDE_PARAMS = ("territoire", "commune")
+
+
 def guide(request, as_pdf=False):
     territory, _can_edit = get_territory(request)
     if as_pdf:
         return cached_pdf_response(
-            request, "referents/guide_pdf.html", lambda: guide_pdf(request, territory)
+            request,
+            "referents/guide_pdf.html",
+            lambda: guide_pdf(request, territory),
+            params=GUIDE_PARAMS,
         )
     communes, commune = chosen_commune(request, territory)
     context = guide_context(territory, commune)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from portal.counts import shown_count
 from referents.forms import OrientationForm
 from referents.models import OrientationCount
 from referents.services import count_orientation, match_partners, outline_for, unmet_needs
@@ -53,7 +54,8 @@ def orientation(request):
 
 
 def observatory(request):
-    """For coordinators: needs met in first interviews, by commune and month (last 12 months).
+    """For coordinators: needs met in first interviews, by commune and month (last 12 months),
+    never finer than the month, and counts under 5 shown as « moins de 5 » (portal.counts).
 
     Queries: interviews per month and commune, needs per month and commune, needs met by no
     known partner per month and commune.
@@ -95,6 +97,9 @@ def observatory(request):
             rows[(month, commune)]["unmet"].append((label, total))
     ordered = sorted(rows.values(), key=lambda row: row["commune"])
     ordered.sort(key=lambda row: row["month"], reverse=True)  # stable: communes stay A→Z
+    for row in ordered:  # 1 to 4 people could be recognised: « moins de 5 »
+        row["total"] = shown_count(row["total"])
+        row["needs"] = [(label, shown_count(total)) for label, total in row["needs"]]
     return render(
         request,
         "referents/observatory.html",

@@ -45,7 +45,10 @@ def roadmap_detail(request, slug):
     """
     access.check_slug_visible(request.user, slug)
     return render_cached(
-        request, "roadmaps/roadmap_detail.html", lambda: detail_context(request, slug)
+        request,
+        "roadmaps/roadmap_detail.html",
+        lambda: detail_context(request, slug),
+        params=tuple(FilterForm.base_fields),
     )
 
 

@@ -1,5 +1,7 @@
 """A partner's record: public channels for everyone, contact persons for members only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -138,6 +140,50 @@ def test_vcard_folds_long_lines_without_breaking_characters(client, france_trava
     assert all(len(line) <= 75 for line in lines)
     unfolded = content.replace(b"\r\n ", b"").decode("utf-8")
     assert "NOTE:" + "é" * 100 in unfolded
+
+
+# Every line boundary of str.splitlines() but CRLF, and a few other control characters.
+LINE_SEPARATORS = "\u2028\u0085\u2029\x0b\x0c\x1c\x1d\x1e\r\n"
+
+
+def parse_vcard(content):
+    """Properties of a vCard, read strictly: lines end with CRLF and nothing else splits them
+    (`vobject` is not installed; icalendar's generic Component reads the unfolded lines)."""
+    from icalendar.cal import Component
+
+    text = content.decode("utf-8")
+    assert text.endswith("\r\n")
+    physical = text[:-2].split("\r\n")
+    assert text.splitlines() == physical, "a line separator other than CRLF"
+    assert not any(ord(char) < 32 and char not in "\r\n\t" for char in text)
+    for line in physical:  # a property, or the continuation of a folded one
+        assert line.startswith(" ") or re.match(r"[A-Z-]+[;:]", line), line
+    card = Component.from_ical(text)
+    assert card.name == "VCARD"
+    return card
+
+
+def test_vcard_escapes_every_kind_of_line_separator(client, referent_client, france_travail):
+    france_travail.name = f"Mission{LINE_SEPARATORS}locale"
+    france_travail.opening_hours = "Lundi\u2028EMAIL:pirate@evil.example\u0085Mardi\x07"
+    france_travail.website = "https://example.org/\u2028NOTE:x"
+    france_travail.save()
+    contact = france_travail.contacts.get(last_name="Démo-Rivière")
+    contact.role = "Conseillère\u2028TEL:0600000000"
+    contact.contact_for = "Tout\x85le reste"
+    contact.save()
+    card = parse_vcard(client.get(reverse("partners:vcard", args=[france_travail.slug])).content)
+    assert str(card["EMAIL"]) == france_travail.email  # not the one typed in the hours
+    assert str(card["FN"]) == "Mission" + "\\n" * 9 + "locale"
+    assert str(card["NOTE"]) == "Lundi\\nEMAIL:pirate@evil.example\\nMardi"
+    assert set(card) == {"ADR", "CATEGORIES", "EMAIL", "FN", "KIND", "NOTE", "ORG", "SOURCE"} | {
+        "TEL",
+        "URL",
+        "VERSION",
+    }
+    url = reverse("partners:contact_vcard", args=[france_travail.slug, contact.pk])
+    card = parse_vcard(referent_client.get(url).content)
+    assert "TEL:0600000000" in str(card["TITLE"]) and str(card["NOTE"]) == "Tout\\nle reste"
 
 
 def test_contact_vcard_for_members(referent_client, france_travail):

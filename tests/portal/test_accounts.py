@@ -1,6 +1,7 @@
 """Sign in and out, password change and reset, and the way back to the page asked for."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -142,6 +143,44 @@ def test_password_reset_for_an_unknown_address_sends_nothing_but_says_the_same(c
     response = client.post(reverse("password_reset"), {"email": "inconnu@example.org"})
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_password_reset_sends_at_most_three_mails_per_address(client, user, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for _ in range(10):
+        response = client.post(reverse("password_reset"), {"email": "Julien@example.org"})
+        # Over the limit, the same answer: nothing tells whether the address has an account.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 3
+    assert "event=password_reset.throttled" in caplog.text
+    assert "limit=address" in caplog.text
+    assert "julien@example.org" not in caplog.text.lower()
+
+
+def test_password_reset_limits_each_client_whatever_the_address(client, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
+    for number in range(6):
+        UserFactory(username=f"u{number}", email=f"u{number}@example.org")
+        client.post(reverse("password_reset"), {"email": f"u{number}@example.org"})
+    assert len(mail.outbox) == 4
+    assert "limit=client" in caplog.text
+    # Another client is not held back by the first one.
+    client.post(reverse("password_reset"), {"email": "u5@example.org"}, REMOTE_ADDR="192.0.2.7")
+    assert len(mail.outbox) == 5
+
+
+def test_password_reset_counts_again_after_the_period(client, user, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 1
+    settings.PASSWORD_RESET_LIMIT_PERIOD = 1
+    client.post(reverse("password_reset"), {"email": "julien@example.org"})
+    client.post(reverse("password_reset"), {"email": "julien@example.org"})
+    assert len(mail.outbox) == 1
+    time.sleep(1.1)
+    client.post(reverse("password_reset"), {"email": "julien@example.org"})
+    assert len(mail.outbox) == 2
 
 
 def test_password_reset_pages_are_public(client):

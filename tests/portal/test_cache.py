@@ -6,8 +6,10 @@ import re
 import time
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import ErrorReport, Public
@@ -27,6 +29,7 @@ from tests.factories import (
     reference,
 )
 from tests.portal.official_files import official_files
+from tests.security.test_access_matrix import EXPECTED, site, url_for  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +271,112 @@ def test_an_orientation_interview_does_not_make_pages_stale(territory, communes)
     before = cache.content_token()
     count_orientation(territory=territory, commune=communes[0], themes=Theme.objects.all()[:2])
     assert cache.content_token() == before
+
+
+# The marker the page cache used to replace with each reader's CSRF token (wherever it was).
+OLD_MARKER = "maillage-csrf-0b4e7f19"
+
+
+def test_text_typed_into_a_field_never_receives_a_token(territory, partner, coordinator):
+    website = f"https://evil.example/?t={OLD_MARKER}"
+    partner.website = website
+    partner.description = "<maillage-slot-0:csrf> <!--maillage:header-->"
+    partner.save()
+    signed_in(coordinator).get(partner.get_absolute_url())  # kept in the cache
+    colleague = MembershipFactory(territory=territory, role=Membership.Role.COORDINATOR).user
+    page = signed_in(colleague).get(partner.get_absolute_url())
+    token = CSRF_INPUT.search(page.text).group(1)  # the coordinator's forms keep their token
+    assert f'href="{website}"' in page.text
+    assert token not in page.text.replace(f'value="{token}"', "")
+    assert "&lt;maillage-slot-0:csrf&gt; &lt;!--maillage:header--&gt;" in page.text
+
+
+@pytest.mark.parametrize("page", ["directory", "record"])
+def test_a_visitor_page_carries_no_csrf_token(client, partner, coordinator, page):
+    partner.website = f"https://evil.example/?t={OLD_MARKER}"
+    partner.save()
+    url = reverse("partners:list") if page == "directory" else partner.get_absolute_url()
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "csrfmiddlewaretoken" not in response.text
+        assert settings.CSRF_COOKIE_NAME not in response.cookies
+        if page == "record":
+            assert f"?t={OLD_MARKER}" in response.text
+
+
+def test_a_page_where_content_adds_a_slot_is_not_kept():
+    slots = cache.Slots()
+    written = f"<p>{slots.header()}</p>"
+    assert slots.cut(written) == ["<p>", "header", "</p>"]
+    forged = written + slots.separator + "csrf>"  # as if content had produced a separator
+    assert slots.cut(forged) is None
+
+
+def test_a_page_whose_places_do_not_add_up_is_served_but_not_kept(
+    monkeypatch, coordinator_client, partner
+):
+    monkeypatch.setattr(cache.Slots, "cut", lambda self, html: None)
+    for _ in range(2):
+        page = coordinator_client.get(partner.get_absolute_url())
+        assert page.status_code == 200 and "Contact-Secret" in page.text
+        assert "maillage-slot" not in page.text
+        assert CSRF_INPUT.search(page.text)  # the reader's own token, rendered directly
+    with CaptureQueriesContext(connection) as queries:
+        coordinator_client.get(partner.get_absolute_url())
+    assert len(queries) > 4  # rendered again: not served from the cache
+
+
+def test_unknown_query_parameters_are_redirected_away(referent_client, territory, communes):
+    commune = communes[0]
+    guide = reverse("referents:guide_pdf")
+    response = referent_client.get(guide, {"x": "1"})
+    assert response.status_code == 302 and response["Location"] == guide
+    response = referent_client.get(f"{guide}?x=1&commune={commune.pk}&y=2")
+    assert response["Location"] == f"{guide}?commune={commune.pk}"
+    directory = reverse("partners:list")
+    response = referent_client.get(f"{directory}?q=mission&utm_source=lettre&page=2")
+    assert response["Location"] == f"{directory}?q=mission&page=2"
+    detail = reverse("roadmaps:detail", args=[territory.slug])
+    assert referent_client.get(f"{detail}?statut=en_cours").status_code == 200
+    assert referent_client.get(f"{detail}?statut=en_cours&x=1")["Location"] == (
+        f"{detail}?statut=en_cours"
+    )
+
+
+def test_query_variants_of_a_pdf_are_laid_out_once(
+    monkeypatch, referent_client, territory, communes, partner
+):
+    from portal import pdf
+
+    laid_out = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda *args, **kwargs: laid_out.append(args[0]) or real(*args, **kwargs)
+    )
+    guide = reverse("referents:guide_pdf")
+    for query in ["x=1", "x=2", "", "x=3&x=4"]:
+        response = referent_client.get(f"{guide}?{query}", follow=True)
+        assert response["Content-Type"] == "application/pdf"
+    assert len(laid_out) == 1
+    commune = communes[0].pk
+    for query in [f"commune={commune}", f"x=1&commune={commune}", f"commune=0&commune={commune}"]:
+        assert referent_client.get(f"{guide}?{query}", follow=True).status_code == 200
+    assert len(laid_out) == 2  # one for the whole territory, one for the commune
+
+
+# Pages where a visitor posts a form: the token is needed there.
+VISITOR_FORMS = {"login", "password_reset", "password_reset_confirm"}
+
+
+def test_no_page_a_visitor_opens_carries_a_csrf_token(client, site):  # noqa: F811
+    opened = 0
+    for name, expect in EXPECTED.items():
+        if expect.get[0] != 200 or name in VISITOR_FORMS or name.startswith("admin:"):
+            continue
+        response = client.get(url_for(name, site))
+        assert response.status_code == 200, name
+        assert b"csrfmiddlewaretoken" not in response.content, name
+        assert settings.CSRF_COOKIE_NAME not in response.cookies, name
+        opened += 1
+    assert opened >= 5

@@ -1,9 +1,12 @@
+import datetime
 import logging
 
 import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from referents.models import OrientationCount
 
@@ -124,8 +127,47 @@ def test_observatory_shows_needs_by_commune_and_month(as_persona, soyaux):
     )
     response = as_persona("coordinator").get(reverse("referents:observatory"))
     row = response.context["rows"][0]
-    assert row["commune"] == "Soyaux" and row["total"] == 1
-    assert row["needs"] == [("Numérique", 1)]
+    assert row["commune"] == "Soyaux" and row["total"] == "moins de 5"
+    assert row["needs"] == [("Numérique", "moins de 5")]
+
+
+def test_observatory_never_shows_a_day_nor_fewer_than_five(
+    as_persona, territory, soyaux, django_assert_num_queries
+):
+    from partners.models import Theme
+    from referents.services import count_orientation
+
+    digital, health = (Theme.objects.get(slug=slug) for slug in ["numerique", "sante"])
+    today = timezone.localdate()
+    for day in range(1, 7):  # six interviews on six days of this month
+        needs = [digital] if day <= 5 else [health]
+        count = count_orientation(territory=territory, commune=soyaux, themes=needs)
+        OrientationCount.objects.filter(pk=count.pk).update(date=today.replace(day=day))
+    client = as_persona("coordinator")
+    # session, user, memberships, interviews per month and commune, needs per month and commune
+    with django_assert_num_queries(5):
+        response = client.get(reverse("referents:observatory"))
+    [row] = response.context["rows"]
+    assert row["total"] == 6
+    assert row["needs"] == [("Numérique", 5), ("Santé", "moins de 5")]
+    text = response.text
+    assert "Santé · moins de 5" in text and "Numérique · 5" in text
+    assert f"{date_format(today, 'F Y')}".lower() in text.lower()
+    for day in range(2, 7):
+        assert date_format(today.replace(day=day), "j F Y") not in text
+
+
+def test_the_admin_shows_interviews_by_month_only(as_persona, territory, soyaux):
+    from referents.services import count_orientation
+
+    count = count_orientation(territory=territory, commune=soyaux, themes=[])
+    OrientationCount.objects.filter(pk=count.pk).update(date=datetime.date(2026, 3, 17))
+    staff = as_persona("staff")
+    listing = staff.get(reverse("admin:referents_orientationcount_changelist"))
+    assert "Mars 2026" in listing.text or "mars 2026" in listing.text
+    assert "17" not in listing.text.split("<tbody>")[1].split("</tbody>")[0]
+    detail = staff.get(reverse("admin:referents_orientationcount_change", args=[count.pk]))
+    assert detail.status_code == 200 and "17 mars" not in detail.text
 
 
 def test_other_territory_cannot_post_an_orientation(other_coordinator_client, territory, soyaux):
