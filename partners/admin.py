@@ -6,11 +6,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners import imports, services
 from partners.forms import ImportForm
-from partners.models import Category, Contact, ErrorReport, Partner, Public, Theme
+from partners.models import (
+    Category,
+    Contact,
+    ErrorReport,
+    NetworkMembership,
+    Partner,
+    Public,
+    Theme,
+)
 from portal.exports import csv_response
 
 IMPORT_SALT = "partners.import.v2"  # v2: {"data", "plan"}
@@ -197,8 +205,16 @@ class PartnerAdmin(admin.ModelAdmin):
             elif result.is_valid and result.rows:
                 messages.success(
                     request,
-                    _("Import terminé : %(created)s créé(s), %(updated)s mis à jour.")
-                    % {"created": result.created, "updated": result.updated},
+                    _("Import terminé : %(created)s, %(updated)s mis à jour.")
+                    % {
+                        "created": ngettext(
+                            "%(count)s partenaire créé",
+                            "%(count)s partenaires créés",
+                            result.created,
+                        )
+                        % {"count": result.created},
+                        "updated": result.updated,
+                    },
                 )
                 return redirect(reverse("admin:partners_partner_changelist"))
             else:
@@ -245,3 +261,14 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["partner__territory"]
     search_fields = ["first_name", "last_name", "email", "partner__name"]
     autocomplete_fields = ["partner"]
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    """Staff may correct acceptances; coordinators use « Partenaires proposés »."""
+
+    list_display = ["partner", "territory", "accepted_by", "accepted_at"]
+    list_select_related = ["partner", "territory", "accepted_by"]
+    list_filter = ["territory"]
+    search_fields = ["partner__name"]
+    autocomplete_fields = ["partner", "accepted_by"]

@@ -8,10 +8,11 @@ phone numbers (05 00 00 …) and contact persons (…@example.org) are invented.
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partners.models import Category, Contact, Partner, Public, Theme
+from partners.models import Category, Contact, NetworkMembership, Partner, Public, Theme
 from portal.models import Commune, Department, Region, Territory
 
 DEMO_NOTE = "Fiche de démonstration : adresse, téléphone et contacts sont fictifs."
@@ -962,8 +963,31 @@ def load(stdout=None):
                     "position": position,
                 },
             )
+    accepted = _accept_networks(territories.values())
     if stdout:
         stdout.write(f"  partenaires : {len(PARTNERS)} ({created} créés)")
+        stdout.write(f"  partenaires d'autres territoires acceptés dans un réseau : {accepted}")
+
+
+def _accept_networks(territories):
+    """Each territory's coordination accepts the partners of the other territories whose zone
+    covers it through a department, a region or the whole country (the CFA de Bergerac and the
+    EPIDE in Grand Angoulême's guide, the national 3949 in Grand Bergeracois'), as the
+    migration did for existing data. Idempotent."""
+    created = 0
+    for territory in territories:
+        departments = territory.communes.values("department_id")
+        wide = Partner.objects.filter(
+            Q(is_national=True)
+            | Q(zone_departments__in=departments)
+            | Q(zone_regions__departments__in=departments)
+        )
+        for partner in Partner.objects.proposed_to(territory.pk).filter(pk__in=wide.values("pk")):
+            _membership, was_created = NetworkMembership.objects.get_or_create(
+                territory=territory, partner=partner
+            )
+            created += was_created
+    return created
 
 
 def _set_zone(partner, zone, territories, communes):

@@ -207,13 +207,45 @@ class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
         territory_ids = [territory.pk for territory in editable]
         if self.instance.pk:
             territory_ids.append(self.instance.territory_id)
-        # Communes of the zone: those of the user's territories (the ones already chosen are kept).
+        # Communes and territories of the zone: only those of the territories the user
+        # coordinates (the ones the record already has are kept, see keep_current_choices), so
+        # that no one puts a partner in another territory's guide: that territory's coordination
+        # accepts it into its network instead (NetworkMembership). Departments, regions and the
+        # whole country stay open: by themselves they bring a partner into no other territory's
+        # guide (docs/partners.md, « Réseau d'un territoire »).
         self.fields["zone_communes"].queryset = (
             Commune.objects.filter(epci__territories__in=territory_ids)
             .select_related("epci")
             .distinct()
             .order_by("search_name")
         )
+        self.fields["zone_territories"].queryset = Territory.objects.filter(
+            pk__in=territory_ids
+        ).order_by("name")
+        for name, message in (
+            (
+                "zone_communes",
+                _(
+                    "Vous ne pouvez ajouter à la zone que des communes des territoires que vous "
+                    "coordonnez : la coordination d'un autre territoire accepte elle-même un "
+                    "partenaire dans son réseau."
+                ),
+            ),
+            (
+                "zone_territories",
+                _(
+                    "Vous ne pouvez ajouter à la zone que les territoires que vous coordonnez : "
+                    "la coordination d'un autre territoire accepte elle-même un partenaire dans "
+                    "son réseau."
+                ),
+            ),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_pk_value"] = message
+            self.fields[name].help_text = _(
+                "Ceux des territoires que vous coordonnez. Pour un autre territoire, sa "
+                "coordination accepte elle-même ce partenaire dans son réseau."
+            )
         self.fields["zone_departments"].queryset = Department.objects.select_related("region")
         self.fields["zone_regions"].queryset = Region.objects.all()
         self.fields["publics"].queryset = Public.objects.all()

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.forms import ALL_PUBLICS, unique_slug
 from partners.models import RESERVED_SLUGS, Category, Partner, Public, Theme
@@ -118,10 +118,12 @@ class ImportResult:
 
     @property
     def summary(self):
-        return _("%(create)s à créer, %(update)s à mettre à jour, %(unchanged)s inchangé(s).") % {
+        unchanged = self.count(RowAction.UNCHANGED)
+        return _("%(create)s à créer, %(update)s à mettre à jour, %(unchanged)s.") % {
             "create": self.count(RowAction.CREATE),
             "update": self.count(RowAction.UPDATE),
-            "unchanged": self.count(RowAction.UNCHANGED),
+            "unchanged": ngettext("%(count)s inchangé", "%(count)s inchangés", unchanged)
+            % {"count": unchanged},
         }
 
     @property
@@ -308,15 +310,14 @@ def _reference_tables(records):
     }
 
 
-def _lookup(row, values, table, label):
+def _lookup(row, values, table, unknown):
+    """The items of `table` named by `values`; `unknown` % {"value": …} for the others."""
     found = []
     for value in values:
         if value in table:
             found.append(table[value])
         else:
-            row.errors.append(
-                _("%(label)s inconnu(e) : « %(value)s ».") % {"label": label, "value": value}
-            )
+            row.errors.append(unknown % {"value": value})
     return found
 
 
@@ -384,19 +385,19 @@ def _clean_fields(row):
 
 
 def _check_relations(row, record, tables, columns):
-    kinds = {  # relation: (reference table, label in messages, codes in upper case)
-        "publics": ("publics", _("Public"), False),
-        "themes": ("themes", _("Thématique"), False),
-        "zone_communes": ("communes", _("Commune"), True),
-        "zone_departments": ("departments", _("Département"), True),
+    kinds = {  # relation: (reference table, message for an unknown code, codes in upper case)
+        "publics": ("publics", _("Public inconnu : « %(value)s »."), False),
+        "themes": ("themes", _("Thématique inconnue : « %(value)s »."), False),
+        "zone_communes": ("communes", _("Commune inconnue : « %(value)s »."), True),
+        "zone_departments": ("departments", _("Département inconnu : « %(value)s »."), True),
     }
     relations = {}
     for column, relation in RELATION_COLUMNS.items():
         if column not in columns:
             continue
-        table, label, upper = kinds[relation]
+        table, unknown, upper = kinds[relation]
         cell = record.get(column, "")
-        items = _lookup(row, _split(cell.upper() if upper else cell), tables[table], label)
+        items = _lookup(row, _split(cell.upper() if upper else cell), tables[table], unknown)
         relations[relation] = list(dict.fromkeys(items))
     publics = relations.get("publics", [])
     if any(item.slug == ALL_PUBLICS for item in publics) and len(publics) > 1:

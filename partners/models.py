@@ -145,6 +145,23 @@ class PartnerQuerySet(models.QuerySet):
         )
         return self.annotate(open_report_count=Coalesce(Subquery(reports), 0))
 
+    def in_network_of(self, territory_id):
+        """Partners that may appear in the territory's guide du référent and orientation helper:
+        its own, and those its coordination accepted into its network (NetworkMembership).
+        A partner's zone alone never brings it in: one territory does not change what another
+        territory's members see (docs/partners.md)."""
+        accepted = NetworkMembership.objects.filter(territory_id=territory_id)
+        return self.filter(Q(territory_id=territory_id) | Q(pk__in=accepted.values("partner_id")))
+
+    def proposed_to(self, territory_id):
+        """Partners of other territories whose zone covers the territory, not accepted yet."""
+        accepted = NetworkMembership.objects.filter(territory_id=territory_id)
+        return (
+            self.serving_territories([territory_id])
+            .exclude(territory_id=territory_id)
+            .exclude(pk__in=accepted.values("partner_id"))
+        )
+
     def for_directory(self):
         return self.select_related("category", "commune").prefetch_related("publics", "themes")
 
@@ -436,3 +453,45 @@ class ErrorReport(models.Model):
         self.resolved_at = timezone.now()
         self.resolved_by = by
         self.save(update_fields=["resolved_at", "resolved_by"])
+
+
+class NetworkMembership(models.Model):
+    """A partner of another territory (or a departmental, regional, national one) that the
+    territory's coordination accepted into its network: it then appears in the territory's guide
+    du référent and orientation helper, and its contacts are shown to the territory's members."""
+
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.CASCADE,
+        related_name="network_memberships",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partenaire"),
+        on_delete=models.CASCADE,
+        related_name="network_memberships",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepté par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepté le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partenaire accepté dans un réseau")
+        verbose_name_plural = _("partenaires acceptés dans un réseau")
+        ordering = ["territory", "partner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "partner"],
+                name="partners_networkmembership_unique_territory_partner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} · {self.territory}"

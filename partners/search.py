@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from django.db.models import CharField, F, Value
 
-from partners.models import Category, Partner, Public, Theme
+from partners.models import Category, NetworkMembership, Partner, Public, Theme
 from portal import access
 from portal.models import Commune, Department, Region, Territory
 
@@ -136,12 +136,13 @@ def zone_of(partner):
     return zone
 
 
-def can_see_contacts(user, partner, zone_territory_ids=()):
-    """Contact persons are personal data. They are shown to staff, and to members of a
-    territory that owns the partner or that the partner serves (its zone covers at least one
-    of the territory's communes). Visitors and accounts without a territory never see them.
+def can_see_contacts(user, partner):
+    """Contact persons are personal data. They are shown to staff, to members of the partner's
+    territory, and to members of a territory whose coordination accepted the partner into its
+    network (NetworkMembership): a zone of intervention alone shows them to no one.
+    Visitors and accounts without a territory never see them.
 
-    No query when the answer follows from the partner's owner or zone territories; else one.
+    No query when the user is staff or a member of the partner's territory; else one.
     """
     if not user.is_authenticated:
         return False
@@ -150,8 +151,8 @@ def can_see_contacts(user, partner, zone_territory_ids=()):
     territory_ids = set(access.roles_of(user))
     if not territory_ids:
         return False
-    if partner.territory_id in territory_ids or territory_ids & set(zone_territory_ids):
+    if partner.territory_id in territory_ids:
         return True
-    if partner.is_national:
-        return True
-    return Partner.objects.filter(pk=partner.pk).serving_territories(territory_ids).exists()
+    return NetworkMembership.objects.filter(
+        partner_id=partner.pk, territory_id__in=territory_ids
+    ).exists()

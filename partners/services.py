@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import imports
-from partners.models import ErrorReport, Partner
+from partners.models import ErrorReport, NetworkMembership, Partner
 from portal import cache
 
 
@@ -25,6 +25,20 @@ def save_partner(*, form, contacts, user):
     contacts.instance = partner
     contacts.save()
     return partner
+
+
+@transaction.atomic
+def accept_into_network(*, territory, partner, by):
+    """`territory`'s coordination accepts a partner of another territory into its network."""
+    membership, _created = NetworkMembership.objects.get_or_create(
+        territory=territory, partner=partner, defaults={"accepted_by": by}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_from_network(*, membership):
+    membership.delete()
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import directory, editing, exports
+from partners.views import directory, editing, exports, network
 
 app_name = "partners"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("", directory.partner_list, name="list"),
     path("nouveau/", editing.partner_create, name="create"),
     path("a-verifier/", editing.review_queue, name="review"),
+    path("a-verifier/reseau/", network.network, name="network"),
+    path(
+        "a-verifier/reseau/<slug:territory>/<slug:slug>/accepter/",
+        network.network_accept,
+        name="network_accept",
+    ),
+    path(
+        "a-verifier/reseau/<slug:territory>/<slug:slug>/retirer/",
+        network.network_remove,
+        name="network_remove",
+    ),
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("export.json", exports.export_json, name="export_json"),

@@ -14,8 +14,9 @@ a day. They are rendered once and kept in the cache under a key made of:
 - the path and query string, the language and the day (late actions, freshness of records).
 
 The parts of a page that belong to one person are never cached: the header (name, territory
-switcher, sign-out form), the messages and the CSRF token. The page is rendered with markers in
-their place, and the markers are filled for each request (`render_cached`).
+switcher, sign-out form), the messages, the CSRF token and the tokens of creation forms
+(portal/submissions.py). The page is rendered with markers in their place, and the markers are
+filled for each request (`render_cached`).
 """
 
 import hashlib
@@ -35,6 +36,7 @@ from django.utils import timezone, translation
 
 from portal import access
 from portal.models import ContentVersion
+from portal.templatetags import portal_forms
 
 CONTENT = "content"
 # Markers written in place of the per-request parts; none of them can come from user input
@@ -48,9 +50,11 @@ WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
 # a calendar feed's secret token shows on the rendez-vous page only (not cached either).
 IGNORED_MODELS = {
     "portal.contentversion",
+    "portal.formsubmission",  # tokens of creation forms already sent (portal/submissions.py)
     "referents.calendarfeed",
     "referents.orientationcount",
     "referents.orientationcount_needs",
+    "referents.orientationcount_unmet_needs",
 }
 
 
@@ -156,6 +160,10 @@ def fill(request, html):
         html = html.replace(MESSAGES_MARK, shown)
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))
+    if portal_forms.MARK in html:
+        # a new token for each form of each display (portal/submissions.py)
+        parts = html.split(portal_forms.MARK)
+        html = parts[0] + "".join(portal_forms.hidden_input() + part for part in parts[1:])
     return html
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import cache
 from portal.models import EPCI, Commune, Department, Region
@@ -43,11 +44,16 @@ class Counts:
     unchanged: int = 0
 
     def __str__(self):
-        return _("%(created)s créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s)") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
+        # Nouns, not participles: the same words fit régions, départements, EPCI and communes.
+        return ", ".join(
+            (
+                ngettext("%(count)s ajout", "%(count)s ajouts", self.created)
+                % {"count": self.created},
+                ngettext("%(count)s mise à jour", "%(count)s mises à jour", self.updated)
+                % {"count": self.updated},
+                _("%(count)s sans changement") % {"count": self.unchanged},
+            )
+        )
 
 
 @dataclass
@@ -272,7 +278,12 @@ def import_communes(
     unknown = only_epcis - set(epci_data)
     if unknown:
         raise ImportFailed(
-            _("epci.json : EPCI inconnu(s) : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            ngettext(
+                "epci.json : EPCI inconnu : %(codes)s.",
+                "epci.json : EPCI inconnus : %(codes)s.",
+                len(unknown),
+            )
+            % {"codes": ", ".join(sorted(unknown))}
         )
     if only_epcis:
         epci_data = {siren: value for siren, value in epci_data.items() if siren in only_epcis}

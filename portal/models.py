@@ -269,3 +269,32 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class FormSubmission(models.Model):
+    """A creation form already sent: its token, and where its result is (portal/submissions.py).
+
+    The token is written in the form when it is displayed; a second POST of the same display
+    (a double click, a reload, the back button) finds it here and is sent to the first result.
+    Short-lived: rows older than a day are deleted as new ones are written.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(_("adresse du formulaire"), max_length=300)
+    token = models.CharField(_("jeton"), max_length=64)
+    result_url = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("formulaire envoyé")
+        verbose_name_plural = _("formulaires envoyés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path", "token"], name="portal_formsubmission_unique_token"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.path} ({self.created_at:%d/%m/%Y %H:%M})"

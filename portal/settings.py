@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "csp",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, with a French name in the admin
 ]
 
 MIDDLEWARE = [
@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            # French dates (« 1er juillet ») and valid <time datetime> values in every template.
+            "builtins": ["portal.templatetags.french"],
         },
     },
 ]

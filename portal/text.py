@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.formats import get_format
+
 # C0 control characters but tab, line feed and carriage return: invisible, never meant, brought
 # in by a paste (a word processor's vertical tab for a line break) or a file, and refused by XML,
 # hence by XLSX (openpyxl raises IllegalCharacterError: every export holding one would fail).
@@ -39,3 +41,21 @@ def normalize(text):
     decomposed = unicodedata.normalize("NFKD", str(text))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.casefold().replace("œ", "oe").replace("æ", "ae").split())
+
+
+# An unescaped day (`j`, or `d`, zero-padded) followed by a month name (`F`, or `E`, the month
+# in the genitive some languages need): French writes it « 1er juillet », « 2 juillet ».
+DAY_BEFORE_MONTH = re.compile(r"(?<!\\)[jd](?=\s*[FE])")
+
+
+def french_date_format(value, date_format=None):
+    """The Django date format to render `value` with, as French writes a day before a month.
+
+    « j F Y » gives « 1er juillet 2026 » on the first of a month and « 2 juillet 2026 » after;
+    « d F Y » is read as « j F Y » (French never writes « 01 juillet »). Other formats are
+    returned unchanged. Without a format, the language's DATE_FORMAT is used, as Django does;
+    a format's name (« DATE_FORMAT », « DATETIME_FORMAT ») is read as the language's format.
+    """
+    date_format = get_format(date_format or "DATE_FORMAT")
+    day = "j\\e\\r" if getattr(value, "day", None) == 1 else "j"
+    return DAY_BEFORE_MONTH.sub(lambda match: day, date_format)

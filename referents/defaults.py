@@ -5,6 +5,17 @@ the data·inclusion reference lists seeded by the partners app; an empty box lab
 as a conversation prompt only.
 """
 
+# The age is never asked as such: only whether the person is under 26 or 50 and over, to propose
+# the partners of these publics; the answer is not stored (see referents/views/orientation.py).
+AGE_UNDER_26 = (
+    "La personne a-t-elle moins de 26 ans ? Cette réponse sert seulement à proposer la Mission "
+    "locale ; elle n'est pas enregistrée."
+)
+AGE_50_OR_MORE = (
+    "La personne a-t-elle 50 ans ou plus ? Cette réponse sert seulement à proposer les "
+    "partenaires qui accompagnent les seniors ; elle n'est pas enregistrée."
+)
+
 DEFAULT_OUTLINE = [
     (
         "Situation",
@@ -15,8 +26,8 @@ DEFAULT_OUTLINE = [
                 "",
                 "",
             ),
-            ("Quel âge avez-vous ? Moins de 26 ans ?", "A moins de 26 ans", "jeunes", ""),
-            ("Quel âge avez-vous ? 50 ans ou plus ?", "A 50 ans ou plus", "seniors", ""),
+            (AGE_UNDER_26, "A moins de 26 ans", "jeunes", ""),
+            (AGE_50_OR_MORE, "A 50 ans ou plus", "seniors", ""),
             (
                 "Êtes-vous inscrit·e à France Travail ?",
                 "N'est pas inscrit·e à France Travail",

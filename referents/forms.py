@@ -33,7 +33,9 @@ class ReferentForm(KeepCurrentChoicesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.territory = territory
         # Only the territory's communes: a crafted id of another one is an invalid choice.
-        self.fields["commune"].queryset = territory.communes.order_by("search_name")
+        self.fields["commune"].queryset = territory.communes.select_related("department").order_by(
+            "search_name"
+        )
         self.fields["user"].queryset = User.objects.filter(
             memberships__territory=territory
         ).distinct()
@@ -180,7 +182,9 @@ class OrientationForm(forms.Form):
 
     def __init__(self, *args, territory, outline, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = territory.communes.order_by("search_name")
+        self.fields["commune"].queryset = territory.communes.select_related("department").order_by(
+            "search_name"
+        )
         self.items = {}
         for block in outline:
             for item in block.items:

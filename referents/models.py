@@ -310,6 +310,15 @@ class OrientationCount(models.Model):
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
     )
     needs = models.ManyToManyField(Theme, verbose_name=_("besoins"), blank=True, related_name="+")
+    unmet_needs = models.ManyToManyField(
+        Theme,
+        verbose_name=_("besoins sans partenaire connu"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Besoins cochés pour lesquels aucun partenaire connu n'intervient dans la commune."
+        ),
+    )
 
     class Meta:
         verbose_name = _("entretien compté (anonyme)")

@@ -1,11 +1,12 @@
 """Operations of the référent network: keyword-only functions, each in one transaction."""
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 from django.apps import apps
 from django.core.exceptions import FieldError, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from partners.models import Partner, Public, Theme
@@ -206,8 +207,9 @@ def install_default_outline(*, territory):
 
 
 def partners_for_territory(territory):
-    """Partners owned by the territory or serving one of its communes (no query until read)."""
-    return Partner.objects.serving_territories([territory.pk])
+    """Partners of the territory's network (its own, and those its coordination accepted) that
+    it owns or whose zone covers one of its communes (no query until read)."""
+    return Partner.objects.in_network_of(territory.pk).serving_territories([territory.pk])
 
 
 def zone_prefetches(commune):
@@ -234,25 +236,67 @@ def zone_prefetches(commune):
     ]
 
 
+class Proximity(IntEnum):
+    """How near a partner is to a person's commune, nearest first: where its address is, or,
+    for a partner without an address (a phone line, a service at a distance), its zone."""
+
+    COMMUNE = 0
+    EPCI = 1
+    TERRITORY = 2
+    DEPARTMENT = 3
+    REGION = 4
+    NATIONAL = 5
+
+
 def zone_of(partner, commune):
     """(closeness, words): how a partner fetched with `zone_prefetches` serves `commune`, the
-    closest zone first (0 the commune itself … 4 the whole country)."""
+    closest zone first (Proximity: the commune itself … the whole country)."""
     if partner.commune_id == commune.pk or getattr(partner, "zone_here", None):
-        return 0, commune.name
-    for closeness, attribute in enumerate(
-        ("zone_territories_here", "zone_departments_here", "zone_regions_here"), start=1
+        return Proximity.COMMUNE, commune.name
+    for closeness, attribute in (
+        (Proximity.TERRITORY, "zone_territories_here"),
+        (Proximity.DEPARTMENT, "zone_departments_here"),
+        (Proximity.REGION, "zone_regions_here"),
     ):
         found = getattr(partner, attribute, None)
         if found:
             return closeness, str(found[0])
-    return 4, _("toute la France") if partner.is_national else ""
+    return Proximity.NATIONAL, _("toute la France") if partner.is_national else ""
 
 
-def partners_serving(commune):
-    """Partners serving `commune`, ready for a page (constant number of queries)."""
+def proximity(partner, commune, zone_closeness):
+    """How near `partner` is to `commune` (a Proximity). A partner with an address is as near
+    as its address (a site in the Dordogne is never "near" a Charente commune, whatever its
+    zone); one without an address is as near as its zone. `partner` comes from
+    `partners_serving` (commune with department, `in_territory` annotation); `commune` has its
+    department loaded."""
+    place = partner.commune
+    if place is None:
+        return zone_closeness
+    if place.pk == commune.pk:
+        return Proximity.COMMUNE
+    if commune.epci_id is not None and place.epci_id == commune.epci_id:
+        return Proximity.EPCI
+    if getattr(partner, "in_territory", False):
+        return Proximity.TERRITORY
+    if place.department_id == commune.department_id:
+        return Proximity.DEPARTMENT
+    if place.department.region_id == commune.department.region_id:
+        return Proximity.REGION
+    return Proximity.NATIONAL
+
+
+def partners_serving(commune, territory):
+    """Partners of `territory`'s network serving `commune`, ready for a page (constant number
+    of queries). Each is annotated `in_territory`: its address lies in the territory."""
+    in_territory = Territory.epcis.through.objects.filter(
+        territory_id=territory.pk, epci_id=OuterRef("commune__epci_id")
+    )
     return (
         Partner.objects.serving(commune)
-        .select_related("category", "commune")
+        .in_network_of(territory.pk)
+        .annotate(in_territory=Exists(in_territory))
+        .select_related("category", "commune__department")
         .prefetch_related("publics", "themes", "contacts", *zone_prefetches(commune))
         .order_by("category__position", "category__label", "name")
     )
@@ -279,33 +323,48 @@ class Match:
         return reason
 
 
-def match_partners(*, commune, publics, themes):
-    """Partners serving `commune` that work with one of `publics` or on one of `themes`: the
-    most criteria met first, then the closest; each with the reason it matched."""
+def match_partners(*, commune, territory, publics, themes):
+    """Partners of `territory`'s network serving `commune` that work with one of `publics` or
+    on one of `themes`: the nearest first (Proximity: a partner far away is never above a near
+    one), then the most criteria met; each with the reason it matched."""
     public_ids = {public.pk for public in publics}
     theme_ids = {theme.pk for theme in themes}
     if not public_ids and not theme_ids:
         return []
     matches = []
     wanted = Partner.objects.filter(Q(publics__in=public_ids) | Q(themes__in=theme_ids))
-    for partner in partners_serving(commune).filter(pk__in=wanted.values("pk")):
-        closeness, zone = zone_of(partner, commune)
+    for partner in partners_serving(commune, territory).filter(pk__in=wanted.values("pk")):
+        zone_closeness, zone = zone_of(partner, commune)
         matches.append(
             Match(
                 partner,
                 [public for public in partner.publics.all() if public.pk in public_ids],
                 [theme for theme in partner.themes.all() if theme.pk in theme_ids],
                 zone,
-                closeness,
+                proximity(partner, commune, zone_closeness),
             )
         )
-    matches.sort(key=lambda match: (-match.score, match.closeness, match.partner.name))
+    matches.sort(key=lambda match: (match.closeness, -match.score, match.partner.name))
     return matches
 
 
-def count_orientation(*, territory, commune, themes):
-    """Keep the anonymous trace of one interview: the day, the commune, the needs. Nothing else."""
+def unmet_needs(needs, matches):
+    """The needs (publics and themes ticked) that no proposed partner meets, in their order."""
+    met = {(type(item), item.pk) for match in matches for item in [*match.publics, *match.themes]}
+    return [need for need in needs if (type(need), need.pk) not in met]
+
+
+def count_orientation(*, territory, commune, themes, unmet=()):
+    """Keep the anonymous trace of one interview: the day, the commune, the needs (themes) and
+    those of them no known partner meets there. Nothing else (no public: see the model)."""
     with transaction.atomic():
         count = OrientationCount.objects.create(territory=territory, commune=commune)
-        count.needs.set(themes)
+        for relation, items in (
+            (OrientationCount.needs, themes),
+            (OrientationCount.unmet_needs, [need for need in unmet if isinstance(need, Theme)]),
+        ):
+            # One INSERT per list that has items (a new count has no link to compare with).
+            relation.through.objects.bulk_create(
+                relation.through(orientationcount=count, theme=theme) for theme in items
+            )
     return count

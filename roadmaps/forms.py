@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
+from portal.locking import VersionField
 from roadmaps.models import (
     Action,
     Axis,
+    DiagnosticIndicator,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
@@ -20,6 +22,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoadmapForm(forms.ModelForm):
+    """Create or edit a roadmap. `version` carries the version the user started from."""
+
+    version = VersionField()
+
     class Meta:
         model = Roadmap
         fields = [
@@ -36,6 +42,61 @@ class RoadmapForm(forms.ModelForm):
         ]
         widgets = {"work_started_on": DATE, "validated_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class DiagnosticIndicatorForm(forms.ModelForm):
+    """One figure of the diagnostic, in the formset of the roadmap's diagnostic indicators."""
+
+    class Meta:
+        formfield_callback = formfield
+        model = DiagnosticIndicator
+        fields = ["label", "value", "unit", "year", "source", "position"]
+        help_texts = {
+            "label": _("Par exemple : taux de chômage des 15-24 ans."),
+            "unit": _("Par exemple : %, habitants, emplois."),
+            "source": _("Par exemple : Insee, recensement."),
+            "position": _("Les indicateurs sont montrés du plus petit numéro au plus grand."),
+        }
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1900 <= year <= 2100:
+            raise forms.ValidationError(
+                _("Indiquez une année à quatre chiffres, par exemple 2019.")
+            )
+        return year
+
+
+class BaseDiagnosticIndicatorFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # A row that names an indicator not in the queryset (deleted meanwhile, or of another
+        # roadmap) would be skipped silently by save(): refuse the whole form instead.
+        for form in self.initial_forms:
+            if form.instance._state.adding and form not in self.deleted_forms:
+                raise forms.ValidationError(
+                    _(
+                        "Un des indicateurs n'existe plus (supprimé entre-temps ?) : "
+                        "rechargez la page, rien n'a été enregistré."
+                    )
+                )
+
+
+DiagnosticIndicatorFormSet = forms.modelformset_factory(
+    DiagnosticIndicator,
+    form=DiagnosticIndicatorForm,
+    formset=BaseDiagnosticIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+    absolute_max=100,
+)
+
 
 class AxisForm(forms.ModelForm):
     class Meta:
@@ -47,7 +108,7 @@ class AxisForm(forms.ModelForm):
 class ActionForm(KeepCurrentChoicesMixin, forms.ModelForm):
     """Create or edit an action. `version` carries the version the user started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         formfield_callback = formfield
@@ -191,10 +252,13 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["date", "note", "status", "progress"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, computed=False, **kwargs):
+        """`computed`: the action has steps, its progress is theirs, not entered here."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("inchangé"))] + list(Action.Status.choices)
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if computed:
+            del self.fields["progress"]
 
     def clean_progress(self):
         progress = self.cleaned_data.get("progress")

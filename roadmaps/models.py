@@ -134,6 +134,7 @@ class Roadmap(models.Model):
         help_text=_("Par exemple : conseil communautaire."),
     )
     validated_on = models.DateField(_("validée le"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
 

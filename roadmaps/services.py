@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.models import Partner, Public
+from portal import locking
 from portal.models import Commune, User
 from roadmaps.models import (
     ACTION_HISTORY_M2M,
@@ -23,12 +25,19 @@ from roadmaps.models import (
 
 
 class ConcurrentEdit(Exception):
-    """The action was changed by someone else since the form was opened."""
+    """The action was changed since the form was opened (by someone else, or by the same person
+    in another tab or an earlier send), or the form did not say which version it started from.
 
-    def __init__(self, action, changes):
+    `changes`: what changed since that version; `authors`: the ids of who saved since;
+    `unknown_version`: the form carried no (valid) version.
+    """
+
+    def __init__(self, action, changes, *, authors=frozenset(), unknown_version=False):
         super().__init__("concurrent edit")
         self.action = action
         self.changes = changes
+        self.authors = authors
+        self.unknown_version = unknown_version
 
 
 # --- Axes ---------------------------------------------------------------------------------
@@ -97,19 +106,27 @@ def save_new_action(*, form, axis, by=None):
 
 @transaction.atomic
 def save_action(*, form, expected_version, by=None):
-    """Save an edited action unless someone else saved it since `expected_version`.
+    """Save an edited action unless it was saved since `expected_version` (None: the form
+    did not say, refused the same way).
 
-    The guard is one `UPDATE … SET version = n + 1 WHERE id = … AND version = n`: when it touches
-    no row, another save got there first and ConcurrentEdit carries what that person changed.
+    The guard is one `UPDATE … SET version = n + 1 WHERE id = … AND version = n`
+    (portal.locking): when it touches no row, another save got there first and ConcurrentEdit
+    carries what was changed since, and by whom.
     """
     if not form.has_changed():
         return form.instance  # nothing to save: no version, no date, no history record
     action = form.save(commit=False)  # no query: fills the instance, prepares save_m2m()
-    claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise ConcurrentEdit(action, changes_since(action, expected_version))
+    if not locking.claim(Action.objects, action.pk, expected_version):
+        if expected_version is None:
+            raise ConcurrentEdit(action, [], unknown_version=True)
+        authors = set(
+            action.history.filter(version__gt=expected_version).values_list(
+                "history_user_id", flat=True
+            )
+        )
+        raise ConcurrentEdit(
+            action, changes_since(action, expected_version), authors=frozenset(authors)
+        )
     previous = Action.objects.only("axis_id", "number").get(pk=action.pk)
     action.version = expected_version + 1
     moved = action.axis_id != previous.axis_id
@@ -162,18 +179,47 @@ def record_progress(*, action, by, **fields):
 
 @transaction.atomic
 def add_step(*, form, action, by=None):
+    """Add a step. The first one switches the action's progress from the figure entered by hand
+    to the share of steps done: the switch is written where people look, never silent — the
+    stored progress takes the computed value (one history record: « Avancement 40 → 0 ») and a
+    point d'étape says why on the timeline."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    first = not action.steps.exists()
     step = form.save(commit=False)
     step.action = action
     step._history_user = by
     step.save()
+    if first:
+        computed = 100 if step.done else 0
+        if computed != action.progress:
+            previous = action.progress
+            action.updates.create(
+                author=by,
+                date=timezone.localdate(),
+                note=_(
+                    "Première étape ajoutée (« %(step)s ») : l'avancement est désormais calculé "
+                    "à partir des étapes. Il passe de %(before)s %% (saisi à la main) à "
+                    "%(after)s %%."
+                )
+                % {"step": step.title, "before": previous, "after": computed},
+                progress=computed,
+            )
+            action.progress = computed
+            action.version += 1
+            action._history_user = by
+            action.save()
     return step
 
 
 @transaction.atomic
-def toggle_step(*, step, by=None):
-    step.done = not step.done
-    step._history_user = by
-    step.save()
+def mark_step(*, step, done, by=None):
+    """Mark a step done or to do. Saying which (never "the other state") makes a repeated
+    click harmless: a step already in that state is left alone, with no history record."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.done != done:
+        step.done = done
+        step._history_user = by
+        step.save()
     return step
 
 
@@ -228,6 +274,7 @@ class HistoryEntry:
     kind: str
     subject: str
     changes: list = field(default_factory=list)
+    label: str = ""  # the sentence shown, e.g. « création d'une étape : « … » »
 
     @property
     def field_changes(self):
@@ -316,6 +363,29 @@ def _changes(model, new, old, labels, relations=None):
     return changes
 
 
+# What an entry says, per kind of change and model: whole sentences, so that French keeps its
+# articles and elisions (« création d'une étape », « modification de l'action »), never a kind
+# glued to a subject (« création de étape »).
+HISTORY_LABELS = {
+    "action": {
+        "+": gettext_lazy("création de l'action"),
+        "~": gettext_lazy("modification de l'action"),
+        "-": gettext_lazy("suppression de l'action"),
+    },
+    "step": {
+        "+": gettext_lazy("création d'une étape : « %(title)s »"),
+        "~": gettext_lazy("modification de l'étape « %(title)s »"),
+        "-": gettext_lazy("suppression de l'étape « %(title)s »"),
+    },
+}
+
+
+def _history_label(model, record):
+    return str(HISTORY_LABELS[model._meta.model_name][record.history_type]) % {
+        "title": getattr(record, "title", "")
+    }
+
+
 def _entries(model, records, subject, labels, relations=None):
     """History entries of one object, newest first, from its historical records (any order)."""
     records = sorted(records, key=lambda record: (record.history_date, record.history_id))
@@ -329,7 +399,12 @@ def _entries(model, records, subject, labels, relations=None):
         if record.history_type != "~" or changes:
             entries.append(
                 HistoryEntry(
-                    record.history_date, record.history_user, kind, subject(record), changes
+                    record.history_date,
+                    record.history_user,
+                    kind,
+                    subject(record),
+                    changes,
+                    label=_history_label(model, record),
                 )
             )
         previous = record
@@ -472,6 +547,7 @@ def validate_roadmap(*, roadmap, name, validated_on, validated_by="", by=None):
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     roadmap.status = Roadmap.Status.VALIDATED
     roadmap.validated_on = validated_on
+    roadmap.version += 1  # an edit form opened before would set the status back
     if validated_by:
         roadmap.validated_by = validated_by
     roadmap._history_user = by

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, roadmaps
+from roadmaps.views import actions, axes, dashboard, diagnostic, roadmaps
 
 
 class DirectionConverter:
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/modifier/", roadmaps.roadmap_form, name="update"),
     path("<slug:slug>/valider/", roadmaps.roadmap_validate, name="validate"),
     path("<slug:slug>/versions/", roadmaps.version_list, name="versions"),
+    path("<slug:slug>/diagnostic/indicateurs/", diagnostic.facts_update, name="facts_update"),
     path("<slug:slug>/tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/tableau-de-bord.pdf", dashboard.dashboard_pdf, name="dashboard_pdf"),
     path("<slug:slug>/actions.csv", dashboard.actions_export, {"fmt": "csv"}, name="export_csv"),
@@ -55,9 +56,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/actions/<int:pk>/etapes/ajouter/", actions.step_create, name="step_create"),
     path(
-        "<slug:slug>/actions/<int:pk>/etapes/<int:step_pk>/cocher/",
-        actions.step_toggle,
-        name="step_toggle",
+        "<slug:slug>/actions/<int:pk>/etapes/<int:step_pk>/marquer/",
+        actions.step_mark,
+        name="step_mark",
     ),
     path(
         "<slug:slug>/actions/<int:pk>/points-d-etape/ajouter/",

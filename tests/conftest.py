@@ -2,6 +2,8 @@
 a coordinator of the other territory, a member without territory (an account attached to none),
 staff, and a visitor (the anonymous client)."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 
@@ -157,3 +159,24 @@ def as_persona(client, request):
         return client
 
     return sign_in
+
+
+def submission_token(page):
+    """The token of the first creation form of a page (portal/submissions.py)."""
+    match = re.search(r'name="submission" value="([^"]+)"', page)
+    assert match, "the form carries no submission token"
+    return match.group(1)
+
+
+@pytest.fixture
+def submit_twice():
+    """Display a form, then send it twice with the same token (a double click): returns the two
+    responses."""
+
+    def submit(client, form_url, post_url, data):
+        token = submission_token(client.get(form_url).text)
+        first = client.post(post_url, data | {"submission": token})
+        second = client.post(post_url, data | {"submission": token})
+        return first, second
+
+    return submit

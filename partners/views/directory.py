@@ -85,8 +85,7 @@ def partner_detail(request, slug):
 def detail_context(request, slug):
     partner = get_object_or_404(Partner.objects.for_detail().with_open_reports(), slug=slug)
     zone = zone_of(partner)
-    zone_territory_ids = [pk for pk, _name in zone["territories"]]
-    show_contacts = can_see_contacts(request.user, partner, zone_territory_ids)
+    show_contacts = can_see_contacts(request.user, partner)
     return {
         "partner": partner,
         "zone": zone,

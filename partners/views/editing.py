@@ -12,6 +12,7 @@ from partners import services
 from partners.forms import ContactFormSet, ErrorReportForm, PartnerForm
 from partners.models import ErrorReport, Partner
 from portal import access
+from portal.submissions import create_once
 
 
 def get_partner_for_user(request, slug, *, for_update=False):
@@ -28,11 +29,15 @@ def _partner_form_page(request, partner, template_context):
     contacts = ContactFormSet(request.POST or None, instance=partner, prefix="contacts")
     if request.method == "POST":
         if form.is_valid() and contacts.is_valid():
-            partner = services.save_partner(form=form, contacts=contacts, user=request.user)
-            messages.success(
-                request, _("La fiche « %(name)s » est enregistrée.") % {"name": partner}
-            )
-            return redirect(partner)
+
+            def save():
+                saved = services.save_partner(form=form, contacts=contacts, user=request.user)
+                messages.success(
+                    request, _("La fiche « %(name)s » est enregistrée.") % {"name": saved}
+                )
+                return redirect(saved)
+
+            return save() if partner.pk else create_once(request, save)
         messages.error(
             request, _("La fiche n'est pas enregistrée : corrigez les erreurs signalées.")
         )
@@ -78,13 +83,18 @@ def partner_report(request, slug):
     partner, _can_edit = get_partner_for_user(request, slug)
     form = ErrorReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.report_error(
-            partner=partner, user=request.user, message=form.cleaned_data["message"]
-        )
-        messages.success(
-            request, _("Merci : votre signalement a été transmis à la coordination du territoire.")
-        )
-        return redirect(partner)
+
+        def create():
+            services.report_error(
+                partner=partner, user=request.user, message=form.cleaned_data["message"]
+            )
+            messages.success(
+                request,
+                _("Merci : votre signalement a été transmis à la coordination du territoire."),
+            )
+            return redirect(partner)
+
+        return create_once(request, create)
     return render(request, "partners/report_form.html", {"form": form, "partner": partner})
 
 
@@ -112,10 +122,13 @@ def review_queue(request):
 
 @require_POST
 def report_resolve(request, pk):
-    report = get_object_or_404(
-        ErrorReport.objects.select_related("partner__territory"), pk=pk, resolved_at__isnull=True
-    )
+    """Mark a report as dealt with. Marking it again (a double click, a resent form) changes
+    nothing and says so, rather than a 404."""
+    report = get_object_or_404(ErrorReport.objects.select_related("partner__territory"), pk=pk)
     access.check_can_edit(request.user, report.partner.territory)
-    report.resolve(by=request.user)
-    messages.success(request, _("Signalement marqué comme traité."))
+    if report.resolved_at is not None:
+        messages.info(request, _("Ce signalement était déjà marqué comme traité."))
+    else:
+        report.resolve(by=request.user)
+        messages.success(request, _("Signalement marqué comme traité."))
     return redirect("partners:review")

@@ -80,7 +80,6 @@ def partner_vcard(request, slug):
 def contact_vcard(request, slug, pk):
     partner = get_object_or_404(Partner, slug=slug)
     contact = get_object_or_404(partner.contacts, pk=pk)
-    zone_territories = partner.zone_territories.values_list("pk", flat=True)
-    if not can_see_contacts(request.user, partner, zone_territories):
+    if not can_see_contacts(request.user, partner):
         raise Http404
     return _vcard_response(formats.contact_vcard(contact, partner), f"{partner.slug}-{contact.pk}")

@@ -19,7 +19,7 @@ def guide_context(territory, commune):
     partners with category, publics, themes and contacts (+ 4 zone prefetches for one commune),
     the outline (2), the next rendez-vous."""
     if commune:
-        partners = list(partners_serving(commune))
+        partners = list(partners_serving(commune, territory))
         referents = Referent.objects.filter(commune=commune).active().select_related("commune")
     else:
         partners = list(

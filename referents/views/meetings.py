@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.submissions import create_once
 from referents.calendar import territory_calendar
 from referents.forms import AttendanceForm, MeetingForm
 from referents.models import CalendarFeed, Meeting, Referent
@@ -70,11 +71,16 @@ def _meeting_form(request, territory, instance=None):
     meeting = instance or Meeting(territory=territory)
     form = MeetingForm(request.POST or None, instance=meeting, territory=territory)
     if request.method == "POST" and form.is_valid():
-        if form.has_changed() or meeting.pk is None:  # an untouched save writes nothing
-            with transaction.atomic():
-                meeting = form.save()
-        messages.success(request, _("Rendez-vous enregistré."))
-        return redirect(meeting)
+
+        def save():
+            saved = meeting
+            if form.has_changed() or meeting.pk is None:  # an untouched save writes nothing
+                with transaction.atomic():
+                    saved = form.save()
+            messages.success(request, _("Rendez-vous enregistré."))
+            return redirect(saved)
+
+        return create_once(request, save) if instance is None else save()
     return render(
         request,
         "referents/meeting_form.html",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.submissions import create_once
 from portal.text import normalize
 from referents.forms import ReferentForm
 from referents.models import MAX_ACTIVE_PER_COMMUNE, Meeting, Referent
@@ -95,7 +96,7 @@ def referent_detail(request, pk):
     zone prefetches, upcoming meetings.
     """
     referent, territory, can_edit = get_referent_for_user(request, pk)
-    partners = list(partners_serving(referent.commune))
+    partners = list(partners_serving(referent.commune, territory))
     groups = [
         (category, list(items)) for category, items in groupby(partners, key=lambda p: p.category)
     ]
@@ -116,22 +117,29 @@ def referent_detail(request, pk):
 
 def _referent_form(request, territory, instance=None):
     form = ReferentForm(request.POST or None, instance=instance, territory=territory)
-    if request.method == "POST" and form.is_valid() and instance and not form.has_changed():
-        messages.success(request, _("Référent enregistré."))  # untouched: nothing to write
-        return redirect(instance)
-    if request.method == "POST" and form.is_valid():
+
+    def page():
+        return render(
+            request,
+            "referents/referent_form.html",
+            {"form": form, "territory": territory, "referent": instance},
+        )
+
+    def save():
+        if instance and not form.has_changed():
+            messages.success(request, _("Référent enregistré."))  # untouched: nothing to write
+            return redirect(instance)
         try:
             referent = save_referent(referent=form.save(commit=False))
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("Référent enregistré."))
-            return redirect(referent)
-    return render(
-        request,
-        "referents/referent_form.html",
-        {"form": form, "territory": territory, "referent": instance},
-    )
+            return page()
+        messages.success(request, _("Référent enregistré."))
+        return redirect(referent)
+
+    if request.method == "POST" and form.is_valid():
+        return create_once(request, save) if instance is None else save()
+    return page()
 
 
 def referent_create(request):

@@ -4,7 +4,8 @@ match, and a one-page handout.
 It stores no personal data. The answers travel in one POST and are only used to render the
 response: they are not saved, not written to the session (no flash messages either), not logged,
 hidden from error reports, and the response is not cached. Only an anonymous count is kept: the
-day, the commune and the needs ticked (no age, no name, no public, no free text).
+day, the commune, the needs ticked and those no known partner meets there (no age, no name, no
+public, no free text).
 """
 
 from datetime import date
@@ -19,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from referents.forms import OrientationForm
 from referents.models import OrientationCount
-from referents.services import count_orientation, match_partners, outline_for
+from referents.services import count_orientation, match_partners, outline_for, unmet_needs
 from referents.views.common import get_territory
 
 
@@ -33,22 +34,29 @@ def orientation(request):
     if request.method == "POST" and form.is_valid():
         commune = form.cleaned_data["commune"]
         publics, themes = form.selection()
+        needs = [*publics, *themes]
+        matches = match_partners(
+            commune=commune, territory=territory, publics=publics, themes=themes
+        )
+        unmet = unmet_needs(needs, matches)
         context.update(
             {
                 "commune": commune,
-                "needs": [*publics, *themes],
-                "matches": match_partners(commune=commune, publics=publics, themes=themes),
+                "needs": needs,
+                "matches": matches,
+                "unmet": unmet,
                 "submitted": True,
             }
         )
-        count_orientation(territory=territory, commune=commune, themes=themes)
+        count_orientation(territory=territory, commune=commune, themes=themes, unmet=unmet)
     return render(request, "referents/orientation.html", context)
 
 
 def observatory(request):
     """For coordinators: needs met in first interviews, by commune and month (last 12 months).
 
-    Queries: interviews per month and commune, needs per month and commune.
+    Queries: interviews per month and commune, needs per month and commune, needs met by no
+    known partner per month and commune.
     """
     territory, can_edit = get_territory(request)
     if not can_edit:
@@ -62,7 +70,13 @@ def observatory(request):
     for month, commune, total in (
         counts.values_list("month", "commune__name").annotate(total=Count("pk")).order_by()
     ):
-        rows[(month, commune)] = {"month": month, "commune": commune, "total": total, "needs": []}
+        rows[(month, commune)] = {
+            "month": month,
+            "commune": commune,
+            "total": total,
+            "needs": [],
+            "unmet": [],
+        }
     for month, commune, label, total in (
         counts.filter(needs__isnull=False)
         .values_list("month", "commune__name", "needs__label")
@@ -71,6 +85,14 @@ def observatory(request):
     ):
         if (month, commune) in rows:
             rows[(month, commune)]["needs"].append((label, total))
+    for month, commune, label, total in (
+        counts.filter(unmet_needs__isnull=False)
+        .values_list("month", "commune__name", "unmet_needs__label")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "unmet_needs__label")
+    ):
+        if (month, commune) in rows:
+            rows[(month, commune)]["unmet"].append((label, total))
     ordered = sorted(rows.values(), key=lambda row: row["commune"])
     ordered.sort(key=lambda row: row["month"], reverse=True)  # stable: communes stay A→Z
     return render(

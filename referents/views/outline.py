@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.submissions import create_once
 from referents.forms import OutlineSectionForm, QuestionFormSet
 from referents.models import OutlineSection
 from referents.services import install_default_outline, outline_for
@@ -56,11 +57,15 @@ def _section_form(request, territory, section):
     form = OutlineSectionForm(request.POST or None, instance=section, prefix="section")
     formset = QuestionFormSet(request.POST or None, instance=section, prefix="questions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            form.save()
-            formset.save()
-        messages.success(request, _("Section enregistrée."))
-        return redirect(_outline_url(territory))
+
+        def save():
+            with transaction.atomic():
+                form.save()
+                formset.save()
+            messages.success(request, _("Section enregistrée."))
+            return redirect(_outline_url(territory))
+
+        return create_once(request, save) if section.pk is None else save()
     return render(
         request,
         "referents/outline_section_form.html",

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.submissions import create_once
 from roadmaps import services
 from roadmaps.forms import (
     ActionForm,
@@ -61,8 +63,11 @@ def action_detail(request, slug, pk):
     }
     if can_edit:
         context |= {
-            "progress_form": ProgressUpdateForm(initial={"date": timezone.localdate()}),
+            "progress_form": ProgressUpdateForm(
+                initial={"date": timezone.localdate()}, computed=bool(steps)
+            ),
             "step_form": StepForm(action=action),
+            "progress_switch": progress_switch_notice(action, bool(steps)),
             "move_form": MoveActionForm(roadmap=roadmap, initial={"axis": action.axis_id}),
             "indicator_form": IndicatorForm(),
             "value_form": IndicatorValueForm(initial={"date": timezone.localdate()}),
@@ -77,11 +82,15 @@ def action_create(request, slug, number):
     roadmap = axis.roadmap
     form = ActionForm(request.POST or None, roadmap=roadmap, initial={"axis": axis})
     if form.is_valid():
-        action = services.save_new_action(
-            form=form, axis=form.cleaned_data["axis"], by=request.user
-        )
-        messages.success(request, _("L'action %s est ajoutée.") % action.code)
-        return redirect(action)
+
+        def create():
+            action = services.save_new_action(
+                form=form, axis=form.cleaned_data["axis"], by=request.user
+            )
+            messages.success(request, _("L'action %s est ajoutée.") % action.code)
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter une action à « %s »") % axis,
@@ -95,36 +104,65 @@ def action_update(request, slug, pk):
     action = _editable_action(request, slug, pk)
     roadmap = action.axis.roadmap
     form = ActionForm(request.POST or None, instance=action, roadmap=roadmap)
-    conflict = None
+    conflict = error = None
     if form.is_valid():
-        expected = form.cleaned_data.get("version") or action.version
+        expected = form.cleaned_data["version"]  # None (missing, invalid): refused as stale
         try:
             action = services.save_action(form=form, expected_version=expected, by=request.user)
-        except services.ConcurrentEdit as error:
+        except services.ConcurrentEdit as refused:
+            error = refused
             conflict = error.changes
             fresh = Action.objects.get(pk=action.pk)
             data = _merge_after_conflict(form, fresh, conflict, roadmap)
             form = ActionForm(data, instance=fresh, roadmap=roadmap)
+            if expected is not None and form.is_valid() and not form.has_changed():
+                # The stale form asks for exactly what is stored: the same person's first save
+                # (a double click, a resend). Nothing to write, nothing to report.
+                messages.success(request, _("L'action %s est enregistrée.") % fresh.code)
+                return redirect(fresh)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Quelqu'un a modifié cette action pendant que vous la modifiiez : rien "
-                    "n'est enregistré. Le formulaire reprend ses modifications et les vôtres ; "
-                    "là où vous avez modifié le même champ, c'est votre saisie qui est "
-                    "affichée. Vérifiez, puis enregistrez de nouveau."
-                ),
-            )
+            messages.error(request, _conflict_message(error, request.user))
         else:
             messages.success(request, _("L'action %s est enregistrée.") % action.code)
             return redirect(action)
     response = render(
         request,
         "roadmaps/action_form.html",
-        {"form": form, "action": action, "conflict": conflict, "roadmap": roadmap},
+        {
+            "form": form,
+            "action": action,
+            "conflict": conflict,
+            "conflict_by_self": bool(error and error.authors == {request.user.pk}),
+            "unknown_version": bool(error and error.unknown_version),
+            "roadmap": roadmap,
+        },
         status=409 if conflict is not None else (400 if form.is_bound else 200),
     )
     return response
+
+
+def _conflict_message(error, user):
+    """Why nothing was saved, naming the right person: someone else, or the user themself."""
+    if error.unknown_version:
+        return _(
+            "Ce formulaire ne dit pas de quelle version de l'action il part : rien n'est "
+            "enregistré, pour ne rien écraser. Le formulaire montre votre saisie ; vérifiez-la "
+            "par rapport à l'action enregistrée, puis enregistrez de nouveau."
+        )
+    if error.authors == {user.pk}:
+        return _(
+            "Vous avez vous-même enregistré d'autres modifications de cette action depuis "
+            "l'ouverture de ce formulaire (dans un autre onglet ou par un envoi précédent) : "
+            "rien n'est enregistré. Le formulaire reprend ces modifications et votre saisie ; "
+            "là où les deux diffèrent, c'est votre saisie qui est affichée. Vérifiez, puis "
+            "enregistrez de nouveau."
+        )
+    return _(
+        "Quelqu'un a modifié cette action pendant que vous la modifiiez : rien "
+        "n'est enregistré. Le formulaire reprend ses modifications et les vôtres ; "
+        "là où vous avez modifié le même champ, c'est votre saisie qui est "
+        "affichée. Vérifiez, puis enregistrez de nouveau."
+    )
 
 
 def _merge_after_conflict(form, fresh, changes, roadmap):
@@ -183,37 +221,66 @@ def action_move(request, slug, pk, direction):
     return redirect(action.axis)
 
 
+def progress_switch_notice(action, has_steps):
+    """What adding the first step will do to the progress, said before it happens ("" once the
+    action has steps)."""
+    if has_steps:
+        return ""
+    return _(
+        "L'avancement de cette action sera désormais calculé à partir des étapes "
+        "(actuellement %(progress)s %%)."
+    ) % {"progress": action.progress}
+
+
 def step_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
     form = StepForm(request.POST or None, action=action)
     if form.is_valid():
-        services.add_step(form=form, action=action, by=request.user)
-        messages.success(request, _("L'étape est ajoutée."))
-        return redirect(action)
+
+        def create():
+            services.add_step(form=form, action=action, by=request.user)
+            messages.success(request, _("L'étape est ajoutée."))
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter une étape"),
         form=form,
         back=action.get_absolute_url(),
         action=action,
+        intro=progress_switch_notice(action, action.steps.exists()),
     )
 
 
 @require_POST
-def step_toggle(request, slug, pk, step_pk):
+def step_mark(request, slug, pk, step_pk):
+    """Mark a step done (`done=1`) or to do (`done=0`): the POST says which, so a double click
+    or a resent form changes nothing more."""
     action = _editable_action(request, slug, pk)
     step = get_object_or_404(action.steps, pk=step_pk)
-    services.toggle_step(step=step, by=request.user)
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    if done is None:
+        return HttpResponseBadRequest(_("Indiquez si l'étape est faite (1) ou à faire (0)."))
+    services.mark_step(step=step, done=done, by=request.user)
     return redirect(action.get_absolute_url() + "#etapes")
 
 
 def progress_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
-    form = ProgressUpdateForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = ProgressUpdateForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        computed=action.steps.exists(),
+    )
     if form.is_valid():
-        services.record_progress(action=action, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Le point d'étape est enregistré."))
-        return redirect(action)
+
+        def create():
+            services.record_progress(action=action, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Le point d'étape est enregistré."))
+            return redirect(action)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter un point d'étape"),
@@ -227,12 +294,16 @@ def indicator_create(request, slug, pk):
     action = _editable_action(request, slug, pk)
     form = IndicatorForm(request.POST or None)
     if form.is_valid():
-        indicator = form.save(commit=False)
-        indicator.action = action
-        indicator._history_user = request.user
-        indicator.save()
-        messages.success(request, _("L'indicateur est ajouté."))
-        return redirect(action.get_absolute_url() + "#indicateurs")
+
+        def create():
+            indicator = form.save(commit=False)
+            indicator.action = action
+            indicator._history_user = request.user
+            indicator.save()
+            messages.success(request, _("L'indicateur est ajouté."))
+            return redirect(action.get_absolute_url() + "#indicateurs")
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Ajouter un indicateur"),
@@ -247,12 +318,16 @@ def indicator_value_create(request, slug, pk, indicator_pk):
     indicator = get_object_or_404(action.indicators, pk=indicator_pk)
     form = IndicatorValueForm(request.POST or None, initial={"date": timezone.localdate()})
     if form.is_valid():
-        value = form.save(commit=False)
-        value.indicator = indicator
-        value.recorded_by = request.user
-        value.save()
-        messages.success(request, _("La valeur est enregistrée."))
-        return redirect(action.get_absolute_url() + "#indicateurs")
+
+        def create():
+            value = form.save(commit=False)
+            value.indicator = indicator
+            value.recorded_by = request.user
+            value.save()
+            messages.success(request, _("La valeur est enregistrée."))
+            return redirect(action.get_absolute_url() + "#indicateurs")
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Nouvelle valeur de « %s »") % indicator,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.submissions import create_once
 from roadmaps import services
 from roadmaps.forms import AxisForm
 from roadmaps.views.common import get_axis_for_user, get_roadmap_for_user, render_form
@@ -17,14 +18,18 @@ def axis_create(request, slug):
         raise PermissionDenied
     form = AxisForm(request.POST or None)
     if form.is_valid():
-        axis = services.create_axis(
-            roadmap=roadmap,
-            title=form.cleaned_data["title"],
-            objectives=form.cleaned_data["objectives"],
-            by=request.user,
-        )
-        messages.success(request, _("« %s » est ajouté.") % axis)
-        return redirect(axis)
+
+        def create():
+            axis = services.create_axis(
+                roadmap=roadmap,
+                title=form.cleaned_data["title"],
+                objectives=form.cleaned_data["objectives"],
+                by=request.user,
+            )
+            messages.success(request, _("« %s » est ajouté.") % axis)
+            return redirect(axis)
+
+        return create_once(request, create)
     title = _("Ajouter un %s") % roadmap.axis_label_singular
     return render_form(request, title=title, form=form, back=roadmap.get_absolute_url())
 

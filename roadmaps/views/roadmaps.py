@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access
+from portal import access, locking
 from portal.cache import render_cached
+from portal.submissions import create_once
 from roadmaps import services
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
 from roadmaps.models import Roadmap, RoadmapVersion
@@ -84,19 +85,52 @@ def roadmap_form(request, slug):
     if not can_edit:
         raise PermissionDenied
     form = RoadmapForm(request.POST or None, instance=roadmap)
-    if form.is_valid() and roadmap and not form.has_changed():
-        messages.success(request, _("La feuille de route est enregistrée."))  # nothing to write
-        return redirect(roadmap)
-    if form.is_valid():
-        with transaction.atomic():
-            roadmap = form.save(commit=False)
-            roadmap.territory = territory
-            roadmap._history_user = request.user
-            roadmap.save()
-        messages.success(request, _("La feuille de route est enregistrée."))
-        return redirect(roadmap)
     title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
     back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
+    if form.is_valid():
+        expected = form.cleaned_data["version"]
+
+        def save():
+            if roadmap and not form.has_changed():  # an untouched save writes nothing
+                messages.success(request, _("La feuille de route est enregistrée."))
+                return redirect(roadmap)
+            with transaction.atomic():
+                # an edit claims the next version first (portal/locking.py): a save based on
+                # an older version, or on none, writes nothing
+                if roadmap and not locking.claim(Roadmap.objects, roadmap.pk, expected):
+                    return refused()
+                saved = form.save(commit=False)
+                saved.territory = territory
+                if roadmap:
+                    saved.version = expected + 1
+                saved._history_user = request.user
+                saved.save()
+            messages.success(request, _("La feuille de route est enregistrée."))
+            return redirect(saved)
+
+        def refused():
+            """The user's input again, with the current version (saving is deliberate)."""
+            fresh = Roadmap.objects.get(pk=roadmap.pk)
+            data = form.data.copy()
+            data["version"] = fresh.version
+            again = RoadmapForm(data, instance=fresh)
+            if expected is not None and again.is_valid() and not again.has_changed():
+                messages.success(request, _("La feuille de route est enregistrée."))
+                return redirect(fresh)  # what the form asks is already stored (a resend)
+            messages.error(
+                request,
+                _(
+                    "La feuille de route a été modifiée depuis l'ouverture de ce formulaire, "
+                    "ou le formulaire ne dit pas de quelle version il part : rien n'est "
+                    "enregistré. Le formulaire montre votre saisie ; vérifiez-la par rapport à "
+                    "la feuille de route enregistrée, puis enregistrez de nouveau."
+                ),
+            )
+            return render_form(request, title=title, form=again, back=back, status=409)
+
+        # A form without a version is the creation form: it creates once per display (a
+        # double click on « créer » is sent to the roadmap the first click created).
+        return create_once(request, save) if expected is None else save()
     return render_form(request, title=title, form=form, back=back)
 
 
@@ -110,15 +144,19 @@ def roadmap_validate(request, slug):
         initial={"validated_on": timezone.localdate(), "validated_by": roadmap.validated_by},
     )
     if form.is_valid():
-        version = services.validate_roadmap(
-            roadmap=roadmap,
-            name=form.cleaned_data["name"],
-            validated_on=form.cleaned_data["validated_on"],
-            validated_by=form.cleaned_data["validated_by"],
-            by=request.user,
-        )
-        messages.success(request, _("Version « %s » enregistrée.") % version.name)
-        return redirect("roadmaps:versions", slug)
+
+        def create():
+            version = services.validate_roadmap(
+                roadmap=roadmap,
+                name=form.cleaned_data["name"],
+                validated_on=form.cleaned_data["validated_on"],
+                validated_by=form.cleaned_data["validated_by"],
+                by=request.user,
+            )
+            messages.success(request, _("Version « %s » enregistrée.") % version.name)
+            return redirect("roadmaps:versions", slug)
+
+        return create_once(request, create)
     return render_form(
         request,
         title=_("Valider la feuille de route"),

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from partners.models import NetworkMembership
 from portal.models import Membership
 from tests.factories import (
     ContactFactory,
@@ -59,24 +60,35 @@ def test_contact_visibility_per_role(as_persona, france_travail, persona, sees_c
         assert "réservées aux membres du réseau" in response.text
 
 
-def test_members_of_a_territory_the_partner_serves_see_contacts(
+def test_members_of_a_territory_the_partner_serves_see_contacts_once_accepted(
     client, france_travail, other_territory, other_coordinator
 ):
+    """A zone alone does not show contacts in another territory: its coordination must have
+    accepted the partner into its network (docs/partners.md)."""
     client.force_login(other_coordinator)
     assert "Démo-Rivière" not in client.get(detail(france_travail)).text
     france_travail.zone_territories.add(other_territory)
+    assert "Démo-Rivière" not in client.get(detail(france_travail)).text
+    NetworkMembership.objects.create(territory=other_territory, partner=france_travail)
     assert "Démo-Rivière" in client.get(detail(france_travail)).text
 
 
-def test_serving_through_department_shows_contacts(client, france_travail, other_territory):
+def test_serving_through_department_shows_contacts_once_accepted(
+    client, france_travail, other_territory
+):
     # In the shared fixtures, Bergerac's commune is in department 16 (factory default).
     from portal.models import Department
 
     user = MembershipFactory(territory=other_territory, role=Membership.Role.REFERENT).user
     client.force_login(user)
-    assert "Démo-Rivière" not in client.get(detail(france_travail)).text
     france_travail.zone_departments.add(Department.objects.get(code="16"))
+    assert "Démo-Rivière" not in client.get(detail(france_travail)).text
+    contact = france_travail.contacts.first()
+    vcard = reverse("partners:contact_vcard", args=[france_travail.slug, contact.pk])
+    assert client.get(vcard).status_code == 404
+    NetworkMembership.objects.create(territory=other_territory, partner=france_travail)
     assert "Démo-Rivière" in client.get(detail(france_travail)).text
+    assert client.get(vcard).status_code == 200
 
 
 def test_account_without_territory_sees_no_contacts(client, france_travail):

@@ -66,7 +66,7 @@ def test_preview_then_confirm_imports_every_row(staff_client, staff, territory, 
     assert ml.verified_by == staff
     assert "mission locale" in ml.search_text
     messages = [str(message) for message in response.wsgi_request._messages]
-    assert messages == ["Import terminé : 2 créé(s), 0 mis à jour."]
+    assert messages == ["Import terminé : 2 partenaires créés, 0 mis à jour."]
 
 
 def test_preview_says_created_updated_or_unchanged(staff_client, france_travail):
@@ -86,7 +86,7 @@ def test_preview_says_created_updated_or_unchanged(staff_client, france_travail)
     assert unchanged.outcome == "inchangé" and unchanged.partner.pk == ccas.pk
     for text in ["mis à jour (champs : courriel, thématiques)", "créé", "inchangé"]:
         assert text in response.text
-    assert "1 à créer, 1 à mettre à jour, 1 inchangé(s)." in response.text
+    assert "1 à créer, 1 à mettre à jour, 1 inchangé." in response.text
     assert "<code>ccas-de-soyaux</code>" in response.text
     assert snapshot() == before  # a preview writes nothing
 
@@ -97,7 +97,7 @@ def test_confirm_updates_the_file_columns_only(staff_client, staff, france_trava
     response = confirm(staff_client, preview)
     assert response.status_code == 302
     messages = [str(message) for message in response.wsgi_request._messages]
-    assert messages == ["Import terminé : 2 créé(s), 1 mis à jour."]
+    assert messages == ["Import terminé : 2 partenaires créés, 1 mis à jour."]
     france_travail.refresh_from_db()
     assert france_travail.email == "angouleme@example.org"
     assert sorted(france_travail.themes.values_list("slug", flat=True)) == [
@@ -356,7 +356,7 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(
     result = preview.context["result"]
     assert (
         result.is_valid
-        and result.summary == f"{count} à créer, {count} à mettre à jour, 0 inchangé(s)."
+        and result.summary == f"{count} à créer, {count} à mettre à jour, 0 inchangé."
     )
     # 1-2 session, user, 3 savepoint, 4-15 the preview's reads, 16 insert partners, 17 update
     # partners, 18 delete replaced publics, 19-21 insert links, 22 content version (the cached

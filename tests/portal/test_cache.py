@@ -31,10 +31,12 @@ from tests.portal.official_files import official_files
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A creation form's token, new at each display (portal/submissions.py).
+SUBMISSION_INPUT = re.compile(r'name="submission" value="([^"]+)"')
 
 
 def without_tokens(response):
-    return CSRF_INPUT.sub("", response.content.decode())
+    return SUBMISSION_INPUT.sub("", CSRF_INPUT.sub("", response.content.decode()))
 
 
 @pytest.fixture

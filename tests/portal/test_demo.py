@@ -7,8 +7,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from partners.models import NetworkMembership, Partner
 from portal.demo import DEMO_PASSWORD
 from portal.models import Commune, Membership, Territory, User
+from referents.services import partners_for_territory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +65,19 @@ def test_demo_loads_territories_and_accounts_and_a_second_run_creates_nothing(se
     for username in ["admin", "coordination.angouleme", "referent.angouleme"]:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
+    # Each territory's coordination accepted the partners of the other whose zone is a department,
+    # a region or the country: the guides show every partner serving them (issue 10, item 9).
+    for territory in (angouleme, bergerac):
+        in_guide = set(partners_for_territory(territory))
+        assert in_guide == set(Partner.objects.serving_territories([territory.pk]))
+        assert any(partner.territory_id != territory.pk for partner in in_guide)
+    assert NetworkMembership.objects.filter(
+        territory=angouleme, partner__slug__contains="bergerac"
+    ).exists()
+
     before = row_counts()
     out = StringIO()
     call_command("load_demo", "--force", stdout=out)
 
     assert row_counts() == before
-    assert "Communes : 0 créé(s), 0 mis à jour, 166 inchangé(s)" in out.getvalue()
+    assert "Communes : 0 ajout, 0 mise à jour, 166 sans changement" in out.getvalue()

@@ -63,8 +63,8 @@ def snapshot():
 def test_import_creates_current_communes_and_their_epcis(tmp_path):
     output = run(write(tmp_path))
 
-    assert "Communes : 6 créé(s), 0 mis à jour, 0 inchangé(s)" in output
-    assert "EPCI : 4 créé(s)" in output
+    assert "Communes : 6 ajouts, 0 mise à jour, 0 sans changement" in output
+    assert "EPCI : 4 ajouts" in output
     assert "Import terminé." in output
     angouleme = Commune.objects.select_related("epci", "department").get(insee_code="16015")
     assert angouleme.name == "Angoulême"
@@ -126,8 +126,8 @@ def test_second_import_changes_nothing_and_says_so(tmp_path):
 
     output = run(tmp_path)
 
-    assert "Communes : 0 créé(s), 0 mis à jour, 6 inchangé(s)" in output
-    assert "EPCI : 0 créé(s), 0 mis à jour, 4 inchangé(s)" in output
+    assert "Communes : 0 ajout, 0 mise à jour, 6 sans changement" in output
+    assert "EPCI : 0 ajout, 0 mise à jour, 4 sans changement" in output
     assert "Rien à changer" in output
     assert snapshot() == before
 
@@ -144,8 +144,8 @@ def test_renamed_and_reattached_communes_are_updated(tmp_path):
 
     output = run(write(tmp_path, communes, epcis))
 
-    assert "Communes : 0 créé(s), 2 mis à jour, 4 inchangé(s)" in output
-    assert "EPCI : 0 créé(s), 1 mis à jour, 3 inchangé(s)" in output
+    assert "Communes : 0 ajout, 2 mises à jour, 4 sans changement" in output
+    assert "EPCI : 0 ajout, 1 mise à jour, 3 sans changement" in output
     soyaux = Commune.objects.get(insee_code="16374")
     assert (soyaux.name, soyaux.search_name, soyaux.population) == (
         "Soyaux-sur-Charente",
@@ -167,7 +167,7 @@ def test_a_commune_that_leaves_every_epci_is_detached(tmp_path):
 def test_epci_filter_imports_only_that_epci_and_its_communes(tmp_path):
     output = run(write(tmp_path), "--epci", ANGOULEME)
 
-    assert "Communes : 3 créé(s)" in output
+    assert "Communes : 3 ajouts" in output
     assert list(EPCI.objects.values_list("siren", flat=True)) == [ANGOULEME]
     assert set(Commune.objects.values_list("insee_code", flat=True)) == {"16015", "16374", "16102"}
 

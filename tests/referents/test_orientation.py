@@ -104,7 +104,7 @@ def test_orientation_keeps_no_personal_data(referent_client, soyaux, mission_loc
                     )
                     assert cursor.fetchone()[0] == 0, (table, column)
     count_fields = {field.name for field in OrientationCount._meta.get_fields()}
-    assert count_fields == {"id", "territory", "date", "commune", "needs"}
+    assert count_fields == {"id", "territory", "date", "commune", "needs", "unmet_needs"}
 
 
 def test_crafted_commune_of_another_territory_gets_a_message(referent_client, other_territory):

@@ -12,6 +12,7 @@ from portal.models import Commune
 from referents.models import Referent
 from tests.factories import MeetingFactory, ReferentFactory
 from tests.referents.conftest import make_partner
+from tests.referents.test_orientation import boxes
 
 
 def grow(territory, epci, department, size):
@@ -103,3 +104,20 @@ def test_commune_guide_query_count(referent_client, network, django_assert_num_q
     url = reverse("referents:guide") + f"?commune={network['commune'].pk}"
     with django_assert_num_queries(19):
         referent_client.get(url)
+
+
+def test_orientation_query_count(referent_client, network, django_assert_num_queries):
+    """An interview with two needs ticked, both met by a partner at both sizes."""
+    url = reverse("referents:orientation")
+    names = boxes(referent_client.get(url))
+    data = {
+        "commune": network["commune"].pk,
+        names["A moins de 26 ans"]: "on",
+        names["A besoin d'une solution de mobilité"]: "on",
+    }
+    # 4 outline sections, 5-6 publics and themes (default outline), 7 commune with department,
+    # 8 partners of the network serving it (address with department, in-territory flag),
+    # 9 publics, 10 themes, 11 contacts, 12-15 zone prefetches, 16 savepoint, 17 count,
+    # 18 its needs, 19 release savepoint, 20-21 the commune selector (count, communes)
+    with django_assert_num_queries(21):
+        referent_client.post(url, data)

@@ -117,7 +117,7 @@ def test_add_step_progress_update_indicator_and_value(coordinator_client, action
         reverse("roadmaps:step_create", args=base), {"title": "Réserver la salle", "due_date": ""}
     )
     step = action.steps.get()
-    coordinator_client.post(reverse("roadmaps:step_toggle", args=[*base, step.pk]))
+    coordinator_client.post(reverse("roadmaps:step_mark", args=[*base, step.pk]), {"done": "1"})
     assert Step.objects.get().done
     coordinator_client.post(
         reverse("roadmaps:progress_create", args=base),
@@ -268,7 +268,7 @@ def test_coordinator_creates_the_roadmap_then_edits_it(coordinator_client, terri
     assert response.status_code == 302
     roadmap = territory.roadmaps.get()
     assert roadmap.is_current and roadmap.axis_label == "chantier"
-    coordinator_client.post(url, data | {"title": "Feuille de route 2024-2028"})
+    coordinator_client.post(url, data | {"title": "Feuille de route 2024-2028", "version": 1})
     assert territory.roadmaps.get().title == "Feuille de route 2024-2028"
     assert roadmap.history.first().history_user == coordinator
     page = coordinator_client.get(reverse("roadmaps:detail", args=[SLUG])).text

@@ -1,5 +1,6 @@
 """Lost updates are impossible (optimistic locking), and every change is in the history."""
 
+import pytest
 from django.urls import reverse
 
 from roadmaps import services
@@ -108,7 +109,9 @@ def test_history_records_who_what_and_when(coordinator_client, action, coordinat
         url, action_data(action, status="bloque", end_date="2029-06-30", to_discuss="on")
     )
     step = StepFactory(action=action, title="Réserver la salle", due_date=None)
-    coordinator_client.post(reverse("roadmaps:step_toggle", args=[SLUG, action.pk, step.pk]))
+    coordinator_client.post(
+        reverse("roadmaps:step_mark", args=[SLUG, action.pk, step.pk]), {"done": "1"}
+    )
 
     entries = services.action_history(action)
     update = next(e for e in entries if e.subject == "l'action" and e.kind == "modification")
@@ -143,3 +146,136 @@ def test_roadmap_and_axis_changes_are_recorded(coordinator_client, axes, roadmap
     record = axes[0].history.first()
     assert (record.title, record.history_user) == ("Les jeunes", coordinator)
     assert roadmap.history.count() == 1
+
+
+# --- A form that does not say its version, a repeated save --------------------------------
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-1", "2.5", "9" * 40])
+def test_a_save_without_a_valid_version_is_refused_like_a_stale_one(
+    coordinator_client, action, version
+):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    data = action_data(action, title="Écrasé sans version")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    action.refresh_from_db()
+    assert (action.title, action.version) == ("Micro-forums pour l'emploi", 1)
+    assert action.history.count() == 1  # nothing recorded
+    assert "ne dit pas de quelle version" in response.text
+    # The form keeps the input and now carries the current version: saving is deliberate.
+    form = response.context["form"]
+    assert form["title"].value() == "Écrasé sans version" and form["version"].value() == 1
+    assert coordinator_client.post(url, action_data(action, title="Voulu")).status_code == 302
+    assert Action.objects.get(pk=action.pk).title == "Voulu"
+
+
+def test_a_repeated_save_of_the_same_form_is_a_success(coordinator_client, action):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    data = action_data(action, title="Micro-forums 2024", to_discuss="on", version=1)
+    first = coordinator_client.post(url, data)
+    second = coordinator_client.post(url, data)  # the same form again, still saying version 1
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == action.get_absolute_url()
+    action.refresh_from_db()
+    assert (action.title, action.to_discuss, action.version) == ("Micro-forums 2024", True, 2)
+    page = coordinator_client.get(second["Location"]).text
+    assert "Quelqu" not in page and "est enregistrée" in page
+
+
+def test_a_conflict_with_ones_own_earlier_save_does_not_blame_someone_else(
+    coordinator_client, action
+):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    coordinator_client.post(url, action_data(action, title="Premier envoi", version=1))
+    response = coordinator_client.post(url, action_data(action, title="Second", version=1))
+    assert response.status_code == 409
+    page = response.text.replace("&#x27;", "'")
+    assert "Quelqu'un" not in page and "l'autre personne" not in page
+    assert "Vous avez vous-même enregistré" in page
+    assert "Ce que vous avez changé entre-temps" in page
+    assert Action.objects.get(pk=action.pk).title == "Premier envoi"
+
+
+def test_a_conflict_with_someone_else_still_names_them(client, action, coordinator, staff):
+    url = reverse("roadmaps:action_update", args=[SLUG, action.pk])
+    client.force_login(staff)
+    client.post(url, action_data(action, title="Par l'admin", version=1))
+    client.force_login(coordinator)
+    response = client.post(url, action_data(action, title="Par la coordination", version=1))
+    page = response.text.replace("&#x27;", "'")
+    assert response.status_code == 409
+    assert "Quelqu'un a modifié cette action" in page and "Vous avez vous-même" not in page
+
+
+def roadmap_data(roadmap, **changes):
+    return {
+        "title": roadmap.title,
+        "axis_label": roadmap.axis_label,
+        "status": roadmap.status,
+        "version": roadmap.version,
+    } | changes
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "9" * 40])
+def test_a_roadmap_edit_without_a_valid_version_is_refused(coordinator_client, roadmap, version):
+    url = reverse("roadmaps:update", args=[SLUG])
+    data = roadmap_data(roadmap, title="Écrasée")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    roadmap.refresh_from_db()
+    assert roadmap.title != "Écrasée" and roadmap.version == 1
+    assert response.context["form"]["version"].value() == 1
+
+
+def test_a_stale_roadmap_edit_is_refused_and_a_resend_is_a_success(client, roadmap, coordinator):
+    url = reverse("roadmaps:update", args=[SLUG])
+    client.force_login(coordinator)
+    data = roadmap_data(roadmap, title="Feuille de route 2024-2028")
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # the same form again: already stored
+    response = client.post(url, data | {"period": "2024-2028"})  # still version 1
+    assert response.status_code == 409
+    roadmap.refresh_from_db()
+    assert (roadmap.title, roadmap.period, roadmap.version) == ("Feuille de route 2024-2028", "", 2)
+
+
+def test_validating_the_roadmap_makes_an_open_edit_form_stale(coordinator_client, roadmap):
+    url = reverse("roadmaps:update", args=[SLUG])
+    data = roadmap_data(roadmap, title="Nouveau titre")  # opened while a draft
+    coordinator_client.post(
+        reverse("roadmaps:validate", args=[SLUG]),
+        {"name": "Comité", "validated_on": "2024-03-01", "validated_by": ""},
+    )
+    assert coordinator_client.post(url, data).status_code == 409
+    roadmap.refresh_from_db()
+    assert roadmap.status == "validee"
+
+
+def test_history_sentences_keep_french_articles(coordinator_client, action):
+    """« création d'une étape », « modification de l'étape », never « création de étape »."""
+    step = StepFactory(action=action, title="Réserver la salle", due_date=None)
+    coordinator_client.post(
+        reverse("roadmaps:step_mark", args=[SLUG, action.pk, step.pk]), {"done": "1"}
+    )
+    coordinator_client.post(
+        reverse("roadmaps:action_update", args=[SLUG, action.pk]),
+        action_data(action, status="bloque"),
+    )
+    labels = [entry.label for entry in services.action_history(action)]
+    assert "création d'une étape : « Réserver la salle »" in labels
+    assert "modification de l'étape « Réserver la salle »" in labels
+    assert "modification de l'action" in labels
+
+    page = coordinator_client.get(action.get_absolute_url()).text
+    assert "création d&#x27;une étape : « Réserver la salle »" in page
+    assert "modification de l&#x27;action" in page
+    assert " de étape" not in page and "de l&#x27;étape" in page

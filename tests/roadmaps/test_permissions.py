@@ -39,7 +39,7 @@ POST_ONLY_VIEWS = [
     ("roadmaps:action_move", lambda a: {"slug": SLUG, "pk": a.pk, "direction": "descendre"}),
     ("roadmaps:action_move_axis", lambda a: {"slug": SLUG, "pk": a.pk}),
     (
-        "roadmaps:step_toggle",
+        "roadmaps:step_mark",
         lambda a: {"slug": SLUG, "pk": a.pk, "step_pk": a.steps.get().pk},
     ),
 ]
@@ -126,7 +126,8 @@ def test_state_changes(as_persona, full_action, name, kwargs):
     assert snapshot_state() == before
     last_axis = full_action.axis.roadmap.axes.last().pk
     for persona in ["coordinator", "staff"]:
-        assert as_persona(persona).post(url, {"axis": last_axis}).status_code == 302, persona
+        data = {"axis": last_axis, "done": "1"}  # `done`: the state a step is marked with
+        assert as_persona(persona).post(url, data).status_code == 302, persona
 
 
 def test_list_shows_only_the_users_territories(other_coordinator_client, roadmap, other_roadmap):

@@ -109,6 +109,10 @@ EXPECTED = {
     "partners:update": EDITORS,
     "partners:verify": post_only(),
     "partners:report_resolve": post_only(),
+    # a territory's network: its coordination accepts partners of other territories
+    "partners:network": EDITORS,
+    "partners:network_accept": post_only(),
+    "partners:network_remove": post_only(),
     # referents
     "referents:list": MEMBERS,
     "referents:detail": MEMBERS,
@@ -149,15 +153,17 @@ EXPECTED = {
     "roadmaps:progress_create": EDITORS,
     "roadmaps:indicator_create": EDITORS,
     "roadmaps:indicator_value_create": EDITORS,
+    "roadmaps:facts_update": EDITORS,
     "roadmaps:validate": EDITORS,  # GET asks for confirmation
     "roadmaps:axis_move": post_only(),
     "roadmaps:action_move": post_only(),
     "roadmaps:action_move_axis": post_only(),
-    "roadmaps:step_toggle": post_only(),
+    "roadmaps:step_mark": post_only(),
 }
 
 # Pages of "the current territory": the territory is named in the query string.
 TERRITORY_IN_QUERY = {
+    "partners:network",
     "referents:list",
     "referents:create",
     "referents:meeting_list",
@@ -213,6 +219,9 @@ def site(territory, other_territory, coordinator):
     angouleme = Commune.objects.get(insee_code="16015")
     partner = PartnerFactory(territory=territory, name="Mission locale", slug="mission-locale")
     partner.zone_territories.add(territory)
+    # A partner of the other territory whose zone covers this one: proposed to its network.
+    foreign = PartnerFactory(territory=other_territory, slug="cap-emploi-dordogne")
+    foreign.zone_territories.add(territory)
     roadmap = RoadmapFactory(territory=territory)
     axis = AxisFactory(roadmap=roadmap, number=1)
     AxisFactory(roadmap=roadmap, number=2)
@@ -222,6 +231,7 @@ def site(territory, other_territory, coordinator):
     return {
         "territory": territory,
         "partner": partner,
+        "foreign_partner": foreign,
         "contact": ContactFactory(partner=partner),
         "report": ErrorReportFactory(partner=partner, reported_by=coordinator),
         "roadmap": roadmap,
@@ -249,6 +259,8 @@ def url_kwargs(name, site):
         "partners:vcard": {"slug": site["partner"].slug},
         "partners:contact_vcard": {"slug": site["partner"].slug, "pk": site["contact"].pk},
         "partners:report_resolve": {"pk": site["report"].pk},
+        "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
+        "partners:network_remove": {"territory": slug, "slug": site["foreign_partner"].slug},
         "referents:detail": {"pk": site["referent"].pk},
         "referents:update": {"pk": site["referent"].pk},
         "referents:meeting_detail": {"pk": site["meeting"].pk},
@@ -265,7 +277,7 @@ def url_kwargs(name, site):
         "roadmaps:action_move_axis": action,
         "roadmaps:action_move": {**action, "direction": "descendre"},
         "roadmaps:step_create": action,
-        "roadmaps:step_toggle": {**action, "step_pk": site["step"].pk},
+        "roadmaps:step_mark": {**action, "step_pk": site["step"].pk},
         "roadmaps:progress_create": action,
         "roadmaps:indicator_create": action,
         "roadmaps:indicator_value_create": {**action, "indicator_pk": site["indicator"].pk},

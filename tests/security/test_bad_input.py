@@ -13,6 +13,7 @@ import html
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -158,6 +159,7 @@ def foreign(other_territory):
         "commune": bergerac,
         "referent": ReferentFactory(commune=bergerac),
         "meeting": MeetingFactory(territory=other_territory),
+        "territory": other_territory,
     }
 
 
@@ -165,6 +167,7 @@ def foreign_value(field, foreign):
     """The id of the other territory's object that `field` most likely chooses."""
     for words, kind in [
         (("commune",), "commune"),
+        (("territor",), "territory"),
         (("axis", "axe"), "axis"),
         (("referent", "invited", "present"), "referent"),
         (("meeting",), "meeting"),
@@ -177,6 +180,7 @@ def foreign_value(field, foreign):
 
 def foreign_links(foreign):
     """Rows pointing at the other territory's objects from the coordinator's territory."""
+    zone_links = Partner.zone_territories.through.objects
     return {
         "référent of a commune outside": Referent.objects.filter(commune=foreign["commune"])
         .exclude(pk=foreign["referent"].pk)
@@ -187,6 +191,11 @@ def foreign_links(foreign):
         "référent invited outside": Meeting.invited.through.objects.filter(
             referent=foreign["referent"]
         ).count(),
+        "partner of the territory whose zone names the other one": zone_links.filter(
+            territory=foreign["territory"]
+        )
+        .exclude(partner__territory=foreign["territory"])
+        .count(),
         "rendez-vous of the territory with an outside référent": Meeting.objects.exclude(
             territory=foreign["meeting"].territory
         )
@@ -263,6 +272,39 @@ def _skipped(action, page_name):
     if any(target == reverse(name) for name in SKIPPED_ACTIONS):
         return True
     return target == reverse("territory_switch") and page_name != "home"
+
+
+@pytest.mark.parametrize("label", [*CORPUS, "missing", "empty"])
+def test_an_edit_whose_version_is_bad_is_refused_like_a_stale_one(
+    label,
+    site,  # noqa: F811
+    coordinator_client,
+):
+    """Optimistic locking (portal/locking.py): an edit form's hidden `version` missing, empty or
+    any value of the corpus is a 409 conflict, never a 500 and never an overwrite."""
+    action = site["action"]
+    url = reverse("roadmaps:action_update", args=[action.axis.roadmap.territory.slug, action.pk])
+    form = coordinator_client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in ((name, form[name].value()) for name in form.fields)
+        if value not in (None, False)
+    }
+    data = {
+        name: [str(v) for v in value] if isinstance(value, list) else value
+        for name, value in data.items()
+    }
+    data["title"] = "Écrasé"
+    if label == "missing":
+        del data["version"]
+    else:
+        data["version"] = "" if label == "empty" else CORPUS[label]
+    before = row_counts()
+    response = coordinator_client.post(url, data)
+    assert_safe(response, f"POST {url} (version: {label})")
+    assert response.status_code == 409
+    assert row_counts() == before
+    assert Action.objects.get(pk=action.pk).title != "Écrasé"
 
 
 # Control characters (issue 10, item 5): cleaned before any form, the admin's included, and
@@ -490,7 +532,12 @@ def test_a_database_that_does_not_answer_gives_the_503_page_within_3_seconds(sil
         text=True,
         timeout=120,
     )
-    answers = [line.split() for line in result.stdout.splitlines() if line.startswith("/")]
+    # Only the script's own lines (a library may print others on stdout).
+    answers = [
+        line.split()
+        for line in result.stdout.splitlines()
+        if re.fullmatch(r"/\S* \d{3} [\d.]+ (True|False)", line)
+    ]
     assert [(path, status, shown) for path, status, _seconds, shown in answers] == [
         ("/sante/", "503", "True"),
         ("/partenaires/", "503", "True"),
