@@ -19,17 +19,16 @@ class Migration(migrations.Migration):
             name='NetworkMembership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('accepte', 'accepté dans le réseau'), ('ecarte', 'écarté')], default='accepte', max_length=10, verbose_name='décision')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='décidé le')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='décidé par')),
+                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepté le')),
+                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepté par')),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_memberships', to='partners.partner', verbose_name='partenaire')),
                 ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_memberships', to='portal.territory', verbose_name='territoire')),
             ],
             options={
-                'verbose_name': 'décision sur un partenaire proposé',
-                'verbose_name_plural': 'partenaires des réseaux (acceptés ou écartés)',
+                'verbose_name': 'partenaire accepté dans un réseau',
+                'verbose_name_plural': 'partenaires acceptés dans un réseau',
                 'ordering': ['territory', 'partner'],
-                'constraints': [models.UniqueConstraint(fields=('territory', 'partner'), name='partners_networkmembership_unique_territory_partner'), models.CheckConstraint(condition=models.Q(('status__in', ['accepte', 'ecarte'])), name='partners_networkmembership_status_valid')],
+                'constraints': [models.UniqueConstraint(fields=('territory', 'partner'), name='partners_networkmembership_unique_territory_partner')],
             },
         ),
     ]
