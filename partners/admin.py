@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners import imports, services
 from partners.forms import ImportForm
@@ -205,8 +205,16 @@ class PartnerAdmin(admin.ModelAdmin):
             elif result.is_valid and result.rows:
                 messages.success(
                     request,
-                    _("Import terminé : %(created)s créé(s), %(updated)s mis à jour.")
-                    % {"created": result.created, "updated": result.updated},
+                    _("Import terminé : %(created)s, %(updated)s mis à jour.")
+                    % {
+                        "created": ngettext(
+                            "%(count)s partenaire créé",
+                            "%(count)s partenaires créés",
+                            result.created,
+                        )
+                        % {"count": result.created},
+                        "updated": result.updated,
+                    },
                 )
                 return redirect(reverse("admin:partners_partner_changelist"))
             else:
@@ -214,8 +222,9 @@ class PartnerAdmin(admin.ModelAdmin):
                     request, _("Rien n'a été importé : corrigez les erreurs ci-dessous.")
                 )
         elif request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
-            result = imports.read_import(data, **rights)
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            result = imports.read_import(data, filename=upload.name, **rights)
         payload = ""
         if result is not None and result.is_valid and result.has_changes:
             payload = signing.dumps(

@@ -24,13 +24,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.forms import ALL_PUBLICS, unique_slug
 from partners.models import RESERVED_SLUGS, Category, Partner, Public, Theme
 from portal.exports import FORMULA_STARTS, decode_upload
 from portal.models import Commune, Department, Territory
-from portal.text import normalize
+from portal.text import normalize, strip_control_characters
 
 IMPORT_MAX_ROWS = 2000
 KEY_COLUMN = "identifiant"
@@ -118,10 +118,12 @@ class ImportResult:
 
     @property
     def summary(self):
-        return _("%(create)s à créer, %(update)s à mettre à jour, %(unchanged)s inchangé(s).") % {
+        unchanged = self.count(RowAction.UNCHANGED)
+        return _("%(create)s à créer, %(update)s à mettre à jour, %(unchanged)s.") % {
             "create": self.count(RowAction.CREATE),
             "update": self.count(RowAction.UPDATE),
-            "unchanged": self.count(RowAction.UNCHANGED),
+            "unchanged": ngettext("%(count)s inchangé", "%(count)s inchangés", unchanged)
+            % {"count": unchanged},
         }
 
     @property
@@ -140,12 +142,13 @@ class ImportResult:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def read_import(data, *, can_create=True, can_update=True, lock=False):
+def read_import(data, *, can_create=True, can_update=True, lock=False, filename=None):
     """Parse and check an uploaded CSV (bytes) and match its rows with existing partners: an
     ImportResult saying, per row, its errors or what confirming would do. Nothing is written.
-    `lock`: lock the partners to update (inside services.import_partners' transaction)."""
+    `lock`: lock the partners to update (inside services.import_partners' transaction).
+    `filename`: the uploaded file's name, for the messages."""
     result = ImportResult()
-    records = _read_records(data, result)
+    records = _read_records(data, result, filename)
     if result.errors:
         return result
     tables = _reference_tables(records)
@@ -201,8 +204,10 @@ def for_import_export(queryset):
     )
 
 
-def _read_records(data, result):
-    """The file's rows as dicts of stripped cells; file-level errors go to `result.errors`."""
+def _read_records(data, result, filename):
+    """The file's rows as dicts of stripped cells; file-level errors go to `result.errors`.
+    Control characters but tab and line breaks are removed (portal.text): spreadsheets paste
+    them, exports could not carry them."""
     try:
         text = decode_upload(data)
     except UnicodeDecodeError:
@@ -211,6 +216,7 @@ def _read_records(data, result):
     if "\x00" in text:
         result.errors.append(_("Ce fichier n'est pas un CSV (contenu binaire)."))
         return []
+    text = strip_control_characters(text)
     if not text.strip():
         result.errors.append(_("Le fichier est vide."))
         return []
@@ -218,6 +224,27 @@ def _read_records(data, result):
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     # newline="": a quoted cell keeps its line breaks (opening hours, descriptions).
     reader = csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=delimiter)
+    try:
+        return _parse_records(reader, result)
+    except csv.Error as error:
+        # A cell longer than the csv module's limit (131,072 characters), a stray quote…
+        if "field larger than field limit" in str(error):
+            problem = _("une cellule dépasse %(max)s caractères") % {
+                "max": f"{csv.field_size_limit():,}".replace(",", "\u202f")
+            }
+        else:
+            problem = _("ligne illisible (%(error)s)") % {"error": error}
+        where = {"file": filename, "line": reader.line_num, "problem": problem}
+        result.errors.append(
+            _("%(file)s, ligne %(line)s : %(problem)s.") % where
+            if filename
+            else _("Ligne %(line)s : %(problem)s.") % where
+        )
+        return []
+
+
+def _parse_records(reader, result):
+    """The rows of `reader` after checking its header (see `_read_records`)."""
     header = [name.strip().lower() for name in next(reader)]
     missing = REQUIRED_COLUMNS - set(header)
     unknown = [name for name in header if name and name not in IMPORT_COLUMNS]
@@ -283,15 +310,14 @@ def _reference_tables(records):
     }
 
 
-def _lookup(row, values, table, label):
+def _lookup(row, values, table, unknown):
+    """The items of `table` named by `values`; `unknown` % {"value": …} for the others."""
     found = []
     for value in values:
         if value in table:
             found.append(table[value])
         else:
-            row.errors.append(
-                _("%(label)s inconnu(e) : « %(value)s ».") % {"label": label, "value": value}
-            )
+            row.errors.append(unknown % {"value": value})
     return found
 
 
@@ -359,19 +385,19 @@ def _clean_fields(row):
 
 
 def _check_relations(row, record, tables, columns):
-    kinds = {  # relation: (reference table, label in messages, codes in upper case)
-        "publics": ("publics", _("Public"), False),
-        "themes": ("themes", _("Thématique"), False),
-        "zone_communes": ("communes", _("Commune"), True),
-        "zone_departments": ("departments", _("Département"), True),
+    kinds = {  # relation: (reference table, message for an unknown code, codes in upper case)
+        "publics": ("publics", _("Public inconnu : « %(value)s »."), False),
+        "themes": ("themes", _("Thématique inconnue : « %(value)s »."), False),
+        "zone_communes": ("communes", _("Commune inconnue : « %(value)s »."), True),
+        "zone_departments": ("departments", _("Département inconnu : « %(value)s »."), True),
     }
     relations = {}
     for column, relation in RELATION_COLUMNS.items():
         if column not in columns:
             continue
-        table, label, upper = kinds[relation]
+        table, unknown, upper = kinds[relation]
         cell = record.get(column, "")
-        items = _lookup(row, _split(cell.upper() if upper else cell), tables[table], label)
+        items = _lookup(row, _split(cell.upper() if upper else cell), tables[table], unknown)
         relations[relation] = list(dict.fromkeys(items))
     publics = relations.get("publics", [])
     if any(item.slug == ALL_PUBLICS for item in publics) and len(publics) > 1:

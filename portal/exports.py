@@ -2,13 +2,17 @@
 
 CSV: UTF-8 with a byte-order mark and `;` as separator (what Excel and LibreOffice in French
 expect). Cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
-return) are neutralised with a leading apostrophe (OWASP "CSV injection").
+return) are neutralised with a leading apostrophe (OWASP "CSV injection"). Control characters
+are removed from every cell (XLSX cannot hold them: forms and imports already remove them, this
+covers anything stored before or by other means).
 """
 
 import csv
 import io
 
 from django.http import HttpResponse
+
+from portal.text import strip_control_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +26,7 @@ def safe_cell(value):
         return "oui" if value else "non"
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = strip_control_characters(str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text

@@ -10,19 +10,26 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import cache
 from portal.models import EPCI, Commune, Department, Region
-from portal.text import normalize
+from portal.text import normalize, strip_control_characters
 
 CURRENT_COMMUNE = "commune-actuelle"
-INSEE_RE = re.compile(r"^([0-9]{2}|2A|2B)[0-9]{3}$")
-SIREN_RE = re.compile(r"^[0-9]{9}$")
+# \Z, not $: "$" also matches before a final line break ("16015\n", six characters).
+INSEE_RE = re.compile(r"^([0-9]{2}|2A|2B)[0-9]{3}\Z")
+SIREN_RE = re.compile(r"^[0-9]{9}\Z")
 # Metropolitan departments, Corsica, overseas departments and collectivities (971 to 989).
-DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|9[78][0-9])$")
+DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|9[78][0-9])\Z")
+# Regions: two digits, three for the overseas collectivities (975 to 989).
+REGION_RE = re.compile(r"^[0-9]{2,3}\Z")
+POSTAL_CODE_RE = re.compile(r"^[0-9]{5}\Z")
 EPCI_KINDS = set(EPCI.Kind.values)
+# The population column's upper bound (a PositiveIntegerField: 2**31 - 1 on PostgreSQL).
+POPULATION_MAX = connection.ops.integer_field_range("PositiveIntegerField")[1]
 BATCH = 2000
 
 
@@ -37,11 +44,16 @@ class Counts:
     unchanged: int = 0
 
     def __str__(self):
-        return _("%(created)s créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s)") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
+        # Nouns, not participles: the same words fit régions, départements, EPCI and communes.
+        return ", ".join(
+            (
+                ngettext("%(count)s ajout", "%(count)s ajouts", self.created)
+                % {"count": self.created},
+                ngettext("%(count)s mise à jour", "%(count)s mises à jour", self.updated)
+                % {"count": self.updated},
+                _("%(count)s sans changement") % {"count": self.unchanged},
+            )
+        )
 
 
 @dataclass
@@ -86,7 +98,14 @@ def read_json(source, name):
                 data = json.load(handle)
     except FileNotFoundError as error:
         raise ImportFailed(_("%(file)s : fichier introuvable.") % {"file": name}) from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError as error:
+        # Arrays nested thousands deep: the parser gives up, the official files never do that.
+        raise ImportFailed(
+            _("%(file)s : ce n'est pas un fichier JSON valide (imbrication trop profonde).")
+            % {"file": name}
+        ) from error
+    except ValueError as error:
+        # JSONDecodeError, UnicodeDecodeError, an integer of more than 4,300 digits.
         raise ImportFailed(
             _("%(file)s : ce n'est pas un fichier JSON valide (%(error)s).")
             % {"file": name, "error": error}
@@ -98,23 +117,54 @@ def read_json(source, name):
     return data
 
 
-def _require(record, key, file, index, check=None, label=None):
+def _require(record, key, file, index, check=None, label=None, reason=None):
     value = record.get(key) if isinstance(record, dict) else None
     if value is None or value == "" or (check is not None and not check(value)):
-        raise ImportFailed(
-            _(
-                "%(file)s, enregistrement n° %(index)s (%(record)s) : "
-                "champ « %(key)s » manquant ou invalide."
-            )
-            % {"file": file, "index": index + 1, "record": label or _summary(record), "key": key}
+        _refuse(record, key, file, index, reason, label)
+    return value
+
+
+def _refuse(record, key, file, index, reason=None, label=None):
+    """Stop the import with a message naming the file, the record and the field."""
+    raise ImportFailed(
+        _("%(file)s, enregistrement n° %(index)s (%(record)s) : champ « %(key)s » %(reason)s.")
+        % {
+            "file": file,
+            "index": index + 1,
+            "record": label or _summary(record),
+            "key": key,
+            "reason": reason or _("manquant ou invalide"),
+        }
+    )
+
+
+def _text(record, key, file, index, model):
+    """The text of `key`, without control characters, checked against the column it fills
+    (`model.name`): present, no NUL (PostgreSQL refuses it), not longer than the column."""
+    value = _require(record, key, file, index, lambda v: isinstance(v, str))
+    if "\x00" in value:
+        _refuse(record, key, file, index, _("contient un caractère nul"))
+    value = strip_control_characters(value).strip()
+    max_length = model._meta.get_field("name").max_length
+    if not value:
+        _refuse(record, key, file, index)
+    if len(value) > max_length:
+        _refuse(
+            record,
+            key,
+            file,
+            index,
+            _("trop long (%(max)s caractères au plus)") % {"max": max_length},
         )
     return value
 
 
 def _summary(record):
+    """The record's code and name, on one line and short, to name it in a message."""
     if not isinstance(record, dict):
-        return repr(record)[:60]
-    return " ".join(str(record.get(key, "")) for key in ("code", "nom") if record.get(key))[:80]
+        return strip_control_characters(repr(record)[:60])
+    text = " ".join(str(record.get(key, ""))[:80] for key in ("code", "nom") if record.get(key))
+    return " ".join(strip_control_characters(text).split())[:80]
 
 
 def parse_communes(records, file="communes.json"):
@@ -131,7 +181,10 @@ def parse_communes(records, file="communes.json"):
         code = _require(
             record, "code", file, index, lambda v: isinstance(v, str) and INSEE_RE.match(v)
         )
-        name = _require(record, "nom", file, index, lambda v: isinstance(v, str) and len(v) <= 200)
+        name = _text(record, "nom", file, index, Commune)
+        search_name = normalize(name)  # ligatures and the like may lengthen it
+        if len(search_name) > Commune._meta.get_field("search_name").max_length:
+            _refuse(record, "nom", file, index, _("trop long une fois normalisé"))
         department = _require(
             record,
             "departement",
@@ -140,21 +193,29 @@ def parse_communes(records, file="communes.json"):
             lambda v: isinstance(v, str) and DEPARTMENT_RE.match(v),
         )
         population = record.get("population", 0) or 0
-        if not isinstance(population, int) or population < 0:
-            _require(record, "population", file, index, lambda v: False)
+        if isinstance(population, bool) or not isinstance(population, int) or population < 0:
+            _refuse(record, "population", file, index)
+        if population > POPULATION_MAX:
+            _refuse(
+                record,
+                "population",
+                file,
+                index,
+                _("trop grand (%(max)s au plus)") % {"max": POPULATION_MAX},
+            )
         postal_codes = record.get("codesPostaux") or []
         if (
             not isinstance(postal_codes, list)
-            or not all(isinstance(pc, str) and pc.isdigit() and len(pc) == 5 for pc in postal_codes)
+            or not all(isinstance(pc, str) and POSTAL_CODE_RE.match(pc) for pc in postal_codes)
             or len(postal_codes) > 33  # the column holds 200 characters
         ):
-            _require(record, "codesPostaux", file, index, lambda v: False)
+            _refuse(record, "codesPostaux", file, index)
         region = record.get("region") or ""
-        if not isinstance(region, str) or len(region) > 3:
-            _require(record, "region", file, index, lambda v: False)
+        if region and not (isinstance(region, str) and REGION_RE.match(region)):
+            _refuse(record, "region", file, index)
         communes[code] = {
             "name": name,
-            "search_name": normalize(name),
+            "search_name": search_name,
             "postal_codes": " ".join(postal_codes),
             "population": population,
             "department_code": department,
@@ -175,8 +236,10 @@ def parse_epcis(records, file="epci.json"):
         siren = _require(
             record, "code", file, index, lambda v: isinstance(v, str) and SIREN_RE.match(v)
         )
-        name = _require(record, "nom", file, index, lambda v: isinstance(v, str) and len(v) <= 200)
-        kind = _require(record, "type", file, index, lambda v: v in EPCI_KINDS)
+        name = _text(record, "nom", file, index, EPCI)
+        kind = _require(
+            record, "type", file, index, lambda v: isinstance(v, str) and v in EPCI_KINDS
+        )
         members = record.get("membres") or []
         if not isinstance(members, list) or not all(
             isinstance(m, dict) and isinstance(m.get("code"), str) for m in members
@@ -186,13 +249,16 @@ def parse_epcis(records, file="epci.json"):
     return epcis
 
 
-def parse_named(records, file, code_check):
-    """Validate departments or regions: {code: record}."""
+def parse_named(records, file, model, code_check):
+    """Validate departments or regions: {code: {"nom": name, "region": region code or ""}}."""
     result = {}
     for index, record in enumerate(records):
         code = _require(record, "code", file, index, lambda v: isinstance(v, str) and code_check(v))
-        _require(record, "nom", file, index, lambda v: isinstance(v, str))
-        result[code] = record
+        name = _text(record, "nom", file, index, model)
+        region = record.get("region") or ""
+        if region and not (isinstance(region, str) and REGION_RE.match(region)):
+            _refuse(record, "region", file, index)
+        result[code] = {"nom": name, "region": region}
     return result
 
 
@@ -202,15 +268,22 @@ def import_communes(
     """Import parsed records (see `load_directory`); all-or-nothing. Returns an ImportReport."""
     communes_data = parse_communes(communes)
     epci_data = parse_epcis(epcis)
-    department_data = parse_named(departments or [], "departements.json", DEPARTMENT_RE.match)
-    region_data = parse_named(regions or [], "regions.json", lambda v: v.isdigit() or len(v) <= 3)
+    department_data = parse_named(
+        departments or [], "departements.json", Department, DEPARTMENT_RE.match
+    )
+    region_data = parse_named(regions or [], "regions.json", Region, REGION_RE.match)
 
     only_epcis = set(only_epcis)
     only_departments = set(only_departments)
     unknown = only_epcis - set(epci_data)
     if unknown:
         raise ImportFailed(
-            _("epci.json : EPCI inconnu(s) : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            ngettext(
+                "epci.json : EPCI inconnu : %(codes)s.",
+                "epci.json : EPCI inconnus : %(codes)s.",
+                len(unknown),
+            )
+            % {"codes": ", ".join(sorted(unknown))}
         )
     if only_epcis:
         epci_data = {siren: value for siren, value in epci_data.items() if siren in only_epcis}
@@ -236,15 +309,21 @@ def import_communes(
             commune_epci[code] = siren
 
     report = ImportReport()
-    with transaction.atomic():
-        region_ids = _sync_regions(communes_data, department_data, region_data, report.regions)
-        department_ids = _sync_departments(
-            communes_data, department_data, region_ids, report.departments
-        )
-        epci_ids = _sync_epcis(epci_data, report.epcis)
-        _sync_communes(communes_data, commune_epci, department_ids, epci_ids, report.communes)
-        if report.changed:  # bulk writes send no signal: make the cached pages stale here
-            cache.content_changed()
+    try:
+        with transaction.atomic():
+            region_ids = _sync_regions(communes_data, department_data, region_data, report.regions)
+            department_ids = _sync_departments(
+                communes_data, department_data, region_ids, report.departments
+            )
+            epci_ids = _sync_epcis(epci_data, report.epcis)
+            _sync_communes(communes_data, commune_epci, department_ids, epci_ids, report.communes)
+            if report.changed:  # bulk writes send no signal: make the cached pages stale here
+                cache.content_changed()
+    except DataError as error:
+        # The checks above mirror the columns; should one be missed, still no 500.
+        raise ImportFailed(
+            _("La base de données a refusé une valeur (%(error)s).") % {"error": error}
+        ) from error
     return report
 
 

@@ -1,8 +1,10 @@
-"""Security plumbing: response headers, private caching, idle sessions, client address.
+"""Security plumbing: response headers, private caching, idle sessions, client address, what
+django-axes records, and the NUL and control characters of requests.
 
 See docs/security.md for the policy these pieces implement and how each one is tested.
 """
 
+import ipaddress
 import logging
 import time
 
@@ -13,10 +15,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import BadRequest
 from django.dispatch import receiver
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from portal.text import CONTROL_CHARACTERS_BUT_NUL, strip_control_characters
 
 audit_logger = logging.getLogger("maillage.audit")
 
@@ -25,6 +30,8 @@ LAST_ACTIVITY_KEY = "_maillage_last_activity"
 # The activity stamp is rewritten at most this often, so that an active user costs one session
 # write per minute rather than one per request.
 ACTIVITY_RESOLUTION = 60
+# Length of django-axes' AccessAttempt.username column.
+AXES_USERNAME_MAX_LENGTH = 255
 
 
 class SecurityHeadersMiddleware:
@@ -117,7 +124,11 @@ class SignInThrottleBackend(AxesStandaloneBackend):
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES reverse proxies the address
-    the outermost of them appended to X-Forwarded-For (the ones before it can be forged)."""
+    the outermost of them appended to X-Forwarded-For (the ones before it can be forged).
+
+    A value that is not an IP address (a forged or mangled header: `not-an-ip`) is ignored, as if
+    the header were absent: django-axes stores the address in an `inet` column on PostgreSQL,
+    where such a value would turn every sign-in into a 500."""
     proxies = settings.TRUSTED_PROXIES
     if proxies:
         forwarded = [
@@ -126,8 +137,37 @@ def client_ip(request):
             if address.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            address = _ip_address(forwarded[-proxies])
+            if address:
+                return address
+    return _ip_address(request.META.get("REMOTE_ADDR"))
+
+
+def _ip_address(value):
+    """`value` as a canonical IP address, or None when it is not one (or carries an IPv6
+    zone, `fe80::1%eth0`, which PostgreSQL's inet type refuses)."""
+    try:
+        address = ipaddress.ip_address(value or "")
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
+
+
+def sign_in_username(request, credentials=None):
+    """The username django-axes records and checks (AXES_USERNAME_CALLABLE): axes' own choice
+    (the credentials, else the posted form), cut to the 255 characters of its column, without
+    NUL. A 256-character username was a 500 on PostgreSQL (value too long); now it is one more
+    failed sign-in, answered with the form's error."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return username
+    return username.replace("\x00", "")[:AXES_USERNAME_MAX_LENGTH]
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -153,4 +193,31 @@ class RejectNullBytesMiddleware:
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)
+
+
+class StripControlCharactersMiddleware:
+    """Remove C0 control characters (but tab, line feed, carriage return and NUL) from every
+    posted form field, before any form sees them: one place for every form of the portal and of
+    the admin. A vertical tab pasted from a word processor would otherwise be stored, then make
+    every XLSX export holding it fail (XML cannot carry it). NUL is left to Django's fields,
+    which refuse it with a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and any(
+            CONTROL_CHARACTERS_BUT_NUL.search(key) or CONTROL_CHARACTERS_BUT_NUL.search(value)
+            for key, values in request.POST.lists()
+            for value in values
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.POST.lists():
+                cleaned.setlist(
+                    strip_control_characters(key, keep_nul=True),
+                    [strip_control_characters(value, keep_nul=True) for value in values],
+                )
+            cleaned._mutable = False
+            request.POST = cleaned
         return self.get_response(request)

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "csp",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, with a French name in the admin
 ]
 
 MIDDLEWARE = [
@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.security.RejectNullBytesMiddleware",
+    "portal.security.StripControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -101,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            # French dates (« 1er juillet ») and valid <time datetime> values in every template.
+            "builtins": ["portal.templatetags.french"],
         },
     },
 ]
@@ -109,6 +112,9 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite file by default, PostgreSQL (production) through DATABASE_URL.
+# A PostgreSQL server that does not answer gives the 503 page after this many seconds (connecting,
+# or waiting for a connection of the pool), instead of holding the request.
+DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 3)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -125,12 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 elif envbool("DB_POOL", True):
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": envint("DB_POOL_MIN_SIZE", 2),
-            "max_size": envint("DB_POOL_MAX_SIZE", 10),
-            "timeout": envint("DB_POOL_TIMEOUT", 10),
-        }
+    # (Added to the options of DATABASE_URL's query string, such as sslmode, not replacing them.)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DB_POOL_MIN_SIZE", 2),
+        "max_size": envint("DB_POOL_MAX_SIZE", 10),
+        # How long a request waits for a connection before the 503 page.
+        "timeout": envint("DB_POOL_TIMEOUT", DB_CONNECT_TIMEOUT),
     }
     # Django then gives the pool `check=ConnectionPool.check_connection`: each connection is
     # tested as it leaves the pool, so that after a PostgreSQL restart dead connections are
@@ -139,6 +145,10 @@ elif envbool("DB_POOL", True):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # libpq gives up connecting after this many seconds (a host that drops packets, a server
+    # that accepts and never answers): without it a request waits for the system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
 # Rendered pages (portal/cache.py). Each process keeps its own copies in memory: the content
@@ -312,6 +322,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_USERNAME_CALLABLE = "portal.security.sign_in_username"
 AXES_VERBOSE = False
 
 LOGGING = {

@@ -60,19 +60,48 @@ LAST_NAMES = [
     "Vindelle",
     "Voeuil",
 ]
+# The first names above (and the demo accounts') that are women's: titles agree with them.
+WOMEN = {
+    "Amandine",
+    "Céline",
+    "Élodie",
+    "Gaëlle",
+    "Inès",
+    "Karine",
+    "Maëlle",
+    "Odile",
+    "Rachida",
+    "Typhaine",
+    "Yasmine",
+    "Murielle",
+    "Nadia",
+    "Sophie",
+    "Camille",
+}
+# Functions as (for a man, for a woman).
 ELECTED_FUNCTIONS = [
-    "adjointe aux affaires sociales",
-    "conseiller municipal délégué à l'emploi",
-    "maire",
-    "adjoint à la solidarité",
-    "conseillère municipale déléguée à l'insertion",
+    ("adjoint aux affaires sociales", "adjointe aux affaires sociales"),
+    ("conseiller municipal délégué à l'emploi", "conseillère municipale déléguée à l'emploi"),
+    ("maire", "maire"),
+    ("adjoint à la solidarité", "adjointe à la solidarité"),
+    ("conseiller municipal délégué à l'insertion", "conseillère municipale déléguée à l'insertion"),
 ]
 STAFF_FUNCTIONS = [
-    "secrétaire de mairie",
-    "agente d'accueil du CCAS",
-    "directeur général des services",
-    "chargée de l'action sociale",
+    ("secrétaire de mairie", "secrétaire de mairie"),
+    ("agent d'accueil du CCAS", "agente d'accueil du CCAS"),
+    ("directeur général des services", "directrice générale des services"),
+    ("chargé de l'action sociale", "chargée de l'action sociale"),
 ]
+COMMUNE_REFERENT = ("référent emploi de la commune", "référente emploi de la commune")
+FUNCTIONS = [*ELECTED_FUNCTIONS, *STAFF_FUNCTIONS, COMMUNE_REFERENT]
+
+
+def agree(function, first_name):
+    """`function` (either form of one of FUNCTIONS) in the form that fits `first_name`."""
+    pair = next((pair for pair in FUNCTIONS if function in pair), None)
+    return pair[first_name in WOMEN] if pair else function
+
+
 HOST_CATEGORIES = [
     "france-travail",
     "mission-locale",
@@ -119,7 +148,7 @@ def _referents(territory, share_pairs, share_none, rng, start_index):
                 last_name=last,
                 defaults={
                     "role": role,
-                    "function": functions[number % len(functions)],
+                    "function": agree(functions[number % len(functions)][0], first),
                     "email": f"{first}.{last}".lower().translate(str.maketrans("éèëçï", "eeeci"))
                     + "@example.org",
                     "phone": _phone(number),
@@ -271,7 +300,8 @@ def load(stdout=None):
             referent.user = user
             referent.first_name, referent.last_name = user.first_name, user.last_name
             referent.email = user.email
-            referent.save(update_fields=["user", "first_name", "last_name", "email"])
+            referent.function = agree(referent.function, user.first_name)
+            referent.save(update_fields=["user", "first_name", "last_name", "email", "function"])
         report.append(f"{_meetings(angouleme, rng, 9, 2)} rendez-vous (Grand Angoulême)")
         report.append(f"{_counts(angouleme, rng, 60)} entretiens comptés (Grand Angoulême)")
     if bergerac:
@@ -279,13 +309,14 @@ def load(stdout=None):
         created = 0
         for index, commune in enumerate(communes):
             number = 500 + index
+            first = FIRST_NAMES[(index * 5) % len(FIRST_NAMES)]
             _referent, was_created = Referent.objects.get_or_create(
                 commune=commune,
-                first_name=FIRST_NAMES[(index * 5) % len(FIRST_NAMES)],
+                first_name=first,
                 last_name=LAST_NAMES[(index * 11 + 3) % len(LAST_NAMES)],
                 defaults={
                     "role": Referent.Role.ELU if index % 2 else Referent.Role.TECHNICIEN,
-                    "function": "référent emploi de la commune",
+                    "function": agree(COMMUNE_REFERENT[0], first),
                     "email": f"referent.{commune.insee_code}@example.org",
                     "phone": _phone(number),
                     "mandate_start": DEMO_MUNICIPAL_START,

@@ -9,6 +9,7 @@ from portal.locking import VersionField
 from roadmaps.models import (
     Action,
     Axis,
+    DiagnosticIndicator,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
@@ -45,6 +46,56 @@ class RoadmapForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+
+class DiagnosticIndicatorForm(forms.ModelForm):
+    """One figure of the diagnostic, in the formset of the roadmap's diagnostic indicators."""
+
+    class Meta:
+        formfield_callback = formfield
+        model = DiagnosticIndicator
+        fields = ["label", "value", "unit", "year", "source", "position"]
+        help_texts = {
+            "label": _("Par exemple : taux de chômage des 15-24 ans."),
+            "unit": _("Par exemple : %, habitants, emplois."),
+            "source": _("Par exemple : Insee, recensement."),
+            "position": _("Les indicateurs sont montrés du plus petit numéro au plus grand."),
+        }
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1900 <= year <= 2100:
+            raise forms.ValidationError(
+                _("Indiquez une année à quatre chiffres, par exemple 2019.")
+            )
+        return year
+
+
+class BaseDiagnosticIndicatorFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # A row that names an indicator not in the queryset (deleted meanwhile, or of another
+        # roadmap) would be skipped silently by save(): refuse the whole form instead.
+        for form in self.initial_forms:
+            if form.instance._state.adding and form not in self.deleted_forms:
+                raise forms.ValidationError(
+                    _(
+                        "Un des indicateurs n'existe plus (supprimé entre-temps ?) : "
+                        "rechargez la page, rien n'a été enregistré."
+                    )
+                )
+
+
+DiagnosticIndicatorFormSet = forms.modelformset_factory(
+    DiagnosticIndicator,
+    form=DiagnosticIndicatorForm,
+    formset=BaseDiagnosticIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+    absolute_max=100,
+)
 
 
 class AxisForm(forms.ModelForm):

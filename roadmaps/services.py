@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.models import Partner, Public
 from portal import locking
@@ -274,6 +274,7 @@ class HistoryEntry:
     kind: str
     subject: str
     changes: list = field(default_factory=list)
+    label: str = ""  # the sentence shown, e.g. « création d'une étape : « … » »
 
     @property
     def field_changes(self):
@@ -362,6 +363,29 @@ def _changes(model, new, old, labels, relations=None):
     return changes
 
 
+# What an entry says, per kind of change and model: whole sentences, so that French keeps its
+# articles and elisions (« création d'une étape », « modification de l'action »), never a kind
+# glued to a subject (« création de étape »).
+HISTORY_LABELS = {
+    "action": {
+        "+": gettext_lazy("création de l'action"),
+        "~": gettext_lazy("modification de l'action"),
+        "-": gettext_lazy("suppression de l'action"),
+    },
+    "step": {
+        "+": gettext_lazy("création d'une étape : « %(title)s »"),
+        "~": gettext_lazy("modification de l'étape « %(title)s »"),
+        "-": gettext_lazy("suppression de l'étape « %(title)s »"),
+    },
+}
+
+
+def _history_label(model, record):
+    return str(HISTORY_LABELS[model._meta.model_name][record.history_type]) % {
+        "title": getattr(record, "title", "")
+    }
+
+
 def _entries(model, records, subject, labels, relations=None):
     """History entries of one object, newest first, from its historical records (any order)."""
     records = sorted(records, key=lambda record: (record.history_date, record.history_id))
@@ -375,7 +399,12 @@ def _entries(model, records, subject, labels, relations=None):
         if record.history_type != "~" or changes:
             entries.append(
                 HistoryEntry(
-                    record.history_date, record.history_user, kind, subject(record), changes
+                    record.history_date,
+                    record.history_user,
+                    kind,
+                    subject(record),
+                    changes,
+                    label=_history_label(model, record),
                 )
             )
         previous = record

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, roadmaps
+from roadmaps.views import actions, axes, dashboard, diagnostic, roadmaps
 
 
 class DirectionConverter:
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/modifier/", roadmaps.roadmap_form, name="update"),
     path("<slug:slug>/valider/", roadmaps.roadmap_validate, name="validate"),
     path("<slug:slug>/versions/", roadmaps.version_list, name="versions"),
+    path("<slug:slug>/diagnostic/indicateurs/", diagnostic.facts_update, name="facts_update"),
     path("<slug:slug>/tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/tableau-de-bord.pdf", dashboard.dashboard_pdf, name="dashboard_pdf"),
     path("<slug:slug>/actions.csv", dashboard.actions_export, {"fmt": "csv"}, name="export_csv"),

@@ -120,6 +120,7 @@ PAGE_TYPES = [
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),
     PageType("roadmap_update_errors", _url("roadmaps:update", TERRITORY), submit=True),
     PageType("roadmap_versions", _url("roadmaps:versions", TERRITORY)),
+    PageType("facts_update", _url("roadmaps:facts_update", TERRITORY)),
     PageType("roadmap_dashboard", _url("roadmaps:dashboard", TERRITORY), ("referent",)),
     PageType("action_detail", _action, ("referent", "coordinator")),
     PageType("action_update_errors", _action_url("action_update"), submit=True),

@@ -8,6 +8,7 @@ pages are also validated against the HTML standard; bench/validate_html.sh insta
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +39,15 @@ def page_html(client, name, persona):
     return response.content.decode()
 
 
+# A valid date or global date and time: at most three digits of fractions of a second.
+VALID_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?([+-]\d{2}:\d{2}|Z))?")
+
+
+def invalid_time_values(document):
+    values = [element.get("datetime") for element in document.iter("time")]
+    return [value for value in values if not VALID_TIME.fullmatch(value or "")]
+
+
 def duplicate_ids(document):
     ids = [element.get("id") for element in document.iter() if element.get("id")]
     return sorted({identifier for identifier in ids if ids.count(identifier) > 1})
@@ -56,6 +66,7 @@ def test_page_html_is_well_formed(demo_world, client, name, persona):
         )
         pytest.fail(f"{name}: {error} at line {line}, column {column}: {context!r}")
     assert duplicate_ids(document) == []
+    assert invalid_time_values(document) == []
 
 
 @pytest.mark.skipif(

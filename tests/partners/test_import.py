@@ -66,7 +66,7 @@ def test_preview_then_confirm_imports_every_row(staff_client, staff, territory, 
     assert ml.verified_by == staff
     assert "mission locale" in ml.search_text
     messages = [str(message) for message in response.wsgi_request._messages]
-    assert messages == ["Import terminé : 2 créé(s), 0 mis à jour."]
+    assert messages == ["Import terminé : 2 partenaires créés, 0 mis à jour."]
 
 
 def test_preview_says_created_updated_or_unchanged(staff_client, france_travail):
@@ -86,7 +86,7 @@ def test_preview_says_created_updated_or_unchanged(staff_client, france_travail)
     assert unchanged.outcome == "inchangé" and unchanged.partner.pk == ccas.pk
     for text in ["mis à jour (champs : courriel, thématiques)", "créé", "inchangé"]:
         assert text in response.text
-    assert "1 à créer, 1 à mettre à jour, 1 inchangé(s)." in response.text
+    assert "1 à créer, 1 à mettre à jour, 1 inchangé." in response.text
     assert "<code>ccas-de-soyaux</code>" in response.text
     assert snapshot() == before  # a preview writes nothing
 
@@ -97,7 +97,7 @@ def test_confirm_updates_the_file_columns_only(staff_client, staff, france_trava
     response = confirm(staff_client, preview)
     assert response.status_code == 302
     messages = [str(message) for message in response.wsgi_request._messages]
-    assert messages == ["Import terminé : 2 créé(s), 1 mis à jour."]
+    assert messages == ["Import terminé : 2 partenaires créés, 1 mis à jour."]
     france_travail.refresh_from_db()
     assert france_travail.email == "angouleme@example.org"
     assert sorted(france_travail.themes.values_list("slug", flat=True)) == [
@@ -356,7 +356,7 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(
     result = preview.context["result"]
     assert (
         result.is_valid
-        and result.summary == f"{count} à créer, {count} à mettre à jour, 0 inchangé(s)."
+        and result.summary == f"{count} à créer, {count} à mettre à jour, 0 inchangé."
     )
     # 1-2 session, user, 3 savepoint, 4-15 the preview's reads, 16 insert partners, 17 update
     # partners, 18 delete replaced publics, 19-21 insert links, 22 content version (the cached
@@ -448,3 +448,28 @@ def test_export_for_import_is_for_staff(coordinator_client, territory):
     partner = PartnerFactory(territory=territory)
     response = export_for_import(coordinator_client, [partner])
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_cell_over_the_csv_limit_is_refused_with_its_file_and_line(staff_client, territory):
+    """The csv module refuses a cell over 131,072 characters (`_csv.Error`): it was a 500."""
+    before = snapshot()
+    text = "nom;categorie;territoire;presentation\n" + "CCAS;ccas-cias;grand-angouleme;ok\n"
+    text += "CCAS 2;ccas-cias;grand-angouleme;" + "x" * 131_073 + "\n"
+    response = staff_client.post(URL, {"file": upload(text, name="longue.csv")})
+    assert response.status_code == 200
+    assert response.context["result"].errors == [
+        "longue.csv, ligne 3 : une cellule dépasse 131\u202f072 caractères."
+    ]
+    assert response.context["payload"] == ""
+    assert snapshot() == before
+
+
+def test_control_characters_are_removed_from_the_cells(staff_client, territory, other_territory):
+    text = "nom;categorie;territoire;horaires\nCCAS\x0bde Soyaux\x08;ccas-cias;grand-angouleme;"
+    text += '"lundi\x0c\r\nmardi\t9h"\n'
+    preview = staff_client.post(URL, {"file": upload(text)})
+    assert preview.context["result"].is_valid
+    assert confirm(staff_client, preview).status_code == 302
+    partner = Partner.objects.get()
+    assert partner.name == "CCAS de Soyaux"
+    assert partner.opening_hours == "lundi \r\nmardi\t9h"

@@ -59,7 +59,7 @@ def test_import_of_good_files_creates_communes_and_says_what_changed(staff_clien
     assert EPCI.objects.count() == 4
     [message] = messages_of(response)
     assert "Import terminé" in message
-    assert "Communes : 6 créé(s), 0 mis à jour, 0 inchangé(s)" in message
+    assert "Communes : 6 ajouts, 0 mise à jour, 0 sans changement" in message
 
 
 def test_second_import_says_nothing_changed(staff_client):
@@ -265,3 +265,17 @@ def test_commune_admin_search_by_postal_code_and_name(staff_client):
     response = staff_client.get(url, {"q": "angouleme"})
     assert "Angoulême" in response.text
     assert "Soyaux" not in response.text
+
+
+# Names of the apps
+
+
+def test_admin_index_names_django_axes_apart_from_the_roadmap_axes(staff_client):
+    """django-axes showed as « AXES » (its label, upper-cased by the admin) next to the
+    roadmaps' « Axes »."""
+    response = staff_client.get(reverse("admin:index"))
+    names = {app["app_label"]: str(app["name"]) for app in response.context["app_list"]}
+    assert names["axes"] == "Connexions et verrouillages"
+    assert "Connexions et verrouillages" in response.content.decode()
+    page = staff_client.get(reverse("admin:app_list", args=["axes"])).content.decode()
+    assert "Connexions et verrouillages" in page

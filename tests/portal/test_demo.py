@@ -80,4 +80,4 @@ def test_demo_loads_territories_and_accounts_and_a_second_run_creates_nothing(se
     call_command("load_demo", "--force", stdout=out)
 
     assert row_counts() == before
-    assert "Communes : 0 créé(s), 0 mis à jour, 166 inchangé(s)" in out.getvalue()
+    assert "Communes : 0 ajout, 0 mise à jour, 166 sans changement" in out.getvalue()

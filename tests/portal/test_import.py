@@ -63,8 +63,8 @@ def snapshot():
 def test_import_creates_current_communes_and_their_epcis(tmp_path):
     output = run(write(tmp_path))
 
-    assert "Communes : 6 créé(s), 0 mis à jour, 0 inchangé(s)" in output
-    assert "EPCI : 4 créé(s)" in output
+    assert "Communes : 6 ajouts, 0 mise à jour, 0 sans changement" in output
+    assert "EPCI : 4 ajouts" in output
     assert "Import terminé." in output
     angouleme = Commune.objects.select_related("epci", "department").get(insee_code="16015")
     assert angouleme.name == "Angoulême"
@@ -126,8 +126,8 @@ def test_second_import_changes_nothing_and_says_so(tmp_path):
 
     output = run(tmp_path)
 
-    assert "Communes : 0 créé(s), 0 mis à jour, 6 inchangé(s)" in output
-    assert "EPCI : 0 créé(s), 0 mis à jour, 4 inchangé(s)" in output
+    assert "Communes : 0 ajout, 0 mise à jour, 6 sans changement" in output
+    assert "EPCI : 0 ajout, 0 mise à jour, 4 sans changement" in output
     assert "Rien à changer" in output
     assert snapshot() == before
 
@@ -144,8 +144,8 @@ def test_renamed_and_reattached_communes_are_updated(tmp_path):
 
     output = run(write(tmp_path, communes, epcis))
 
-    assert "Communes : 0 créé(s), 2 mis à jour, 4 inchangé(s)" in output
-    assert "EPCI : 0 créé(s), 1 mis à jour, 3 inchangé(s)" in output
+    assert "Communes : 0 ajout, 2 mises à jour, 4 sans changement" in output
+    assert "EPCI : 0 ajout, 1 mise à jour, 3 sans changement" in output
     soyaux = Commune.objects.get(insee_code="16374")
     assert (soyaux.name, soyaux.search_name, soyaux.population) == (
         "Soyaux-sur-Charente",
@@ -167,7 +167,7 @@ def test_a_commune_that_leaves_every_epci_is_detached(tmp_path):
 def test_epci_filter_imports_only_that_epci_and_its_communes(tmp_path):
     output = run(write(tmp_path), "--epci", ANGOULEME)
 
-    assert "Communes : 3 créé(s)" in output
+    assert "Communes : 3 ajouts" in output
     assert list(EPCI.objects.values_list("siren", flat=True)) == [ANGOULEME]
     assert set(Commune.objects.values_list("insee_code", flat=True)) == {"16015", "16374", "16102"}
 
@@ -260,6 +260,44 @@ def test_filters_combined(tmp_path):
             r"epci\.json, enregistrement n° 1 .* champ « code »",
             id="bad-siren",
         ),
+        # Values the database would refuse (DataError on PostgreSQL), checked before writing.
+        pytest.param(
+            [commune("16015", "Angoulême"), commune("16374", "Soy\x00aux")],
+            None,
+            r"communes\.json, enregistrement n° 2 \(16374 Soyaux\) : champ « nom » contient un "
+            r"caractère nul",
+            id="nul-in-name",
+        ),
+        pytest.param(
+            [commune("16015", "A" * 201)],
+            None,
+            r"communes\.json, enregistrement n° 1 .* champ « nom » trop long \(200 caractères",
+            id="long-name",
+        ),
+        pytest.param(
+            [commune("16015", "Angoulême", population=10**20)],
+            None,
+            r"enregistrement n° 1 \(16015 Angoulême\) : champ « population » trop grand",
+            id="huge-population",
+        ),
+        pytest.param(
+            [commune("16015\n", "Angoulême")],
+            None,
+            r"communes\.json, enregistrement n° 1 .* champ « code »",
+            id="code-with-line-break",
+        ),
+        pytest.param(
+            None,
+            [epci(ANGOULEME, "CA", ["16015"], kind=["CA"])],
+            r"epci\.json, enregistrement n° 1 .* champ « type »",
+            id="kind-not-a-string",
+        ),
+        pytest.param(
+            "[" * 100_000 + "]" * 100_000,
+            None,
+            r"communes\.json : ce n'est pas un fichier JSON valide \(imbrication trop profonde\)",
+            id="nested-100000-deep",
+        ),
     ],
 )
 def test_malformed_file_is_refused_and_changes_nothing(tmp_path, communes, epcis, expected):
@@ -280,6 +318,55 @@ def test_malformed_file_is_refused_and_changes_nothing(tmp_path, communes, epcis
 
     assert "la base n'a pas été modifiée" in str(error.value)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "records", "expected"),
+    [
+        pytest.param(
+            "departements.json",
+            [{"code": "16", "nom": "Charente", "region": ["x"]}],
+            r"departements\.json, enregistrement n° 1 \(16 Charente\) : champ « region »",
+            id="region-a-list",
+        ),
+        pytest.param(
+            "departements.json",
+            [{"code": "16", "nom": "C" * 101, "region": "75"}],
+            r"departements\.json, enregistrement n° 1 .* champ « nom » trop long \(100 caractères",
+            id="department-name-over-100",
+        ),
+        pytest.param(
+            "regions.json",
+            [{"code": "75", "nom": "Nouvelle\x00Aquitaine"}],
+            r"regions\.json, enregistrement n° 1 .* champ « nom » contient un caractère nul",
+            id="nul-in-region-name",
+        ),
+        pytest.param(
+            "regions.json",
+            [{"code": "1" * 40, "nom": "Région"}],
+            r"regions\.json, enregistrement n° 1 .* champ « code »",
+            id="region-code-too-long",
+        ),
+    ],
+)
+def test_malformed_department_or_region_is_refused_and_changes_nothing(
+    tmp_path, name, records, expected
+):
+    run(write(tmp_path))
+    before = snapshot()
+    write(tmp_path, **{name: records})
+    with pytest.raises(CommandError, match=expected):
+        run(tmp_path)
+    assert snapshot() == before
+
+
+def test_control_characters_are_removed_from_imported_names(tmp_path):
+    communes, epcis = official_files()
+    communes[0]["nom"] = "Angou\x0blême\x08"
+    epcis[0]["nom"] = "CA du\x0cGrand Angoulême"
+    run(write(tmp_path, communes, epcis))
+    assert Commune.objects.get(insee_code="16015").name == "Angou lême"
+    assert EPCI.objects.get(siren=ANGOULEME).name == "CA du Grand Angoulême"
 
 
 def test_a_failure_while_writing_rolls_everything_back(tmp_path, monkeypatch):

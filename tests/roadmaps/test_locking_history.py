@@ -258,3 +258,24 @@ def test_validating_the_roadmap_makes_an_open_edit_form_stale(coordinator_client
     assert coordinator_client.post(url, data).status_code == 409
     roadmap.refresh_from_db()
     assert roadmap.status == "validee"
+
+
+def test_history_sentences_keep_french_articles(coordinator_client, action):
+    """« création d'une étape », « modification de l'étape », never « création de étape »."""
+    step = StepFactory(action=action, title="Réserver la salle", due_date=None)
+    coordinator_client.post(
+        reverse("roadmaps:step_mark", args=[SLUG, action.pk, step.pk]), {"done": "1"}
+    )
+    coordinator_client.post(
+        reverse("roadmaps:action_update", args=[SLUG, action.pk]),
+        action_data(action, status="bloque"),
+    )
+    labels = [entry.label for entry in services.action_history(action)]
+    assert "création d'une étape : « Réserver la salle »" in labels
+    assert "modification de l'étape « Réserver la salle »" in labels
+    assert "modification de l'action" in labels
+
+    page = coordinator_client.get(action.get_absolute_url()).text
+    assert "création d&#x27;une étape : « Réserver la salle »" in page
+    assert "modification de l&#x27;action" in page
+    assert " de étape" not in page and "de l&#x27;étape" in page

@@ -153,6 +153,7 @@ EXPECTED = {
     "roadmaps:progress_create": EDITORS,
     "roadmaps:indicator_create": EDITORS,
     "roadmaps:indicator_value_create": EDITORS,
+    "roadmaps:facts_update": EDITORS,
     "roadmaps:validate": EDITORS,  # GET asks for confirmation
     "roadmaps:axis_move": post_only(),
     "roadmaps:action_move": post_only(),

@@ -9,17 +9,28 @@ the corpus. The rules, whatever the value:
 - ids of the other territory's objects are never accepted as choices.
 """
 
+import html
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, models
+from django.db.models import Q
 from django.urls import reverse
 
 from partners.models import Partner
-from portal.models import Commune
+from portal.models import Commune, Region
 from referents.models import Meeting, Referent
 from roadmaps.models import Action
 from tests.factories import (
@@ -50,7 +61,11 @@ CORPUS = {
     "huge": "9" * 40,
     "impossible date": "2024-02-30",
     "unicode": "\u202e\ufeff𝔐",
+    # C0 controls (pasted from a word processor): removed before any form sees them, since an
+    # XLSX export cannot hold them (portal.security.StripControlCharactersMiddleware).
+    "control characters": "contrôle\x0bvertical\x08fin",
 }
+CONTROL_CHARACTERS = ("\x0b", "\x08")
 # Query strings that are not valid UTF-8 once percent-decoded.
 RAW_QUERIES = ["%ff%fe", "%c3%28", "%00", "%e9t%e9"]
 # Parameters read by views without appearing in a form.
@@ -100,6 +115,22 @@ def forms_of(response):
     parser = FormParser()
     parser.feed(response.content.decode())
     return parser.forms
+
+
+def rows_with_control_characters():
+    """Models with a text column holding one of CONTROL_CHARACTERS: one query per model."""
+    found = []
+    for model in apps.get_models():
+        if model is Session or model._meta.app_label == "axes" or not model._meta.managed:
+            continue
+        condition = Q()
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                for character in CONTROL_CHARACTERS:
+                    condition |= Q(**{f"{field.attname}__contains": character})
+        if condition and model._default_manager.filter(condition).exists():
+            found.append(model._meta.label)
+    return found
 
 
 def row_counts():
@@ -230,6 +261,7 @@ def test_forms_and_queries_survive_the_corpus(name, site, foreign, coordinator_c
             elif label in {"script", "attribute"}:
                 assert_safe(client.get(response["Location"]), f"{what}, then its redirect")
     assert foreign_links(foreign) == dict.fromkeys(foreign_links(foreign), 0)
+    assert rows_with_control_characters() == []
 
 
 def _skipped(action, page_name):
@@ -273,3 +305,241 @@ def test_an_edit_whose_version_is_bad_is_refused_like_a_stale_one(
     assert response.status_code == 409
     assert row_counts() == before
     assert Action.objects.get(pk=action.pk).title != "Écrasé"
+
+
+# Control characters (issue 10, item 5): cleaned before any form, the admin's included, and
+# removed again at export for what the database already holds.
+
+
+def test_a_form_stores_text_without_control_characters(referent_client, territory):
+    partner = PartnerFactory(territory=territory)
+    response = referent_client.post(
+        reverse("partners:report", args=[partner.slug]),
+        {"message": "Numéro\x0bfaux\x08 depuis\x1f mai,\r\nhoraires\tchangés"},
+    )
+    assert response.status_code == 302
+    # Vertical tab: a space; backspace and unit separator: removed; CR, LF and tab: kept.
+    assert partner.reports.get().message == "Numéro faux depuis mai,\r\nhoraires\tchangés"
+
+
+def test_the_admin_forms_store_no_control_characters(staff_client):
+    response = staff_client.post(
+        reverse("admin:portal_region_add"), {"code": "75", "name": "Nouvelle\x0bAqui\x08taine"}
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(code="75").name == "Nouvelle Aquitaine"
+
+
+@pytest.mark.parametrize("export", ["partners:export_xlsx", "roadmaps:export_xlsx"])
+def test_stored_control_characters_do_not_break_the_xlsx_exports(
+    export, territory, coordinator_client
+):
+    from openpyxl import load_workbook
+
+    axis = AxisFactory(roadmap=RoadmapFactory(territory=territory), number=1)
+    ActionFactory(axis=axis, number=1)
+    PartnerFactory(territory=territory)
+    # Written as an old version or a script could have, past the forms.
+    Partner.objects.update(name="Parte\x0bnaire\x08", description="\x01\x1f")
+    Action.objects.update(title="Ac\x0btion\x08")
+    args = [territory.slug] if export.startswith("roadmaps") else []
+    response = coordinator_client.get(reverse(export, args=args))
+    assert response.status_code == 200
+    cells = {
+        cell for row in load_workbook(io.BytesIO(response.content)).active.values for cell in row
+    }
+    assert {"Parte naire", "Ac tion"} & cells
+
+
+# Sign-in (issue 10, item 6): what django-axes would have failed to store on PostgreSQL.
+
+
+@pytest.mark.parametrize(
+    ("username", "headers"),
+    [
+        ("a" * 256, {}),
+        ("referent", {"HTTP_X_FORWARDED_FOR": "not-an-ip"}),
+        ("referent", {"HTTP_X_FORWARDED_FOR": "1.2.3.4, not-an-ip"}),
+        ("nul\x00octet", {}),
+        (CORPUS["control characters"], {}),
+    ],
+    ids=["username-256", "forwarded-not-an-ip", "last-hop-not-an-ip", "nul", "controls"],
+)
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_sign_in_survives_the_corpus(client, referent, settings, url, username, headers):
+    settings.TRUSTED_PROXIES = 1
+    response = client.post(
+        reverse(url), {"username": username, "password": "faux"}, REMOTE_ADDR="127.0.0.1", **headers
+    )
+    assert_safe(response, f"sign-in as {username[:20]!r} {headers}")
+    assert response.status_code == 200  # the form, with its error
+    assert "_auth_user_id" not in client.session
+
+
+# Admin imports (issue 10, item 7): each bad file is a French message naming the file and the
+# record or line, and nothing is written.
+
+
+def _json(data):
+    return json.dumps(data).encode()
+
+
+_COMMUNE = {"code": "16015", "nom": "Angoulême", "departement": "16", "region": "75"}
+_EPCI = [{"code": "200071827", "nom": "CA", "type": "CA", "membres": [{"code": "16015"}]}]
+COMMUNE_FILES = {
+    "nested 100,000 deep": (
+        {"communes": b"[" * 100_000 + b"]" * 100_000},
+        "communes.json : ce n'est pas un fichier JSON valide",
+    ),
+    "region a list": (
+        {"departments": _json([{"code": "16", "nom": "Charente", "region": ["x"]}])},
+        "departements.json, enregistrement n° 1 (16 Charente) : champ « region »",
+    ),
+    "NUL in a commune name": (
+        {"communes": _json([{**_COMMUNE, "nom": "Angou\x00lême"}])},
+        "communes.json, enregistrement n° 1 (16015 Angoulême) : champ « nom » contient un "
+        "caractère nul",
+    ),
+    "commune name over 200": (
+        {"communes": _json([{**_COMMUNE, "nom": "A" * 201}])},
+        "communes.json, enregistrement n° 1",
+    ),
+    "region name over 100": (
+        {"regions": _json([{"code": "75", "nom": "R" * 101}])},
+        "regions.json, enregistrement n° 1",
+    ),
+    "department name over 100": (
+        {"departments": _json([{"code": "16", "nom": "D" * 101, "region": "75"}])},
+        "departements.json, enregistrement n° 1",
+    ),
+    "population 10**20": (
+        {"communes": _json([{**_COMMUNE, "population": 10**20}])},
+        "communes.json, enregistrement n° 1 (16015 Angoulême) : champ « population » trop grand",
+    ),
+    "integer of 5,000 digits": (
+        {"communes": b'[{"population": ' + b"9" * 5000 + b"}]"},
+        "communes.json : ce n'est pas un fichier JSON valide",
+    ),
+}
+FILE_NAMES = {
+    "communes": "communes.json",
+    "epcis": "epci.json",
+    "departments": "departements.json",
+    "regions": "regions.json",
+}
+
+
+@pytest.mark.parametrize("case", COMMUNE_FILES)
+def test_commune_import_survives_the_corpus(staff_client, case):
+    files, message = COMMUNE_FILES[case]
+    files = {"communes": _json([_COMMUNE]), "epcis": _json(_EPCI), **files}
+    data = {
+        key: SimpleUploadedFile(FILE_NAMES[key], content, content_type="application/json")
+        for key, content in files.items()
+    }
+    before = row_counts()
+    response = staff_client.post(
+        reverse("admin:portal_commune_import"), {**data, "only_epcis": "", "only_departments": ""}
+    )
+    assert_safe(response, f"commune import ({case})")
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert "rien n'a été modifié" in html.unescape(response.text)
+    assert row_counts() == before
+
+
+PARTNER_FILES = {
+    "cell over 131,072 characters": (
+        "nom;categorie;territoire\nCCAS;ccas-cias;" + "x" * 131_073 + "\n",
+        "corpus.csv, ligne 2 : une cellule dépasse 131\u202f072 caractères.",
+    ),
+    "NUL": ("nom;categorie;territoire\nCC\x00AS;ccas-cias;grand-angouleme\n", "contenu binaire"),
+    "name over its column": (
+        "nom;categorie;territoire\n" + "N" * 300 + ";ccas-cias;grand-angouleme\n",
+        "au plus",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PARTNER_FILES)
+def test_partner_import_survives_the_corpus(staff_client, territory, case):
+    text, message = PARTNER_FILES[case]
+    upload = SimpleUploadedFile("corpus.csv", text.encode(), content_type="text/csv")
+    before = row_counts()
+    response = staff_client.post(reverse("admin:partners_partner_import"), {"file": upload})
+    assert_safe(response, f"partner import ({case})")
+    assert message in html.unescape(response.text)
+    assert response.context["payload"] == ""  # nothing to confirm
+    assert row_counts() == before
+
+
+# A database that does not answer (issue 10, item 8): the 503 page within DB_CONNECT_TIMEOUT
+# (3 s by default), connecting directly or through the pool, instead of after 10 s or more.
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+_REQUESTS_WITHOUT_DATABASE = """
+import sys, time
+import django
+django.setup()
+from django.test import Client, override_settings
+# No collectstatic manifest here: the plain storage, for the 503 page's stylesheet links.
+static = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+client = Client(raise_request_exception=False)
+with override_settings(STORAGES=static):
+    for path in sys.argv[1:]:
+        start = time.monotonic()
+        response = client.get(path)
+        seconds = time.monotonic() - start
+        print(path, response.status_code, f"{seconds:.2f}", "indisponible" in response.text)
+"""
+
+
+@pytest.fixture
+def silent_database():
+    """The port of a server that lets clients connect (the kernel's backlog accepts them) and
+    never answers: a PostgreSQL host that hangs."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield server.getsockname()[1]
+
+
+@pytest.mark.parametrize("pool", ["1", "0"], ids=["pool", "no-pool"])
+def test_a_database_that_does_not_answer_gives_the_503_page_within_3_seconds(silent_database, pool):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_URL", "DB_", "PYTEST", "SECURE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY="x" * 50,
+        DEBUG="0",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"postgres://maillage@127.0.0.1:{silent_database}/maillage",
+        DB_POOL=pool,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _REQUESTS_WITHOUT_DATABASE, "/sante/", "/partenaires/"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # Only the script's own lines (a library may print others on stdout).
+    answers = [
+        line.split()
+        for line in result.stdout.splitlines()
+        if re.fullmatch(r"/\S* \d{3} [\d.]+ (True|False)", line)
+    ]
+    assert [(path, status, shown) for path, status, _seconds, shown in answers] == [
+        ("/sante/", "503", "True"),
+        ("/partenaires/", "503", "True"),
+    ], result.stderr[-2000:]
+    # The timeout itself, plus the handling of the request.
+    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3.5, answers

@@ -103,3 +103,37 @@ def test_client_login_without_a_request_still_works(client, referent):
     assert not client.login(username="referent", password="faux")
     assert client.login(username="referent", password=PASSWORD)
     assert client.get("/").context["user"] == referent
+
+
+@pytest.mark.parametrize("url", [LOGIN, reverse("admin:login")])
+def test_a_username_longer_than_axes_column_is_a_failed_sign_in(client, db, url):
+    """django-axes stores the username in 255 characters: a longer one was a 500 on PostgreSQL.
+    It is cut for axes' record, and throttled like any other."""
+    username = "a" * 256
+    response = attempt(client, username, url=url)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()  # "Saisissez un nom d'utilisateur…"
+    assert AccessAttempt.objects.get().username == "a" * 255
+    assert fail(client, username, 4, url=url)[-1] == 429
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "1.2.3.4.5", "fe80::1%eth0", "<script>"])
+def test_a_forwarded_for_that_is_not_an_address_is_ignored(client, referent, settings, forwarded):
+    """Behind the proxy, a forwarded value that is not an IP address was stored by axes as the
+    address (a 500 on every sign-in on PostgreSQL): it is ignored, REMOTE_ADDR counts."""
+    settings.TRUSTED_PROXIES = 1
+    response = client.post(
+        LOGIN,
+        {"username": "referent", "password": "faux"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+    response = client.post(
+        LOGIN,
+        {"username": "referent", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 302

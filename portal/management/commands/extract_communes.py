@@ -28,7 +28,8 @@ class Command(BaseCommand):
         kept_epcis = [record for record in epcis if record["code"] in wanted]
         missing = wanted - {record["code"] for record in kept_epcis}
         if missing:
-            raise CommandError(f"EPCI inconnu(s) : {', '.join(sorted(missing))}")
+            label = "EPCI inconnu" if len(missing) == 1 else "EPCI inconnus"
+            raise CommandError(f"{label} : {', '.join(sorted(missing))}")
         members = {member["code"] for record in kept_epcis for member in record["membres"]}
         kept_communes = [
             record
