@@ -267,8 +267,8 @@ class ContactAdmin(admin.ModelAdmin):
 class NetworkMembershipAdmin(admin.ModelAdmin):
     """Staff may correct acceptances; coordinators use « Partenaires proposés »."""
 
-    list_display = ["partner", "territory", "accepted_by", "accepted_at"]
-    list_select_related = ["partner", "territory", "accepted_by"]
-    list_filter = ["territory"]
+    list_display = ["partner", "territory", "status", "decided_by", "decided_at"]
+    list_select_related = ["partner", "territory", "decided_by"]
+    list_filter = ["territory", "status"]
     search_fields = ["partner__name"]
-    autocomplete_fields = ["partner", "accepted_by"]
+    autocomplete_fields = ["partner", "decided_by"]

@@ -150,16 +150,28 @@ class PartnerQuerySet(models.QuerySet):
         its own, and those its coordination accepted into its network (NetworkMembership).
         A partner's zone alone never brings it in: one territory does not change what another
         territory's members see (docs/partners.md)."""
-        accepted = NetworkMembership.objects.filter(territory_id=territory_id)
+        accepted = NetworkMembership.objects.filter(
+            territory_id=territory_id, status=NetworkMembership.Status.ACCEPTED
+        )
         return self.filter(Q(territory_id=territory_id) | Q(pk__in=accepted.values("partner_id")))
 
     def proposed_to(self, territory_id):
-        """Partners of other territories whose zone covers the territory, not accepted yet."""
-        accepted = NetworkMembership.objects.filter(territory_id=territory_id)
+        """Partners of other territories whose zone covers the territory, not decided on yet
+        (neither accepted nor set aside)."""
+        decided = NetworkMembership.objects.filter(territory_id=territory_id)
         return (
             self.serving_territories([territory_id])
             .exclude(territory_id=territory_id)
-            .exclude(pk__in=accepted.values("partner_id"))
+            .exclude(pk__in=decided.values("partner_id"))
+        )
+
+    def network_candidates(self, territory_id):
+        """Partners a territory's coordination may accept or set aside: those of other
+        territories whose zone covers it, and those it already decided on."""
+        decided = NetworkMembership.objects.filter(territory_id=territory_id)
+        serving = Partner.objects.serving_territories([territory_id])
+        return self.exclude(territory_id=territory_id).filter(
+            Q(pk__in=serving.values("pk")) | Q(pk__in=decided.values("partner_id"))
         )
 
     def for_directory(self):
@@ -456,9 +468,14 @@ class ErrorReport(models.Model):
 
 
 class NetworkMembership(models.Model):
-    """A partner of another territory (or a departmental, regional, national one) that the
-    territory's coordination accepted into its network: it then appears in the territory's guide
-    du référent and orientation helper, and its contacts are shown to the territory's members."""
+    """A territory coordination's decision about a partner of another territory (or a
+    departmental, regional, national one) whose zone covers it. Accepted, the partner appears in
+    the territory's guide du référent and orientation helper, and its contacts are shown to the
+    territory's members; set aside (« écarté »), it leaves the « partenaires proposés »."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepte", _("accepté dans le réseau")
+        DECLINED = "ecarte", _("écarté")
 
     territory = models.ForeignKey(
         Territory,
@@ -472,26 +489,31 @@ class NetworkMembership(models.Model):
         on_delete=models.CASCADE,
         related_name="network_memberships",
     )
-    accepted_by = models.ForeignKey(
+    status = models.CharField(_("décision"), max_length=10, choices=Status, default=Status.ACCEPTED)
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("accepté par"),
+        verbose_name=_("décidé par"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    accepted_at = models.DateTimeField(_("accepté le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("décidé le"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("partenaire accepté dans un réseau")
-        verbose_name_plural = _("partenaires acceptés dans un réseau")
+        verbose_name = _("décision sur un partenaire proposé")
+        verbose_name_plural = _("partenaires des réseaux (acceptés ou écartés)")
         ordering = ["territory", "partner"]
         constraints = [
             models.UniqueConstraint(
                 fields=["territory", "partner"],
                 name="partners_networkmembership_unique_territory_partner",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["accepte", "ecarte"]),
+                name="partners_networkmembership_status_valid",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.partner} · {self.territory}"
+        return f"{self.partner} · {self.territory} ({self.get_status_display()})"

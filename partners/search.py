@@ -154,5 +154,7 @@ def can_see_contacts(user, partner):
     if partner.territory_id in territory_ids:
         return True
     return NetworkMembership.objects.filter(
-        partner_id=partner.pk, territory_id__in=territory_ids
+        partner_id=partner.pk,
+        territory_id__in=territory_ids,
+        status=NetworkMembership.Status.ACCEPTED,
     ).exists()

@@ -28,17 +28,15 @@ def save_partner(*, form, contacts, user):
 
 
 @transaction.atomic
-def accept_into_network(*, territory, partner, by):
-    """`territory`'s coordination accepts a partner of another territory into its network."""
-    membership, _created = NetworkMembership.objects.get_or_create(
-        territory=territory, partner=partner, defaults={"accepted_by": by}
+def decide_network(*, territory, partner, status, by):
+    """`territory`'s coordination accepts a partner of another territory into its network, or
+    sets it aside (NetworkMembership.Status); the last decision counts."""
+    membership, _created = NetworkMembership.objects.update_or_create(
+        territory=territory,
+        partner=partner,
+        defaults={"status": status, "decided_by": by, "decided_at": timezone.now()},
     )
     return membership
-
-
-@transaction.atomic
-def remove_from_network(*, membership):
-    membership.delete()
 
 
 @transaction.atomic

@@ -15,9 +15,9 @@ urlpatterns = [
         name="network_accept",
     ),
     path(
-        "a-verifier/reseau/<slug:territory>/<slug:slug>/retirer/",
-        network.network_remove,
-        name="network_remove",
+        "a-verifier/reseau/<slug:territory>/<slug:slug>/ecarter/",
+        network.network_decline,
+        name="network_decline",
     ),
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),

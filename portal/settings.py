@@ -114,7 +114,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: SQLite file by default, PostgreSQL (production) through DATABASE_URL.
 # A PostgreSQL server that does not answer gives the 503 page after this many seconds (connecting,
 # or waiting for a connection of the pool), instead of holding the request.
-DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 3)
+DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 2)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

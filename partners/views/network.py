@@ -26,55 +26,62 @@ def get_network_territory(request, slug=None):
 
 
 def network(request):
-    """« Partenaires proposés » (to accept) and « partenaires acceptés » (to remove).
-    Queries: proposed partners with category, territory and commune; accepted ones likewise."""
+    """« Partenaires proposés » (to accept or set aside), « partenaires acceptés » (to set
+    aside) and « partenaires écartés » (to accept after all).
+    Queries: proposed partners with category, territory and commune; decisions likewise."""
     territory = get_network_territory(request)
     proposed = (
         Partner.objects.proposed_to(territory.pk)
         .select_related("category", "territory", "commune")
         .order_by("name", "pk")
     )
-    accepted = (
+    decisions = (
         NetworkMembership.objects.filter(territory=territory)
-        .select_related(
-            "partner__category", "partner__territory", "partner__commune", "accepted_by"
-        )
+        .select_related("partner__category", "partner__territory", "partner__commune", "decided_by")
         .order_by("partner__name", "pk")
     )
+    accepted = [item for item in decisions if item.status == NetworkMembership.Status.ACCEPTED]
+    declined = [item for item in decisions if item.status == NetworkMembership.Status.DECLINED]
     return render(
         request,
         "partners/network.html",
-        {"territory": territory, "proposed": list(proposed), "accepted": list(accepted)},
+        {
+            "territory": territory,
+            "proposed": list(proposed),
+            "accepted": accepted,
+            "declined": declined,
+        },
     )
 
 
-def _back(territory):
+def _decide(request, territory, slug, status, message):
+    territory = get_network_territory(request, territory)
+    partner = get_object_or_404(Partner.objects.network_candidates(territory.pk), slug=slug)
+    services.decide_network(territory=territory, partner=partner, status=status, by=request.user)
+    messages.success(request, message % {"partner": partner, "territory": territory})
     return redirect(reverse("partners:network") + f"?territoire={territory.slug}")
 
 
 @require_POST
 def network_accept(request, territory, slug):
-    territory = get_network_territory(request, territory)
-    partner = get_object_or_404(Partner.objects.proposed_to(territory.pk), slug=slug)
-    services.accept_into_network(territory=territory, partner=partner, by=request.user)
-    messages.success(
+    return _decide(
         request,
-        _("« %(partner)s » fait maintenant partie du réseau de %(territory)s.")
-        % {"partner": partner, "territory": territory},
+        territory,
+        slug,
+        NetworkMembership.Status.ACCEPTED,
+        _("« %(partner)s » fait maintenant partie du réseau de %(territory)s."),
     )
-    return _back(territory)
 
 
 @require_POST
-def network_remove(request, territory, slug):
-    territory = get_network_territory(request, territory)
-    membership = get_object_or_404(
-        NetworkMembership.objects.select_related("partner"), territory=territory, partner__slug=slug
-    )
-    services.remove_from_network(membership=membership)
-    messages.success(
+def network_decline(request, territory, slug):
+    return _decide(
         request,
-        _("« %(partner)s » ne fait plus partie du réseau de %(territory)s.")
-        % {"partner": membership.partner, "territory": territory},
+        territory,
+        slug,
+        NetworkMembership.Status.DECLINED,
+        _(
+            "« %(partner)s » est écarté : il n'apparaît pas dans le guide ni dans l'aide à "
+            "l'orientation de %(territory)s."
+        ),
     )
-    return _back(territory)

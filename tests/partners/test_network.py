@@ -95,13 +95,29 @@ def test_coordinator_sees_proposed_partners_and_accepts_one(
     assert response.status_code == 302
     membership = NetworkMembership.objects.get()
     assert (membership.territory, membership.partner) == (territory, bergerac_partner)
-    assert membership.accepted_by == coordinator
+    assert (membership.status, membership.decided_by) == ("accepte", coordinator)
     response = coordinator_client.get(url)
     assert response.context["proposed"] == []
     assert "1 partenaire accepté" in response.text and "accepté le" in response.text
-    remove = reverse("partners:network_remove", args=[territory.slug, bergerac_partner.slug])
-    assert coordinator_client.post(remove).status_code == 302
-    assert not NetworkMembership.objects.exists()
+    decline = reverse("partners:network_decline", args=[territory.slug, bergerac_partner.slug])
+    assert coordinator_client.post(decline).status_code == 302
+    assert NetworkMembership.objects.get().status == "ecarte"
+    response = coordinator_client.get(url)
+    assert response.context["proposed"] == response.context["accepted"] == []
+    assert [m.partner for m in response.context["declined"]] == [bergerac_partner]
+
+
+def test_a_set_aside_partner_leaves_our_pages_and_the_proposals(
+    client, referent, territory, bergerac_partner
+):
+    bergerac_partner.zone_departments.add(Department.objects.get(code="16"))
+    NetworkMembership.objects.create(
+        territory=territory, partner=bergerac_partner, status=NetworkMembership.Status.DECLINED
+    )
+    client.force_login(referent)
+    assert "Démo-Bergerac" not in client.get(bergerac_partner.get_absolute_url()).text
+    assert bergerac_partner not in Partner.objects.in_network_of(territory.pk)
+    assert bergerac_partner not in Partner.objects.proposed_to(territory.pk)
 
 
 def test_coordinators_reach_the_network_page_from_the_referents_menu(
@@ -129,9 +145,9 @@ def test_only_our_coordination_accepts_for_us(
     assert as_persona(persona).post(accept).status_code == status
     assert not NetworkMembership.objects.exists()
     NetworkMembership.objects.create(territory=territory, partner=bergerac_partner)
-    remove = reverse("partners:network_remove", args=[territory.slug, bergerac_partner.slug])
-    assert as_persona(persona).post(remove).status_code == status
-    assert NetworkMembership.objects.count() == 1
+    decline = reverse("partners:network_decline", args=[territory.slug, bergerac_partner.slug])
+    assert as_persona(persona).post(decline).status_code == status
+    assert NetworkMembership.objects.get().status == "accepte"
 
 
 def test_migration_accepts_wide_zones_only(territory, other_territory, bergerac_partner):
@@ -170,8 +186,8 @@ def test_network_page_query_count(
         NetworkMembership.objects.create(territory=territory, partner=accepted)
     url = reverse("partners:network") + "?territoire=grand-angouleme"
     # 1 session, 2 user, 3 territory named, 4 memberships with territories, 5 proposed partners
-    # (category, territory, commune), 6 accepted ones (partner, category, territory, commune,
-    # accepted_by)
+    # (category, territory, commune), 6 decisions (partner, category, territory, commune,
+    # decided_by)
     with django_assert_num_queries(6):
         response = coordinator_client.get(url)
     assert len(response.context["proposed"]) == len(response.context["accepted"]) == size

@@ -94,8 +94,8 @@ def test_debug_is_off_unless_debug_is_1(production_env):
     _debug, engine, options, *_ = read(DATABASE_URL="postgres://maillage@db.example:5432/maillage")
     assert engine == "django.db.backends.postgresql"
     # A database that does not answer: the 503 page within 3 s (tests/security/test_bad_input.py).
-    assert options["pool"] == {"min_size": 2, "max_size": 10, "timeout": 3}
-    assert options["connect_timeout"] == 3
+    assert options["pool"] == {"min_size": 2, "max_size": 10, "timeout": 2}
+    assert options["connect_timeout"] == 2
     _debug, _engine, options, *_ = read(
         DATABASE_URL="postgres://maillage@db.example:5432/maillage?sslmode=require",
         DB_CONNECT_TIMEOUT="5",
@@ -105,4 +105,4 @@ def test_debug_is_off_unless_debug_is_1(production_env):
     _debug, _engine, options, *_ = read(
         DATABASE_URL="postgres://maillage@db.example:5432/maillage", DB_POOL="0"
     )
-    assert options == {"connect_timeout": 3}
+    assert options == {"connect_timeout": 2}

@@ -112,7 +112,7 @@ EXPECTED = {
     # a territory's network: its coordination accepts partners of other territories
     "partners:network": EDITORS,
     "partners:network_accept": post_only(),
-    "partners:network_remove": post_only(),
+    "partners:network_decline": post_only(),
     # referents
     "referents:list": MEMBERS,
     "referents:detail": MEMBERS,
@@ -260,7 +260,7 @@ def url_kwargs(name, site):
         "partners:contact_vcard": {"slug": site["partner"].slug, "pk": site["contact"].pk},
         "partners:report_resolve": {"pk": site["report"].pk},
         "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
-        "partners:network_remove": {"territory": slug, "slug": site["foreign_partner"].slug},
+        "partners:network_decline": {"territory": slug, "slug": site["foreign_partner"].slug},
         "referents:detail": {"pk": site["referent"].pk},
         "referents:update": {"pk": site["referent"].pk},
         "referents:meeting_detail": {"pk": site["meeting"].pk},

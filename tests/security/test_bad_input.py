@@ -482,8 +482,9 @@ def test_partner_import_survives_the_corpus(staff_client, territory, case):
     assert row_counts() == before
 
 
-# A database that does not answer (issue 10, item 8): the 503 page within DB_CONNECT_TIMEOUT
-# (3 s by default), connecting directly or through the pool, instead of after 10 s or more.
+# A database that does not answer (issue 10, item 8): the 503 page after DB_CONNECT_TIMEOUT
+# (2 s by default: the page within 3 s), connecting directly or through the pool, instead of
+# after 10 s or more.
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 _REQUESTS_WITHOUT_DATABASE = """
@@ -498,6 +499,7 @@ static = {
 }
 client = Client(raise_request_exception=False)
 with override_settings(STORAGES=static):
+    client.get("/mentions-legales/")  # needs no database: loads the URLs, views and templates
     for path in sys.argv[1:]:
         start = time.monotonic()
         response = client.get(path)
@@ -550,5 +552,6 @@ def test_a_database_that_does_not_answer_gives_the_503_page_within_3_seconds(sil
         ("/sante/", "503", "True"),
         ("/partenaires/", "503", "True"),
     ], result.stderr[-2000:]
-    # The timeout itself, plus the handling of the request.
-    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3.5, answers
+    # The timeout itself (2 s by default), plus the handling of the request: about 0.05 s on an
+    # idle machine, more when CI shares it. Before the fix: 10 s with the pool, minutes without.
+    assert max(float(seconds) for _path, _status, seconds, _shown in answers) < 3, answers
