@@ -100,6 +100,7 @@ def observatory(request):
     for row in ordered:  # 1 to 4 people could be recognised: « moins de 5 »
         row["total"] = shown_count(row["total"])
         row["needs"] = [(label, shown_count(total)) for label, total in row["needs"]]
+        row["unmet"] = [(label, shown_count(total)) for label, total in row["unmet"]]
     return render(
         request,
         "referents/observatory.html",

@@ -144,8 +144,9 @@ def test_observatory_never_shows_a_day_nor_fewer_than_five(
         count = count_orientation(territory=territory, commune=soyaux, themes=needs)
         OrientationCount.objects.filter(pk=count.pk).update(date=today.replace(day=day))
     client = as_persona("coordinator")
-    # session, user, memberships, interviews per month and commune, needs per month and commune
-    with django_assert_num_queries(5):
+    # session, user, memberships, interviews per month and commune, needs per month and commune,
+    # needs without a known partner per month and commune
+    with django_assert_num_queries(6):
         response = client.get(reverse("referents:observatory"))
     [row] = response.context["rows"]
     assert row["total"] == 6
