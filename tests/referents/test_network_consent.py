@@ -114,7 +114,7 @@ def test_a_need_without_partner_is_named_and_counted(
     assert [theme.slug for theme in count.unmet_needs.all()] == ["numerique"]
     assert {theme.slug for theme in count.needs.all()} == {"numerique", "mobilite"}
     row = as_persona("coordinator").get(reverse("referents:observatory")).context["rows"][0]
-    assert row["unmet"] == [("Numérique", "moins de 5")]  # small counts hidden, as the needs
+    assert row["unmet"] == [("Numérique", "moins de 5")]  # one interview: not shown as 1
 
 
 def test_no_partner_at_all_names_every_need(referent_client, soyaux):

@@ -141,16 +141,17 @@ def test_observatory_never_shows_a_day_nor_fewer_than_five(
     today = timezone.localdate()
     for day in range(1, 7):  # six interviews on six days of this month
         needs = [digital] if day <= 5 else [health]
-        count = count_orientation(territory=territory, commune=soyaux, themes=needs)
+        unmet = [health] if day == 6 else []
+        count = count_orientation(territory=territory, commune=soyaux, themes=needs, unmet=unmet)
         OrientationCount.objects.filter(pk=count.pk).update(date=today.replace(day=day))
     client = as_persona("coordinator")
-    # session, user, memberships, interviews per month and commune, needs per month and commune,
-    # needs without a known partner per month and commune
+    # session, user, memberships, then per month and commune: interviews, needs, unmet needs
     with django_assert_num_queries(6):
         response = client.get(reverse("referents:observatory"))
     [row] = response.context["rows"]
     assert row["total"] == 6
     assert row["needs"] == [("Numérique", 5), ("Santé", "moins de 5")]
+    assert row["unmet"] == [("Santé", "moins de 5")]
     text = response.text
     assert "Santé · moins de 5" in text and "Numérique · 5" in text
     assert f"{date_format(today, 'F Y')}".lower() in text.lower()
