@@ -51,7 +51,7 @@ class OrientationCountAdmin(admin.ModelAdmin):
 
     list_display = ["month", "commune", "territory"]
     list_filter = ["territory"]
-    fields = ["territory", "month", "commune", "needs"]
+    fields = ["territory", "month", "commune", "needs", "unmet_needs"]
     readonly_fields = fields
 
     @admin.display(description=_("mois"), ordering="date")
