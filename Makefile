@@ -31,10 +31,13 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check templates
+	$(BIN)/djlint --lint templates
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	-$(BIN)/djlint --reformat templates  # exits 1 when it changed a file: not an error here
 
 # The suite in parallel (one database per worker), then the browser tests, also in parallel:
 # each of their E2E_WORKERS workers loads the demo world into its own test database, and runs
