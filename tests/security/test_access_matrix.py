@@ -11,6 +11,10 @@ The member without territory (an account attached to none, not staff) gets the s
 a territory or an object is named; the pages of "the current territory", reached as from the
 menu (no `?territoire=`), answer them with the page that explains how to get attached
 (`test_current_territory_pages_without_a_territory`), never a 404.
+
+This is the one place that says who may reach what: per-view tests cover behaviour, and a test
+that needs what a persona may do reads it here with `expected(name, persona)`. POST is checked
+too (see `Expect`): a refused POST must change no row of the database.
 """
 
 from dataclasses import dataclass, field
