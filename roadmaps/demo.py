@@ -12,8 +12,16 @@ from django.utils import timezone
 
 from partners.models import Partner
 from portal.models import Territory, User
-from roadmaps import services
-from roadmaps.models import Action, Axis, DiagnosticIndicator, Indicator, Roadmap, Step
+from roadmaps.models import (
+    Action,
+    Axis,
+    DiagnosticIndicator,
+    Indicator,
+    Roadmap,
+    Step,
+    save_by,
+)
+from roadmaps.services import versions, writes
 
 S = Action.Status
 P = Action.Priority
@@ -38,10 +46,8 @@ def _at(day):
 
 
 def _save(obj, user, day):
-    obj._history_user = user
     obj._history_date = _at(day)
-    obj.save()
-    return obj
+    return save_by(obj, by=user)
 
 
 ANGOULEME = {
@@ -439,7 +445,7 @@ def _angouleme_changes(roadmap, user, today):
         today,
     )
     mentoring = actions["Parrainage de jeunes par des professionnels du territoire"]
-    services.move_action_to_axis(action=mentoring, axis=axes[3], by=user)
+    writes.move_action_to_axis(action=mentoring, axis=axes[3], by=user)
     updates = [
         (
             guide,
@@ -512,7 +518,7 @@ def load(stdout=None):
             if slug == "grand-angouleme"
             else "Comité de pilotage du CADET"
         )
-        services.validate_roadmap(
+        versions.validate_roadmap(
             roadmap=roadmap,
             name=f"{name} ({validated_on:%m/%Y})",
             validated_on=validated_on,

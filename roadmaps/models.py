@@ -40,6 +40,15 @@ ACTION_HISTORY_M2M = ["partners", "publics", "communes"]
 M2M_BASELINE_REASON = "début du suivi des partenaires, publics et communes"
 
 
+def save_by(obj, *, by):
+    """Save `obj`, its history record naming `by` as the author (None: nobody, not the request's
+    user). The one place that tells django-simple-history who acts: services, model methods and
+    the demo pass their `by` here, never `_history_user` themselves."""
+    obj._history_user = by
+    obj.save()
+    return obj
+
+
 class ActionHistoricalRecords(HistoricalRecords):
     """HistoricalRecords of actions, with their partners, publics and communes.
 
@@ -467,8 +476,7 @@ class Action(models.Model):
             changed = True
         if changed:
             self.version += 1
-            self._history_user = by
-            self.save()
+            save_by(self, by=by)
         return update
 
 

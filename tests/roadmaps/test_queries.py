@@ -99,9 +99,9 @@ def test_roadmap_page_query_count(coordinator_client, django_assert_num_queries,
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_dashboard_query_count(coordinator_client, django_assert_num_queries, request, size):
     roadmap = request.getfixturevalue(size)
-    from roadmaps import services
+    from roadmaps.services import versions
 
-    services.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2023, 1, 1))
+    versions.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2023, 1, 1))
     url = reverse("roadmaps:dashboard", args=[SLUG])
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = coordinator_client.get(url)
@@ -112,9 +112,9 @@ def test_dashboard_query_count(coordinator_client, django_assert_num_queries, re
 
 
 def test_snapshot_query_count_is_constant(large, django_assert_num_queries):
-    from roadmaps import services
+    from roadmaps.services import versions
 
     # 1 axes, 2 actions, 3 step counts
     with django_assert_num_queries(3):
-        snap = services.snapshot(large)
+        snap = versions.snapshot(large)
     assert len(snap["actions"]) == 1003
