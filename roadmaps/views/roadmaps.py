@@ -80,7 +80,7 @@ def roadmap_form(request, slug):
     if form.is_valid():
         expected = form.cleaned_data["version"]
 
-        def save():
+        def store():
             try:
                 saved = writes.save_roadmap(
                     form=form, territory=territory, expected_version=expected, by=request.user
@@ -112,7 +112,7 @@ def roadmap_form(request, slug):
 
         # A form without a version is the creation form: it creates once per display (a
         # double click on « créer » is sent to the roadmap the first click created).
-        return create_once(request, save) if expected is None else save()
+        return create_once(request, store) if expected is None else store()
     return render_form(request, title=title, form=form, back=back)
 
 
