@@ -162,10 +162,10 @@ class Territory(models.Model):
         CA = "ca", _("communauté d'agglomération")
         CC = "cc", _("communauté de communes")
         CU = "cu", _("communauté urbaine")
-        METROPOLE = "metropole", _("métropole")
-        PROJET = "projet", _("territoire de projet")
-        DEPARTEMENT = "departement", _("département")
-        AUTRE = "autre", _("autre")
+        METROPOLIS = "metropole", _("métropole")
+        PROJECT = "projet", _("territoire de projet")
+        DEPARTMENT = "departement", _("département")
+        OTHER = "autre", _("autre")
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(

@@ -40,7 +40,7 @@ def test_demo_loads_territories_and_accounts_and_a_second_run_creates_nothing(se
     assert angouleme.jobs == 64000
     assert angouleme.sector_list == ["mécatronique", "filière de l'image", "banques et assurances"]
     assert list(angouleme.epcis.values_list("siren", flat=True)) == ["200071827"]
-    assert bergerac.kind == Territory.Kind.PROJET
+    assert bergerac.kind == Territory.Kind.PROJECT
     assert sorted(bergerac.epcis.values_list("siren", flat=True)) == [
         "200034197",
         "200034833",
