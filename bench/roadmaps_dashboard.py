@@ -32,10 +32,10 @@ DASHBOARD = "/feuilles-de-route/grand-angouleme/tableau-de-bord/"
 
 
 def build():
+    from bench._data import build_large
     from portal.models import Membership, Territory, User
     from roadmaps.models import Roadmap
     from roadmaps.services import versions
-    from tests.roadmaps.test_queries import build_large
 
     territory = Territory.objects.create(name="Grand Angoulême", slug="grand-angouleme")
     user = User.objects.create(username="coordination")

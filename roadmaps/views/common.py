@@ -46,7 +46,7 @@ class AxisSummary:
     def progress(self):
         """Mean progress of the axis's actions (abandoned ones left out)."""
         counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
         ]
         return round(sum(counted) / len(counted)) if counted else 0
 
@@ -127,6 +127,6 @@ class Overview:
     @cached_property
     def progress(self):
         counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
         ]
         return round(sum(counted) / len(counted)) if counted else 0

@@ -101,7 +101,7 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
     angouleme = Roadmap.objects.get(territory__slug="grand-angouleme")
     bergerac = Roadmap.objects.get(territory__slug="grand-bergeracois")
     assert list(angouleme.axes.values_list("number", flat=True)) == [1, 2, 3, 4]
-    assert bergerac.axis_label == Roadmap.AxisLabel.CHANTIER
+    assert bergerac.axis_label == Roadmap.AxisLabel.WORKSTREAM
     assert angouleme.validated_on == datetime.date(2022, 2, 17)
     assert Action.objects.filter(axis__roadmap=angouleme, to_discuss=True).count() >= 2
     assert Action.objects.filter(title__icontains="BTS usinage").exists()

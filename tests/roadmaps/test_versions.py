@@ -41,7 +41,7 @@ def test_compare_added_removed_moved_replanned_and_status(actions, axes, roadmap
     writes.move_action_to_axis(action=mentoring, axis=axes[1], by=coordinator)
     branding.refresh_from_db()
     branding.end_date = datetime.date(2025, 12, 31)
-    branding.status = Action.Status.EN_COURS
+    branding.status = Action.Status.IN_PROGRESS
     branding.save()
     added = ActionFactory(axis=axes[0], number=5, title="Guide du référent")
     Action.objects.filter(pk=micro.pk).delete()
@@ -82,7 +82,7 @@ def test_versions_page_compares_two_versions(referent_client, actions, roadmap):
     first = versions.validate_roadmap(
         roadmap=roadmap, name="V1", validated_on=datetime.date(2022, 1, 1)
     )
-    actions[2].status = Action.Status.ABANDONNE
+    actions[2].status = Action.Status.ABANDONED
     actions[2].save()
     second = versions.validate_roadmap(
         roadmap=roadmap, name="V2", validated_on=datetime.date(2023, 1, 1)
