@@ -47,7 +47,7 @@ def test_contacts_are_shown_to_whoever_may_download_them(as_persona, france_trav
     response = as_persona(persona).get(detail(france_travail))
     assert response.status_code == 200
     assert ("Démo-Rivière" in response.text) is sees_contacts
-    assert ("Claire" in response.text) is sees_contacts
+    assert ("Zéphyrine" in response.text) is sees_contacts
     contact_vcard = reverse(
         "partners:contact_vcard", args=[france_travail.slug, france_travail.contacts.first().pk]
     )
@@ -187,8 +187,8 @@ def test_contact_vcard_for_members(referent_client, france_travail):
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert "FN:Claire Démo-Rivière" in text
-    assert "N:Démo-Rivière;Claire;;;" in text
+    assert "FN:Zéphyrine Démo-Rivière" in text
+    assert "N:Démo-Rivière;Zéphyrine;;;" in text
     assert "ORG:France Travail Angoulême" in text
     assert f"EMAIL;TYPE=work:{contact.email}" in text
 
