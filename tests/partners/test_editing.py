@@ -216,6 +216,16 @@ def test_review_queue_lists_due_partners_and_reports_of_own_territories(
     assert "Ailleurs" not in response.text
 
 
+def test_review_queue_shows_a_report_without_added_blank_lines(coordinator_client, france_travail):
+    # The message keeps its line breaks (white-space: pre-line): a line break the template
+    # formatter put around it would show as a blank line (djlint:off in review_queue.html).
+    ErrorReportFactory(partner=france_travail, message="Adresse fausse\nTéléphone aussi")
+    response = coordinator_client.get(reverse("partners:review"))
+    assert '<blockquote class="mb-2 text-pre">Adresse fausse\nTéléphone aussi</blockquote>' in (
+        response.text
+    )
+
+
 def test_resolving_a_report_removes_it_from_the_queue(
     coordinator_client, coordinator, france_travail
 ):
