@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,19 +30,15 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/home_visitor.html")
     territories = Territory.objects.prefetch_related("epcis")
-    slug = request.GET.get("territoire")
-    if slug:
-        territory = get_object_or_404(territories, slug=slug)
-        access.check_can_view(request.user, territory)
-    elif request.territory:
-        territory = territories.get(pk=request.territory.pk)
-    else:
+    slug = request.GET.get("territoire") or (request.territory and request.territory.slug)
+    if not slug:
         return no_territory(request)
+    territory, can_edit = access.get_territory_for_user(request, slug, territories)
     context = {
         "territory": territory,
         "figures": territory.figures(),
         "role": access.role_in(request.user, territory),
-        "can_edit": access.can_edit(request.user, territory),
+        "can_edit": can_edit,
     }
     return render(request, "portal/home.html", context)
 
