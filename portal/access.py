@@ -134,16 +134,25 @@ def get_territory_rw_for_user(request, slug):
     return territory
 
 
+def territory_named(user, slug):
+    """The territory called `slug` among those the user may see (`territory_list`: no query
+    for a member), or None."""
+    for territory in territory_list(user):
+        if territory.slug == slug:
+            return territory
+    return None
+
+
 def check_slug_visible(user, slug):
     """Raise Http404 unless the user may see the territory called `slug`, without a query for
     a member (their territories came with their roles). Staff see every territory; whether it
     exists is for the view to find out."""
     if user.is_authenticated and user.is_staff:
         return
-    named = [territory for territory in territory_list(user) if territory.slug == slug]
-    if not named:
+    territory = territory_named(user, slug)
+    if territory is None:
         raise Http404
-    check_can_view(user, named[0])
+    check_can_view(user, territory)
 
 
 def check_can_view(user, territory):

@@ -60,13 +60,11 @@ def no_territory(request):
 @require_POST
 def territory_switch(request):
     """Remember the territory chosen in the switcher, then go back where the user was."""
-    slug = request.POST.get("territoire", "")
-    for territory in access.territory_list(request.user):
-        if territory.slug == slug:
-            request.session[access.SESSION_KEY] = territory.pk
-            break
-    else:
+    territory = access.territory_named(request.user, request.POST.get("territoire", ""))
+    if territory is None:
         messages.error(request, _("Vous ne faites pas partie de ce territoire."))
+    else:
+        request.session[access.SESSION_KEY] = territory.pk
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -222,3 +222,13 @@ def test_check_slug_visible_asks_can_view(coordinator, territory, monkeypatch):
     monkeypatch.setattr(access, "can_view", lambda user, territory: False)
     with pytest.raises(Http404):
         access.check_slug_visible(coordinator, territory.slug)
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_territory_named_is_one_the_user_may_see(user_of, persona, territory, other_territory):
+    user = user_of(persona)
+    for place, (may_see, _may_change) in zip(
+        [territory, other_territory], EXPECTED[persona], strict=True
+    ):
+        assert access.territory_named(user, place.slug) == (place if may_see else None)
+    assert access.territory_named(user, "nulle-part") is None
