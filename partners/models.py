@@ -216,7 +216,7 @@ class Partner(models.Model):
 
     class Scale(models.TextChoices):
         LOCAL = "local", _("local")
-        DEPARTEMENTAL = "departemental", _("départemental")
+        DEPARTMENTAL = "departemental", _("départemental")
         REGIONAL = "regional", _("régional")
         NATIONAL = "national", _("national")
 
