@@ -43,9 +43,10 @@ def can_edit_partner(user, partner):
     return access.can_edit(user, partner.territory_id)
 
 
-def can_create_partner(user):
-    """Whether to offer « Nouveau partenaire »: coordinators (of any territory) and staff."""
-    return access.is_coordinator_somewhere(user)
+def get_directory_rights_for_user(request):
+    """What the user may do from the (public) directory: offer « Nouveau partenaire » to
+    coordinators (of any territory) and staff."""
+    return {"can_create": access.is_coordinator_somewhere(request.user)}
 
 
 def get_partner_for_user(request, slug, queryset=None):
@@ -63,6 +64,14 @@ def get_partner_rw_for_user(request, slug):
     partner = get_object_or_404(Partner.objects.select_related("territory"), slug=slug)
     access.check_can_edit(request.user, partner.territory)
     return partner
+
+
+def get_contacts_for_user(request, partner):
+    """The partner's contact persons the user may see: a list, or None when they are hidden
+    from the user (the page then invites to sign in)."""
+    if not can_see_contacts(request.user, partner):
+        return None
+    return list(partner.contacts.all())
 
 
 def get_contact_for_user(request, slug, pk):

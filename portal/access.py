@@ -122,9 +122,16 @@ def is_coordinator_somewhere(user):
 def get_territory_for_user(request, slug, queryset=None):
     """(territory, can_edit) for a territory slug; 404 if the user may not see it.
     `queryset` (default: every territory) may add what the page needs (prefetches)."""
+    territory, _role, editable = get_territory_role_for_user(request, slug, queryset)
+    return territory, editable
+
+
+def get_territory_role_for_user(request, slug, queryset=None):
+    """(territory, role, can_edit): the same, with the user's role there (None for staff who
+    are not members), for a page that says how the user takes part."""
     territory = get_object_or_404(Territory if queryset is None else queryset, slug=slug)
     check_can_view(request.user, territory)
-    return territory, can_edit(request.user, territory)
+    return territory, role_in(request.user, territory), can_edit(request.user, territory)
 
 
 def get_territory_rw_for_user(request, slug):

@@ -33,11 +33,11 @@ def home(request):
     slug = request.GET.get("territoire") or (request.territory and request.territory.slug)
     if not slug:
         return no_territory(request)
-    territory, can_edit = access.get_territory_for_user(request, slug, territories)
+    territory, role, can_edit = access.get_territory_role_for_user(request, slug, territories)
     context = {
         "territory": territory,
         "figures": territory.figures(),
-        "role": access.role_in(request.user, territory),
+        "role": role,
         "can_edit": can_edit,
     }
     return render(request, "portal/home.html", context)

@@ -77,7 +77,7 @@ def list_context(request):
         "page": page,
         "commune_options": datalist_options(communes),
         "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
-        "can_create": perms.can_create_partner(request.user),
+        **perms.get_directory_rights_for_user(request),
     }
 
 
@@ -94,12 +94,12 @@ def detail_context(request, slug):
         request, slug, Partner.objects.for_detail().with_open_reports()
     )
     zone = zone_of(partner)
-    show_contacts = perms.can_see_contacts(request.user, partner)
+    contacts = perms.get_contacts_for_user(request, partner)
     return {
         "partner": partner,
         "zone": zone,
-        "show_contacts": show_contacts,
-        "contacts": list(partner.contacts.all()) if show_contacts else [],
+        "show_contacts": contacts is not None,
+        "contacts": contacts or [],
         "can_edit": can_edit,
         "report_form": ErrorReportForm() if request.user.is_authenticated else None,
     }
