@@ -76,14 +76,11 @@ def _in_zone(relation, **lookups):
 
 class PartnerQuerySet(models.QuerySet):
     def editable_by(self, user):
-        if user.is_authenticated and user.is_staff:
+        """Partners of the territories the user may change (every one for staff)."""
+        territory_ids = access.editable_territory_ids_for(user)
+        if territory_ids is None:
             return self
-        coordinated = [
-            territory_id
-            for territory_id, role in access.roles_of(user).items()
-            if role == "coordinateur"
-        ]
-        return self.filter(territory_id__in=coordinated)
+        return self.filter(territory_id__in=territory_ids)
 
     def serving(self, commune):
         """Partners whose zone of intervention includes `commune` (its own commune included).

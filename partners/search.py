@@ -4,8 +4,7 @@ from typing import NamedTuple
 
 from django.db.models import CharField, F, Value
 
-from partners.models import Category, NetworkMembership, Partner, Public, Theme
-from portal import access
+from partners.models import Category, Partner, Public, Theme
 from portal.models import Commune, Department, Region, Territory
 
 PAGE_SIZE = 20
@@ -134,27 +133,3 @@ def zone_of(partner):
     for items in zone.values():
         items.sort(key=lambda item: item[1])
     return zone
-
-
-def can_see_contacts(user, partner):
-    """Contact persons are personal data. They are shown to staff, to members of the partner's
-    territory, and to members of a territory whose coordination accepted the partner into its
-    network (NetworkMembership): a zone of intervention alone shows them to no one.
-    Visitors and accounts without a territory never see them.
-
-    No query when the user is staff or a member of the partner's territory; else one.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    territory_ids = set(access.roles_of(user))
-    if not territory_ids:
-        return False
-    if partner.territory_id in territory_ids:
-        return True
-    return NetworkMembership.objects.filter(
-        partner_id=partner.pk,
-        territory_id__in=territory_ids,
-        status=NetworkMembership.Status.ACCEPTED,
-    ).exists()

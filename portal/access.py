@@ -1,4 +1,13 @@
-"""Who may see and change what: the one place that answers, used by every view.
+"""Who may see and change what: the few predicates every app's perms.py builds on.
+
+- `can_view(user, territory)`, `can_edit(user, territory)`: booleans, staff always True;
+- `get_territory_for_user(request, slug)` -> (territory, can_edit), 404 if hidden;
+  `get_territory_rw_for_user(request, slug)` -> territory, 404 if hidden, 403 if read-only;
+- `territory_ids_for(user)`, `editable_territory_ids_for(user)`: what querysets filter on
+  (None means every territory, for staff).
+
+Views never call these directly to decide: they call their app's `perms.py` pairs
+(`get_<object>_for_user` / `get_<object>_rw_for_user`), built on them.
 
 A user sees the territories they belong to (as référent or coordinateur) and changes only those
 where they are coordinateur. Staff see and change everything. An object outside the user's
@@ -75,6 +84,17 @@ def territory_ids_for(user):
     return set(roles_of(user))
 
 
+def editable_territory_ids_for(user):
+    """Ids of the territories a user may change (None means all, for staff)."""
+    if user.is_authenticated and user.is_staff:
+        return None
+    return {
+        territory_id
+        for territory_id, role in roles_of(user).items()
+        if role == Membership.Role.COORDINATOR
+    }
+
+
 def role_in(user, territory):
     """The user's role in `territory` (a Territory or its id), or None."""
     territory_id = getattr(territory, "pk", territory)
@@ -99,22 +119,47 @@ def is_coordinator_somewhere(user):
     )
 
 
-def get_territory_for_user(request, slug):
-    """(territory, can_edit) for a territory slug; 404 if the user may not see it."""
+def get_territory_for_user(request, slug, queryset=None):
+    """(territory, can_edit) for a territory slug; 404 if the user may not see it.
+    `queryset` (default: every territory) may add what the page needs (prefetches)."""
+    territory, _role, editable = get_territory_role_for_user(request, slug, queryset)
+    return territory, editable
+
+
+def get_territory_role_for_user(request, slug, queryset=None):
+    """(territory, role, can_edit): the same, with the user's role there (None for staff who
+    are not members), for a page that says how the user takes part."""
+    territory = get_object_or_404(Territory if queryset is None else queryset, slug=slug)
+    check_can_view(request.user, territory)
+    return territory, role_in(request.user, territory), can_edit(request.user, territory)
+
+
+def get_territory_rw_for_user(request, slug):
+    """The territory called `slug`, for changing it: 404 if hidden, 403 if read-only."""
     territory = get_object_or_404(Territory, slug=slug)
-    if not can_view(request.user, territory):
-        raise Http404
-    return territory, can_edit(request.user, territory)
+    check_can_edit(request.user, territory)
+    return territory
+
+
+def territory_named(user, slug):
+    """The territory called `slug` among those the user may see (`territory_list`: no query
+    for a member), or None."""
+    for territory in territory_list(user):
+        if territory.slug == slug:
+            return territory
+    return None
 
 
 def check_slug_visible(user, slug):
     """Raise Http404 unless the user may see the territory called `slug`, without a query for
     a member (their territories came with their roles). Staff see every territory; whether it
     exists is for the view to find out."""
-    if not user.is_authenticated:
+    if user.is_authenticated and user.is_staff:
+        return
+    territory = territory_named(user, slug)
+    if territory is None:
         raise Http404
-    if not user.is_staff and all(territory.slug != slug for territory in territory_list(user)):
-        raise Http404
+    check_can_view(user, territory)
 
 
 def check_can_view(user, territory):

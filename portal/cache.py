@@ -20,6 +20,10 @@ where these go, and each request's own parts are put between the fragments (`Slo
 nothing in the content is ever searched or replaced, so no text typed into a field can become a
 place where a request's CSRF token is written.
 
+Who may see a page is decided before the cache is read, by the same functions as every other
+view (`portal.access`, the app's `perms.py`: `access.check_slug_visible` asks `can_view`); the
+key's viewer part (`viewer`) only says which copy to serve, from `access.roles_of`.
+
 Only the query parameters a page reads enter the key (`params`); a link with others is
 redirected to the same page without them, so that `?x=1`, `?x=2`… cannot each cost a rendering.
 """

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,19 +30,15 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/home_visitor.html")
     territories = Territory.objects.prefetch_related("epcis")
-    slug = request.GET.get("territoire")
-    if slug:
-        territory = get_object_or_404(territories, slug=slug)
-        access.check_can_view(request.user, territory)
-    elif request.territory:
-        territory = territories.get(pk=request.territory.pk)
-    else:
+    slug = request.GET.get("territoire") or (request.territory and request.territory.slug)
+    if not slug:
         return no_territory(request)
+    territory, role, can_edit = access.get_territory_role_for_user(request, slug, territories)
     context = {
         "territory": territory,
         "figures": territory.figures(),
-        "role": access.role_in(request.user, territory),
-        "can_edit": access.can_edit(request.user, territory),
+        "role": role,
+        "can_edit": can_edit,
     }
     return render(request, "portal/home.html", context)
 
@@ -64,13 +60,11 @@ def no_territory(request):
 @require_POST
 def territory_switch(request):
     """Remember the territory chosen in the switcher, then go back where the user was."""
-    slug = request.POST.get("territoire", "")
-    for territory in access.territory_list(request.user):
-        if territory.slug == slug:
-            request.session[access.SESSION_KEY] = territory.pk
-            break
-    else:
+    territory = access.territory_named(request.user, request.POST.get("territoire", ""))
+    if territory is None:
         messages.error(request, _("Vous ne faites pas partie de ce territoire."))
+    else:
+        request.session[access.SESSION_KEY] = territory.pk
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -4,22 +4,20 @@ from html import escape
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from partners import perms
 from partners.forms import DirectorySearchForm, ErrorReportForm, commune_label
 from partners.models import Partner
 from partners.search import (
     PAGE_SIZE,
     attach_labels,
-    can_see_contacts,
     datalist_communes,
     directory_queryset,
     reference_options,
     zone_of,
 )
-from portal import access
 from portal.cache import render_cached
 
 
@@ -79,7 +77,7 @@ def list_context(request):
         "page": page,
         "commune_options": datalist_options(communes),
         "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
-        "can_create": access.is_coordinator_somewhere(request.user),
+        **perms.get_directory_rights_for_user(request),
     }
 
 
@@ -92,14 +90,16 @@ def partner_detail(request, slug):
 
 
 def detail_context(request, slug):
-    partner = get_object_or_404(Partner.objects.for_detail().with_open_reports(), slug=slug)
+    partner, can_edit = perms.get_partner_for_user(
+        request, slug, Partner.objects.for_detail().with_open_reports()
+    )
     zone = zone_of(partner)
-    show_contacts = can_see_contacts(request.user, partner)
+    contacts = perms.get_contacts_for_user(request, partner)
     return {
         "partner": partner,
         "zone": zone,
-        "show_contacts": show_contacts,
-        "contacts": list(partner.contacts.all()) if show_contacts else [],
-        "can_edit": access.can_edit(request.user, partner.territory_id),
+        "show_contacts": contacts is not None,
+        "contacts": contacts or [],
+        "can_edit": can_edit,
         "report_form": ErrorReportForm() if request.user.is_authenticated else None,
     }

@@ -2,26 +2,15 @@
 confirm a record, the review queue; members' error reports."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners import services
+from partners import perms, services
 from partners.forms import ContactFormSet, ErrorReportForm, PartnerForm
-from partners.models import ErrorReport, Partner
-from portal import access
+from partners.models import ErrorReport
 from portal.submissions import create_once
-
-
-def get_partner_for_user(request, slug, *, for_update=False):
-    """(partner, can_edit). Partners are public; changing one needs its territory: a
-    territory hidden from the user is a 404, a read-only one a 403 (portal.access)."""
-    partner = get_object_or_404(Partner.objects.select_related("territory"), slug=slug)
-    if for_update:
-        access.check_can_edit(request.user, partner.territory)
-    return partner, access.can_edit(request.user, partner.territory)
 
 
 def _partner_form_page(request, partner, template_context):
@@ -49,18 +38,12 @@ def _partner_form_page(request, partner, template_context):
 
 
 def partner_create(request):
-    if not access.is_coordinator_somewhere(request.user):
-        access.require_current_territory(request)  # no territory at all: say so, not 403
-        raise PermissionDenied
-    territory = request.territory
-    partner = Partner()
-    if territory and access.can_edit(request.user, territory):
-        partner.territory_id = territory.pk
+    partner = perms.get_new_partner_rw_for_user(request)
     return _partner_form_page(request, partner, {"title": _("Nouveau partenaire")})
 
 
 def partner_update(request, slug):
-    partner, _can_edit = get_partner_for_user(request, slug, for_update=True)
+    partner = perms.get_partner_rw_for_user(request, slug)
     return _partner_form_page(
         request, partner, {"title": _("Modifier « %(name)s »") % {"name": partner.name}}
     )
@@ -69,7 +52,7 @@ def partner_update(request, slug):
 @require_POST
 def partner_verify(request, slug):
     """Confirm in one click that the record is still right."""
-    partner, _can_edit = get_partner_for_user(request, slug, for_update=True)
+    partner = perms.get_partner_rw_for_user(request, slug)
     partner.confirm(by=request.user)
     messages.success(request, _("Fiche confirmée à jour. Merci !"))
     target = request.POST.get("next")
@@ -80,7 +63,7 @@ def partner_verify(request, slug):
 
 def partner_report(request, slug):
     """Any signed-in member may report wrong information; the report joins the review queue."""
-    partner, _can_edit = get_partner_for_user(request, slug)
+    partner, _can_edit = perms.get_partner_for_user(request, slug)
     form = ErrorReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -100,10 +83,7 @@ def partner_report(request, slug):
 
 def review_queue(request):
     """Partners of the coordinator's territories past their check interval, and open reports."""
-    if not access.is_coordinator_somewhere(request.user):
-        access.require_current_territory(request)  # no territory at all: say so, not 403
-        raise PermissionDenied
-    editable = Partner.objects.editable_by(request.user)
+    editable = perms.get_editable_partners_rw_for_user(request)
     due = (
         editable.due_for_review()
         .select_related("category", "territory", "verified_by")
@@ -124,8 +104,7 @@ def review_queue(request):
 def report_resolve(request, pk):
     """Mark a report as dealt with. Marking it again (a double click, a resent form) changes
     nothing and says so, rather than a 404."""
-    report = get_object_or_404(ErrorReport.objects.select_related("partner__territory"), pk=pk)
-    access.check_can_edit(request.user, report.partner.territory)
+    report = perms.get_report_rw_for_user(request, pk)
     if report.resolved_at is not None:
         messages.info(request, _("Ce signalement était déjà marqué comme traité."))
     else:

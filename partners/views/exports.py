@@ -1,14 +1,14 @@
 """Files: the current search as CSV/XLSX (members) and data·inclusion JSON (public), vCards."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from partners import formats
+from partners import formats, perms
 from partners.models import Partner
-from partners.search import EXPORT_MAX, can_see_contacts
+from partners.search import EXPORT_MAX
 from partners.views.directory import bound_search_form, searched_partners
 from portal.exports import csv_response, xlsx_response
 
@@ -78,8 +78,5 @@ def partner_vcard(request, slug):
 
 @require_GET
 def contact_vcard(request, slug, pk):
-    partner = get_object_or_404(Partner, slug=slug)
-    contact = get_object_or_404(partner.contacts, pk=pk)
-    if not can_see_contacts(request.user, partner):
-        raise Http404
+    partner, contact = perms.get_contact_for_user(request, slug, pk)
     return _vcard_response(formats.contact_vcard(contact, partner), f"{partner.slug}-{contact.pk}")

@@ -8,28 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners import services
+from partners import perms, services
 from partners.models import NetworkMembership, Partner
-from portal import access
-
-
-def get_network_territory(request, slug=None):
-    """The territory whose network is shown or changed: `slug` (path) or `?territoire=`, else
-    the current territory. Hidden territory: 404; read-only: 403 (portal.access)."""
-    slug = slug or request.GET.get("territoire", "").strip()
-    if slug:
-        territory, _can_edit = access.get_territory_for_user(request, slug)
-    else:
-        territory = access.require_current_territory(request)
-    access.check_can_edit(request.user, territory)
-    return territory
 
 
 def network(request):
     """« Partenaires proposés » (to accept or set aside), « partenaires acceptés » (to set
     aside) and « partenaires écartés » (to accept after all).
     Queries: proposed partners with category, territory and commune; decisions likewise."""
-    territory = get_network_territory(request)
+    territory = perms.get_network_territory_rw_for_user(request)
     proposed = (
         Partner.objects.proposed_to(territory.pk)
         .select_related("category", "territory", "commune")
@@ -55,7 +42,7 @@ def network(request):
 
 
 def _decide(request, territory, slug, status, message):
-    territory = get_network_territory(request, territory)
+    territory = perms.get_network_territory_rw_for_user(request, territory)
     partner = get_object_or_404(Partner.objects.network_candidates(territory.pk), slug=slug)
     services.decide_network(territory=territory, partner=partner, status=status, by=request.user)
     messages.success(request, message % {"partner": partner, "territory": territory})

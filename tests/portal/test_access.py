@@ -187,3 +187,48 @@ def test_a_third_territory_stays_hidden_from_everyone_but_staff(user_of, territo
     for persona in ["referent", "coordinator", "other_coordinator"]:
         assert not access.can_view(user_of(persona), third)
     assert access.can_edit(user_of("staff"), third)
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_get_territory_rw_for_user_is_404_outside_and_403_read_only(user_of, persona, territory):
+    request = request_for(user_of(persona))
+    may_see, may_change = EXPECTED[persona][0]
+    if may_change:
+        assert access.get_territory_rw_for_user(request, "grand-angouleme") == territory
+    else:
+        with pytest.raises(PermissionDenied if may_see else Http404):
+            access.get_territory_rw_for_user(request, "grand-angouleme")
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_editable_territory_ids_for(user_of, persona, territory, other_territory):
+    ids = access.editable_territory_ids_for(user_of(persona))
+    if persona == "staff":
+        assert ids is None  # every territory
+    else:
+        places = [territory, other_territory]
+        expected = {
+            place.pk
+            for place, (_, may_change) in zip(places, EXPECTED[persona], strict=True)
+            if may_change
+        }
+        assert ids == expected
+
+
+def test_check_slug_visible_asks_can_view(coordinator, territory, monkeypatch):
+    """The page cache's visibility check (roadmap pages are checked before the cache is read)
+    is `can_view`, not a rule of its own."""
+    access.check_slug_visible(coordinator, territory.slug)
+    monkeypatch.setattr(access, "can_view", lambda user, territory: False)
+    with pytest.raises(Http404):
+        access.check_slug_visible(coordinator, territory.slug)
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_territory_named_is_one_the_user_may_see(user_of, persona, territory, other_territory):
+    user = user_of(persona)
+    for place, (may_see, _may_change) in zip(
+        [territory, other_territory], EXPECTED[persona], strict=True
+    ):
+        assert access.territory_named(user, place.slug) == (place if may_see else None)
+    assert access.territory_named(user, "nulle-part") is None
