@@ -1,12 +1,10 @@
 """POST-only coordinator actions: login redirect, 403 read-only, 404 other territory, 405 on GET."""
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
-from referents import services
 from referents.models import CalendarFeed, OutlineSection
-from referents.services import actions_to_discuss, calendar_feed, install_default_outline
+from referents.services import calendar_feed, install_default_outline
 
 GA = "?territoire=grand-angouleme"
 
@@ -52,13 +50,3 @@ def test_section_delete_refused(as_persona, territory, persona):
     expected = {"visitor": 302, "referent": 403, "member_without_territory": 404}
     assert response.status_code == expected[persona]
     assert OutlineSection.objects.filter(pk=section.pk).exists()
-
-
-def test_agenda_without_the_roadmaps_app(monkeypatch, territory):
-    def missing(app_label, model_name):
-        raise LookupError(app_label)
-
-    monkeypatch.setattr(services.apps, "get_model", missing)
-    assert actions_to_discuss(territory=territory) == []
-    monkeypatch.undo()
-    assert apps.get_model("roadmaps", "Action")  # the contract exists once roadmaps has landed
