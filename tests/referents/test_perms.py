@@ -50,8 +50,9 @@ def test_perms_comes_in_pairs():
     assert readers == writers and readers
 
 
-@pytest.mark.parametrize("name,view", list(referents_views()), ids=lambda v: str(v))
-def test_every_view_calls_exactly_one_perms_function(name, view):
+@pytest.mark.parametrize("name", [name for name, _view in referents_views()])
+def test_every_view_calls_exactly_one_perms_function(name):
+    view = dict(referents_views())[name]
     if view.__name__ in TOKEN_VIEWS:
         assert perms_calls(view) == []
         return
