@@ -32,17 +32,17 @@ DASHBOARD = "/feuilles-de-route/grand-angouleme/tableau-de-bord/"
 
 
 def build():
+    from bench._data import build_large
     from portal.models import Membership, Territory, User
-    from roadmaps import services
     from roadmaps.models import Roadmap
-    from tests.roadmaps.test_queries import build_large
+    from roadmaps.services import versions
 
     territory = Territory.objects.create(name="Grand Angoulême", slug="grand-angouleme")
     user = User.objects.create(username="coordination")
     Membership.objects.create(user=user, territory=territory, role=Membership.Role.COORDINATOR)
     roadmap = Roadmap.objects.create(territory=territory, title="Feuille de route")
     build_large(roadmap)
-    services.validate_roadmap(
+    versions.validate_roadmap(
         roadmap=roadmap, name="V1", validated_on=django.utils.timezone.localdate()
     )
     return user

@@ -293,7 +293,7 @@ def make_network(territory, partners, rng):
                 last_name=f"{commune.name[:60]}",
                 role=role,
                 function="adjointe aux affaires sociales"
-                if role == Referent.Role.ELU
+                if role == Referent.Role.ELECTED
                 else "secrétaire de mairie",
                 email=f"{role}.{commune.insee_code}@example.org",
                 phone="05 00 00 00 02",
@@ -301,7 +301,10 @@ def make_network(territory, partners, rng):
                 mandate_start=datetime.date(2020, 7, 1),
             )
             for commune in communes
-            for first, role in [("Élise", Referent.Role.ELU), ("Théo", Referent.Role.TECHNICIEN)]
+            for first, role in [
+                ("Élise", Referent.Role.ELECTED),
+                ("Théo", Referent.Role.TECHNICIAN),
+            ]
         ]
     )
     now = timezone.now()

@@ -75,10 +75,6 @@ def _in_zone(relation, **lookups):
 
 
 class PartnerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Partners the user may see: every published partner (the directory is public)."""
-        return self
-
     def editable_by(self, user):
         if user.is_authenticated and user.is_staff:
             return self
@@ -223,7 +219,7 @@ class Partner(models.Model):
 
     class Scale(models.TextChoices):
         LOCAL = "local", _("local")
-        DEPARTEMENTAL = "departemental", _("départemental")
+        DEPARTMENTAL = "departemental", _("départemental")
         REGIONAL = "regional", _("régional")
         NATIONAL = "national", _("national")
 

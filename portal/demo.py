@@ -31,7 +31,7 @@ TERRITORIES = [
     {
         "slug": "grand-bergeracois",
         "name": "Grand Bergeracois",
-        "kind": Territory.Kind.PROJET,
+        "kind": Territory.Kind.PROJECT,
         "presentation": (
             "Territoire de projet de quatre intercommunalités autour de Bergerac, "
             "doté d'un contrat "

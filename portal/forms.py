@@ -31,8 +31,8 @@ TERRITORY_KIND_OF_EPCI = {
     EPCI.Kind.CA: Territory.Kind.CA,
     EPCI.Kind.CC: Territory.Kind.CC,
     EPCI.Kind.CU: Territory.Kind.CU,
-    EPCI.Kind.METRO: Territory.Kind.METROPOLE,
-    EPCI.Kind.MET69: Territory.Kind.METROPOLE,
+    EPCI.Kind.METRO: Territory.Kind.METROPOLIS,
+    EPCI.Kind.MET69: Territory.Kind.METROPOLIS,
 }
 
 
@@ -183,7 +183,7 @@ class TerritoryFromEPCIForm(forms.Form):
                 territory = Territory.objects.create(
                     name=self.cleaned_data["name"],
                     slug=self.cleaned_data["slug"],
-                    kind=TERRITORY_KIND_OF_EPCI.get(epci.kind, Territory.Kind.AUTRE),
+                    kind=TERRITORY_KIND_OF_EPCI.get(epci.kind, Territory.Kind.OTHER),
                 )
                 territory.epcis.set([epci])
         except IntegrityError:

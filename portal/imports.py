@@ -27,7 +27,6 @@ DEPARTMENT_RE = re.compile(r"^([0-9]{2}|2A|2B|9[78][0-9])\Z")
 # Regions: two digits, three for the overseas collectivities (975 to 989).
 REGION_RE = re.compile(r"^[0-9]{2,3}\Z")
 POSTAL_CODE_RE = re.compile(r"^[0-9]{5}\Z")
-EPCI_KINDS = set(EPCI.Kind.values)
 # The population column's upper bound (a PositiveIntegerField: 2**31 - 1 on PostgreSQL).
 POPULATION_MAX = connection.ops.integer_field_range("PositiveIntegerField")[1]
 BATCH = 2000
@@ -237,9 +236,8 @@ def parse_epcis(records, file="epci.json"):
             record, "code", file, index, lambda v: isinstance(v, str) and SIREN_RE.match(v)
         )
         name = _text(record, "nom", file, index, EPCI)
-        kind = _require(
-            record, "type", file, index, lambda v: isinstance(v, str) and v in EPCI_KINDS
-        )
+        code = _require(record, "type", file, index, EPCI.Kind.from_official_code)
+        kind = EPCI.Kind.from_official_code(code)
         members = record.get("membres") or []
         if not isinstance(members, list) or not all(
             isinstance(m, dict) and isinstance(m.get("code"), str) for m in members

@@ -56,11 +56,20 @@ class EPCI(models.Model):
     """Établissement public de coopération intercommunale à fiscalité propre."""
 
     class Kind(models.TextChoices):
-        CA = "CA", _("communauté d'agglomération")
-        CC = "CC", _("communauté de communes")
-        CU = "CU", _("communauté urbaine")
-        METRO = "METRO", _("métropole")
-        MET69 = "MET69", _("métropole de Lyon")
+        # Stored lower-case like every other choice; the official files' upper-case codes
+        # ("CA", "METRO") are mapped at import by `from_official_code`.
+        CA = "ca", _("communauté d'agglomération")
+        CC = "cc", _("communauté de communes")
+        CU = "cu", _("communauté urbaine")
+        METRO = "metro", _("métropole")
+        MET69 = "met69", _("métropole de Lyon")
+
+        @classmethod
+        def from_official_code(cls, code):
+            """The kind of an official file's `type` ("CA", "METRO", ...), or None."""
+            if isinstance(code, str) and code == code.upper() and code.lower() in cls.values:
+                return cls(code.lower())
+            return None
 
     siren = models.CharField(_("SIREN"), max_length=9, unique=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -162,10 +171,10 @@ class Territory(models.Model):
         CA = "ca", _("communauté d'agglomération")
         CC = "cc", _("communauté de communes")
         CU = "cu", _("communauté urbaine")
-        METROPOLE = "metropole", _("métropole")
-        PROJET = "projet", _("territoire de projet")
-        DEPARTEMENT = "departement", _("département")
-        AUTRE = "autre", _("autre")
+        METROPOLIS = "metropole", _("métropole")
+        PROJECT = "projet", _("territoire de projet")
+        DEPARTMENT = "departement", _("département")
+        OTHER = "autre", _("autre")
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(

@@ -140,8 +140,8 @@ def _referents(territory, share_pairs, share_none, rng, start_index):
             number = start_index + index * 2 + slot
             first = FIRST_NAMES[number % len(FIRST_NAMES)]
             last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
-            role = Referent.Role.ELU if slot == 0 else Referent.Role.TECHNICIEN
-            functions = ELECTED_FUNCTIONS if role == Referent.Role.ELU else STAFF_FUNCTIONS
+            role = Referent.Role.ELECTED if slot == 0 else Referent.Role.TECHNICIAN
+            functions = ELECTED_FUNCTIONS if role == Referent.Role.ELECTED else STAFF_FUNCTIONS
             _referent, was_created = Referent.objects.get_or_create(
                 commune=commune,
                 first_name=first,
@@ -315,7 +315,7 @@ def load(stdout=None):
                 first_name=first,
                 last_name=LAST_NAMES[(index * 11 + 3) % len(LAST_NAMES)],
                 defaults={
-                    "role": Referent.Role.ELU if index % 2 else Referent.Role.TECHNICIEN,
+                    "role": Referent.Role.ELECTED if index % 2 else Referent.Role.TECHNICIAN,
                     "function": agree(COMMUNE_REFERENT[0], first),
                     "email": f"referent.{commune.insee_code}@example.org",
                     "phone": _phone(number),

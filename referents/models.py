@@ -42,12 +42,12 @@ class Referent(models.Model):
     """A person who welcomes job seekers in their commune and sends them to the right partner."""
 
     class Role(models.TextChoices):
-        ELU = "elu", _("élu·e")
-        TECHNICIEN = "technicien", _("technicien·ne")
+        ELECTED = "elu", _("élu·e")
+        TECHNICIAN = "technicien", _("technicien·ne")
 
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
-    role = models.CharField(_("qualité"), max_length=20, choices=Role, default=Role.ELU)
+    role = models.CharField(_("qualité"), max_length=20, choices=Role, default=Role.ELECTED)
     function = models.CharField(
         _("fonction"),
         max_length=150,

@@ -12,8 +12,16 @@ from django.utils import timezone
 
 from partners.models import Partner
 from portal.models import Territory, User
-from roadmaps import services
-from roadmaps.models import Action, Axis, DiagnosticIndicator, Indicator, Roadmap, Step
+from roadmaps.models import (
+    Action,
+    Axis,
+    DiagnosticIndicator,
+    Indicator,
+    Roadmap,
+    Step,
+    save_by,
+)
+from roadmaps.services import versions, writes
 
 S = Action.Status
 P = Action.Priority
@@ -38,16 +46,14 @@ def _at(day):
 
 
 def _save(obj, user, day):
-    obj._history_user = user
     obj._history_date = _at(day)
-    obj.save()
-    return obj
+    return save_by(obj, by=user)
 
 
 ANGOULEME = {
     "title": "Feuille de route pour l'emploi et l'insertion",
     "period": "2022-2026",
-    "axis_label": Roadmap.AxisLabel.AXE,
+    "axis_label": Roadmap.AxisLabel.AXIS,
     "work_started_on": datetime.date(2020, 1, 15),
     "validated_by": "conseil communautaire",
     "diagnostic": (
@@ -78,8 +84,8 @@ ANGOULEME = {
                 {
                     "title": "Repérer et accompagner les jeunes ni en emploi ni en formation",
                     "pilot": ("Mission locale",),
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2022, 3, 1),
                     "end": None,
                     "progress": 40,
@@ -87,7 +93,7 @@ ANGOULEME = {
                 {
                     "title": "Parrainage de jeunes par des professionnels du territoire",
                     "pilot": ("Mission locale",),
-                    "status": S.A_VENIR,
+                    "status": S.PLANNED,
                     "start": datetime.date(2023, 1, 1),
                     "end": -40,  # days from today: late
                 },
@@ -99,8 +105,8 @@ ANGOULEME = {
                 {
                     "title": "Micro-forums pour l'emploi dans les communes",
                     "pilot": ("France Travail", "Pôle emploi"),
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2022, 4, 1),
                     "end": datetime.date(2022, 12, 31),
                     "steps": [
@@ -123,7 +129,7 @@ ANGOULEME = {
                 {
                     "title": "Clauses d'insertion dans les marchés publics de l'agglomération",
                     "pilot_name": "Service commande publique",
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2022, 9, 1),
                     "end": datetime.date(2025, 12, 31),
                     "progress": 20,
@@ -136,7 +142,7 @@ ANGOULEME = {
                 {
                     "title": "Accompagner les entreprises dans leurs recrutements",
                     "pilot": ("France Travail", "Pôle emploi"),
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2022, 3, 1),
                     "end": 20,  # due within 30 days
                     "progress": 60,
@@ -155,8 +161,8 @@ ANGOULEME = {
                     ),
                     "expected": "38 communes couvertes par au moins un référent.",
                     "pilot_name": "Direction emploi-insertion de l'agglomération",
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2022, 2, 1),
                     "end": None,
                     "progress": 70,
@@ -175,7 +181,7 @@ ANGOULEME = {
                         "Mission locale, Cap emploi…) pour une culture commune."
                     ),
                     "pilot": ("Cap emploi", "Mission locale"),
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2022, 3, 1),
                     "end": None,
                     "progress": 50,
@@ -188,8 +194,8 @@ ANGOULEME = {
                         "pour accueillir et orienter les demandeurs d'emploi."
                     ),
                     "pilot_name": "Coordination emploi-insertion",
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2022, 3, 1),
                     "end": datetime.date(2022, 10, 31),
                     "steps": [
@@ -212,7 +218,7 @@ ANGOULEME = {
 BERGERAC = {
     "title": "CADET du Grand Bergeracois : feuille de route emploi",
     "period": "2015-2027",
-    "axis_label": Roadmap.AxisLabel.CHANTIER,
+    "axis_label": Roadmap.AxisLabel.WORKSTREAM,
     "work_started_on": datetime.date(2015, 6, 1),
     "validated_by": "comité de pilotage du CADET",
     "diagnostic": (
@@ -240,7 +246,7 @@ BERGERAC = {
                     "title": "Ouvrir un BTS usinage",
                     "pilot": ("CFA de l'industrie", "CFA"),
                     "partners": ("UIMM",),
-                    "status": S.REALISE,
+                    "status": S.DONE,
                     "start": datetime.date(2020, 9, 1),
                     "end": datetime.date(2021, 9, 30),
                     "progress": 100,
@@ -248,8 +254,8 @@ BERGERAC = {
                 {
                     "title": "Licence professionnelle lean manufacturing",
                     "pilot": ("CNAM", "Cnam"),
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2021, 9, 1),
                     "end": datetime.date(2022, 9, 30),
                     "progress": 80,
@@ -261,14 +267,14 @@ BERGERAC = {
             [
                 {
                     "title": "Comité local école-entreprise (CLEE)",
-                    "status": S.REALISE,
+                    "status": S.DONE,
                     "start": datetime.date(2019, 9, 1),
                     "end": datetime.date(2020, 6, 30),
                     "progress": 100,
                 },
                 {
                     "title": "Semaine de l'industrie et visites d'entreprises",
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2022, 1, 1),
                     "end": None,
                     "progress": 50,
@@ -276,7 +282,7 @@ BERGERAC = {
                 {
                     "title": "Actions communes Mission locale – lycée des métiers",
                     "pilot": ("Mission locale",),
-                    "status": S.BLOQUE,
+                    "status": S.BLOCKED,
                     "start": datetime.date(2022, 9, 1),
                     "end": -15,
                     "progress": 25,
@@ -289,14 +295,14 @@ BERGERAC = {
             [
                 {
                     "title": "Accompagner la filière agriculture numérique",
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2021, 1, 1),
                     "end": datetime.date(2026, 12, 31),
                     "progress": 30,
                 },
                 {
                     "title": "Accompagner la filière économie circulaire",
-                    "status": S.A_VENIR,
+                    "status": S.PLANNED,
                     "start": datetime.date(2023, 1, 1),
                     "end": datetime.date(2027, 12, 31),
                 },
@@ -308,7 +314,7 @@ BERGERAC = {
                 {
                     "title": "Détection continue des projets auprès des entreprises",
                     "pilot_name": "Chargé de mission CADET",
-                    "status": S.EN_COURS,
+                    "status": S.IN_PROGRESS,
                     "start": datetime.date(2015, 9, 1),
                     "end": None,
                     "progress": 60,
@@ -321,8 +327,8 @@ BERGERAC = {
                 {
                     "title": "Pérenniser le club d'entreprises Cluster.b (créé en 2017)",
                     "pilot": ("Cluster.b", "Cluster"),
-                    "status": S.EN_COURS,
-                    "priority": P.HAUTE,
+                    "status": S.IN_PROGRESS,
+                    "priority": P.HIGH,
                     "start": datetime.date(2022, 1, 1),
                     "end": datetime.date(2024, 12, 31),
                     "progress": 45,
@@ -377,8 +383,8 @@ def _add_action(territory, axis, number, item, user, day, today):
         title=item["title"],
         description=item.get("description", ""),
         expected_results=item.get("expected", ""),
-        status=item.get("status", S.A_VENIR),
-        priority=item.get("priority", P.MOYENNE),
+        status=item.get("status", S.PLANNED),
+        priority=item.get("priority", P.MEDIUM),
         progress=item.get("progress", 0),
         start_date=item.get("start"),
         end_date=_end(item.get("end"), today),
@@ -427,8 +433,8 @@ def _angouleme_changes(roadmap, user, today):
                 "entreprises pour séduire les candidats et travailler leur marque employeur."
             ),
             "pilot": ("France Travail", "Pôle emploi"),
-            "status": S.EN_COURS,
-            "priority": P.HAUTE,
+            "status": S.IN_PROGRESS,
+            "priority": P.HIGH,
             "start": datetime.date(2023, 2, 1),
             "end": 210,
             "progress": 30,
@@ -439,7 +445,7 @@ def _angouleme_changes(roadmap, user, today):
         today,
     )
     mentoring = actions["Parrainage de jeunes par des professionnels du territoire"]
-    services.move_action_to_axis(action=mentoring, axis=axes[3], by=user)
+    writes.move_action_to_axis(action=mentoring, axis=axes[3], by=user)
     updates = [
         (
             guide,
@@ -452,14 +458,14 @@ def _angouleme_changes(roadmap, user, today):
             forums,
             datetime.date(2022, 7, 1),
             "Premier micro-forum à Soyaux : 85 participants, 14 employeurs.",
-            S.EN_COURS,
+            S.IN_PROGRESS,
             None,
         ),
         (
             actions["Clauses d'insertion dans les marchés publics de l'agglomération"],
             datetime.date(2023, 3, 10),
             "En attente du renouvellement des marchés de voirie.",
-            S.EN_PAUSE,
+            S.PAUSED,
             20,
         ),
         (
@@ -482,7 +488,7 @@ def _bergerac_changes(roadmap, user, today):
         by=user,
         note="Première promotion de la licence ouverte en septembre 2022 avec le CNAM.",
         date=datetime.date(2022, 9, 20),
-        status=S.REALISE,
+        status=S.DONE,
         progress=100,
     )
     circular = actions["Accompagner la filière économie circulaire"]
@@ -490,7 +496,7 @@ def _bergerac_changes(roadmap, user, today):
         by=user,
         note="Premier atelier avec les entreprises du réemploi.",
         date=datetime.date(2023, 3, 2),
-        status=S.EN_COURS,
+        status=S.IN_PROGRESS,
         progress=10,
     )
 
@@ -512,7 +518,7 @@ def load(stdout=None):
             if slug == "grand-angouleme"
             else "Comité de pilotage du CADET"
         )
-        services.validate_roadmap(
+        versions.validate_roadmap(
             roadmap=roadmap,
             name=f"{name} ({validated_on:%m/%Y})",
             validated_on=validated_on,

@@ -191,7 +191,7 @@ class ActionForm(KeepCurrentChoicesMixin, forms.ModelForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La date de fin ne peut pas précéder la date de début."))
-        if data.get("status") == Action.Status.REALISE and "progress" in data:
+        if data.get("status") == Action.Status.DONE and "progress" in data:
             data["progress"] = 100
         if self.instance.pk and (start or end):
             outside = [

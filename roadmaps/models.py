@@ -40,6 +40,15 @@ ACTION_HISTORY_M2M = ["partners", "publics", "communes"]
 M2M_BASELINE_REASON = "début du suivi des partenaires, publics et communes"
 
 
+def save_by(obj, *, by):
+    """Save `obj`, its history record naming `by` as the author (None: nobody, not the request's
+    user). The one place that tells django-simple-history who acts: services, model methods and
+    the demo pass their `by` here, never `_history_user` themselves."""
+    obj._history_user = by
+    obj.save()
+    return obj
+
+
 class ActionHistoricalRecords(HistoricalRecords):
     """HistoricalRecords of actions, with their partners, publics and communes.
 
@@ -105,8 +114,8 @@ class Roadmap(models.Model):
         ARCHIVED = "archivee", _("archivée")
 
     class AxisLabel(models.TextChoices):
-        AXE = "axe", _("axe")
-        CHANTIER = "chantier", _("chantier clé")
+        AXIS = "axe", _("axe")
+        WORKSTREAM = "chantier", _("chantier clé")
 
         def plural(self):
             return {"axe": _("axes"), "chantier": _("chantiers clés")}[self.value]
@@ -123,7 +132,7 @@ class Roadmap(models.Model):
     stakes = models.TextField(_("enjeux"), max_length=LONG_TEXT, blank=True)
     objectives = models.TextField(_("objectifs"), max_length=LONG_TEXT, blank=True)
     axis_label = models.CharField(
-        _("nom des axes"), max_length=10, choices=AxisLabel, default=AxisLabel.AXE
+        _("nom des axes"), max_length=10, choices=AxisLabel, default=AxisLabel.AXIS
     )
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
     is_current = models.BooleanField(_("feuille de route en cours"), default=True)
@@ -279,25 +288,25 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     class Status(models.TextChoices):
-        A_VENIR = "a_venir", _("à venir")
-        EN_COURS = "en_cours", _("en cours")
-        REALISE = "realise", _("réalisée")
-        EN_PAUSE = "en_pause", _("en pause")
-        BLOQUE = "bloque", _("bloquée")
-        ABANDONNE = "abandonne", _("abandonnée")
+        PLANNED = "a_venir", _("à venir")
+        IN_PROGRESS = "en_cours", _("en cours")
+        DONE = "realise", _("réalisée")
+        PAUSED = "en_pause", _("en pause")
+        BLOCKED = "bloque", _("bloquée")
+        ABANDONED = "abandonne", _("abandonnée")
 
         @classmethod
         def closed(cls):
-            return [cls.REALISE, cls.ABANDONNE]
+            return [cls.DONE, cls.ABANDONED]
 
         @property
         def css(self):
             return self.value.replace("_", "-")
 
     class Priority(models.TextChoices):
-        HAUTE = "haute", _("élevée")
-        MOYENNE = "moyenne", _("moyenne")
-        BASSE = "basse", _("basse")
+        HIGH = "haute", _("élevée")
+        MEDIUM = "moyenne", _("moyenne")
+        LOW = "basse", _("basse")
 
     axis = models.ForeignKey(
         Axis, verbose_name=_("axe"), on_delete=models.PROTECT, related_name="actions"
@@ -306,9 +315,9 @@ class Action(models.Model):
     title = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     expected_results = models.TextField(_("résultats attendus"), max_length=LONG_TEXT, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.A_VENIR)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PLANNED)
     priority = models.CharField(
-        _("priorité"), max_length=10, choices=Priority, default=Priority.MOYENNE
+        _("priorité"), max_length=10, choices=Priority, default=Priority.MEDIUM
     )
     progress = models.PositiveSmallIntegerField(
         _("avancement (%)"),
@@ -462,13 +471,12 @@ class Action(models.Model):
         if progress is not None and progress != self.progress:
             self.progress = progress
             changed = True
-        if self.status == Action.Status.REALISE and self.progress != 100:
+        if self.status == Action.Status.DONE and self.progress != 100:
             self.progress = 100
             changed = True
         if changed:
             self.version += 1
-            self._history_user = by
-            self.save()
+            save_by(self, by=by)
         return update
 
 

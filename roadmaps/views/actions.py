@@ -1,16 +1,14 @@
 """An action's page (timeline and history) and the coordinators' forms that change it."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.submissions import create_once
-from roadmaps import services
 from roadmaps.forms import (
     ActionForm,
     IndicatorForm,
@@ -20,19 +18,15 @@ from roadmaps.forms import (
     StepForm,
 )
 from roadmaps.models import Action, IndicatorValue
-from roadmaps.views.common import (
-    annotate_dates,
+from roadmaps.perms import (
     get_action_for_user,
-    get_axis_for_user,
-    render_form,
+    get_action_rw_for_user,
+    get_axis_rw_for_user,
+    get_indicator_rw_for_user,
+    get_step_rw_for_user,
 )
-
-
-def _editable_action(request, slug, pk):
-    action, can_edit = get_action_for_user(request, slug, pk)
-    if not can_edit:
-        raise PermissionDenied
-    return action
+from roadmaps.services import history, writes
+from roadmaps.views.common import annotate_dates, render_form
 
 
 def action_detail(request, slug, pk):
@@ -59,7 +53,7 @@ def action_detail(request, slug, pk):
         "partners": list(action.partners.all()),
         "publics": list(action.publics.all()),
         "communes": list(action.communes.all()),
-        "history": services.action_history(action),
+        "history": history.action_history(action),
     }
     if can_edit:
         context |= {
@@ -76,15 +70,13 @@ def action_detail(request, slug, pk):
 
 
 def action_create(request, slug, number):
-    axis, can_edit = get_axis_for_user(request, slug, number)
-    if not can_edit:
-        raise PermissionDenied
+    axis = get_axis_rw_for_user(request, slug, number)
     roadmap = axis.roadmap
     form = ActionForm(request.POST or None, roadmap=roadmap, initial={"axis": axis})
     if form.is_valid():
 
         def create():
-            action = services.save_new_action(
+            action = writes.save_new_action(
                 form=form, axis=form.cleaned_data["axis"], by=request.user
             )
             messages.success(request, _("L'action %s est ajoutée.") % action.code)
@@ -101,15 +93,15 @@ def action_create(request, slug, number):
 
 def action_update(request, slug, pk):
     """Edit an action; a save based on an outdated version is refused (optimistic locking)."""
-    action = _editable_action(request, slug, pk)
+    action = get_action_rw_for_user(request, slug, pk)
     roadmap = action.axis.roadmap
     form = ActionForm(request.POST or None, instance=action, roadmap=roadmap)
     conflict = error = None
     if form.is_valid():
         expected = form.cleaned_data["version"]  # None (missing, invalid): refused as stale
         try:
-            action = services.save_action(form=form, expected_version=expected, by=request.user)
-        except services.ConcurrentEdit as refused:
+            action = writes.save_action(form=form, expected_version=expected, by=request.user)
+        except writes.ConcurrentEdit as refused:
             error = refused
             conflict = error.changes
             fresh = Action.objects.get(pk=action.pk)
@@ -196,7 +188,7 @@ def _merge_after_conflict(form, fresh, changes, roadmap):
 
 @require_POST
 def action_move_axis(request, slug, pk):
-    action = _editable_action(request, slug, pk)
+    action = get_action_rw_for_user(request, slug, pk)
     form = MoveActionForm(request.POST, roadmap=action.axis.roadmap)
     if not form.is_valid():
         return render_form(
@@ -205,7 +197,7 @@ def action_move_axis(request, slug, pk):
             form=form,
             back=action.get_absolute_url(),
         )
-    action = services.move_action_to_axis(
+    action = writes.move_action_to_axis(
         action=action, axis=form.cleaned_data["axis"], by=request.user
     )
     messages.success(request, _("L'action est maintenant l'action %s.") % action.code)
@@ -214,10 +206,8 @@ def action_move_axis(request, slug, pk):
 
 @require_POST
 def action_move(request, slug, pk, direction):
-    action = _editable_action(request, slug, pk)
-    services.move_action(
-        action=action, direction=-1 if direction == "monter" else 1, by=request.user
-    )
+    action = get_action_rw_for_user(request, slug, pk)
+    writes.move_action(action=action, direction=-1 if direction == "monter" else 1, by=request.user)
     return redirect(action.axis)
 
 
@@ -233,12 +223,12 @@ def progress_switch_notice(action, has_steps):
 
 
 def step_create(request, slug, pk):
-    action = _editable_action(request, slug, pk)
+    action = get_action_rw_for_user(request, slug, pk)
     form = StepForm(request.POST or None, action=action)
     if form.is_valid():
 
         def create():
-            services.add_step(form=form, action=action, by=request.user)
+            writes.add_step(form=form, action=action, by=request.user)
             messages.success(request, _("L'étape est ajoutée."))
             return redirect(action)
 
@@ -257,17 +247,16 @@ def step_create(request, slug, pk):
 def step_mark(request, slug, pk, step_pk):
     """Mark a step done (`done=1`) or to do (`done=0`): the POST says which, so a double click
     or a resent form changes nothing more."""
-    action = _editable_action(request, slug, pk)
-    step = get_object_or_404(action.steps, pk=step_pk)
+    action, step = get_step_rw_for_user(request, slug, pk, step_pk)
     done = {"1": True, "0": False}.get(request.POST.get("done", ""))
     if done is None:
         return HttpResponseBadRequest(_("Indiquez si l'étape est faite (1) ou à faire (0)."))
-    services.mark_step(step=step, done=done, by=request.user)
+    writes.mark_step(step=step, done=done, by=request.user)
     return redirect(action.get_absolute_url() + "#etapes")
 
 
 def progress_create(request, slug, pk):
-    action = _editable_action(request, slug, pk)
+    action = get_action_rw_for_user(request, slug, pk)
     form = ProgressUpdateForm(
         request.POST or None,
         initial={"date": timezone.localdate()},
@@ -276,7 +265,7 @@ def progress_create(request, slug, pk):
     if form.is_valid():
 
         def create():
-            services.record_progress(action=action, by=request.user, **form.cleaned_data)
+            writes.record_progress(action=action, by=request.user, **form.cleaned_data)
             messages.success(request, _("Le point d'étape est enregistré."))
             return redirect(action)
 
@@ -291,15 +280,12 @@ def progress_create(request, slug, pk):
 
 
 def indicator_create(request, slug, pk):
-    action = _editable_action(request, slug, pk)
+    action = get_action_rw_for_user(request, slug, pk)
     form = IndicatorForm(request.POST or None)
     if form.is_valid():
 
         def create():
-            indicator = form.save(commit=False)
-            indicator.action = action
-            indicator._history_user = request.user
-            indicator.save()
+            writes.create_indicator(form=form, action=action, by=request.user)
             messages.success(request, _("L'indicateur est ajouté."))
             return redirect(action.get_absolute_url() + "#indicateurs")
 
@@ -314,16 +300,12 @@ def indicator_create(request, slug, pk):
 
 
 def indicator_value_create(request, slug, pk, indicator_pk):
-    action = _editable_action(request, slug, pk)
-    indicator = get_object_or_404(action.indicators, pk=indicator_pk)
+    action, indicator = get_indicator_rw_for_user(request, slug, pk, indicator_pk)
     form = IndicatorValueForm(request.POST or None, initial={"date": timezone.localdate()})
     if form.is_valid():
 
         def create():
-            value = form.save(commit=False)
-            value.indicator = indicator
-            value.recorded_by = request.user
-            value.save()
+            writes.add_indicator_value(form=form, indicator=indicator, by=request.user)
             messages.success(request, _("La valeur est enregistrée."))
             return redirect(action.get_absolute_url() + "#indicateurs")
 

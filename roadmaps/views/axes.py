@@ -1,26 +1,24 @@
 """Coordinators create, rename and reorder the axes of their territory's roadmap."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.submissions import create_once
-from roadmaps import services
 from roadmaps.forms import AxisForm
-from roadmaps.views.common import get_axis_for_user, get_roadmap_for_user, render_form
+from roadmaps.perms import get_axis_rw_for_user, get_roadmap_rw_for_user
+from roadmaps.services import writes
+from roadmaps.views.common import render_form
 
 
 def axis_create(request, slug):
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    if not can_edit:
-        raise PermissionDenied
+    territory, roadmap = get_roadmap_rw_for_user(request, slug)
     form = AxisForm(request.POST or None)
     if form.is_valid():
 
         def create():
-            axis = services.create_axis(
+            axis = writes.create_axis(
                 roadmap=roadmap,
                 title=form.cleaned_data["title"],
                 objectives=form.cleaned_data["objectives"],
@@ -35,15 +33,10 @@ def axis_create(request, slug):
 
 
 def axis_update(request, slug, number):
-    axis, can_edit = get_axis_for_user(request, slug, number)
-    if not can_edit:
-        raise PermissionDenied
+    axis = get_axis_rw_for_user(request, slug, number)
     form = AxisForm(request.POST or None, instance=axis)
     if form.is_valid():
-        if form.has_changed():  # an untouched save writes nothing
-            axis = form.save(commit=False)
-            axis._history_user = request.user
-            axis.save()
+        axis = writes.update_axis(form=form, by=request.user)  # untouched: writes nothing
         messages.success(request, _("« %s » est enregistré.") % axis)
         return redirect(axis)
     return render_form(
@@ -53,8 +46,6 @@ def axis_update(request, slug, number):
 
 @require_POST
 def axis_move(request, slug, number, direction):
-    axis, can_edit = get_axis_for_user(request, slug, number)
-    if not can_edit:
-        raise PermissionDenied
-    services.move_axis(axis=axis, direction=-1 if direction == "monter" else 1, by=request.user)
+    axis = get_axis_rw_for_user(request, slug, number)
+    writes.move_axis(axis=axis, direction=-1 if direction == "monter" else 1, by=request.user)
     return redirect(axis.roadmap)

@@ -1,57 +1,15 @@
-"""Access helpers and the data every roadmap page shares."""
+"""The data every roadmap page shares (access is roadmaps/perms.py's)."""
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import access
 from roadmaps.models import Action, Axis, Roadmap
-
-
-def get_roadmap_for_user(request, slug, *, required=True):
-    """(territory, current roadmap or None, can_edit); 404 outside the user's territories.
-
-    One query when the territory has a current roadmap (the roadmap with its territory), two
-    when it has none (then the territory alone)."""
-    roadmap = (
-        Roadmap.objects.filter(territory__slug=slug, is_current=True)
-        .select_related("territory")
-        .first()
-    )
-    if roadmap is None:
-        territory, can_edit = access.get_territory_for_user(request, slug)
-        if required:
-            raise Http404
-        return territory, None, can_edit
-    territory = roadmap.territory
-    if not access.can_view(request.user, territory):
-        raise Http404
-    return territory, roadmap, access.can_edit(request.user, territory)
-
-
-def get_axis_for_user(request, slug, number):
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    axis = get_object_or_404(
-        Axis.objects.select_related("roadmap__territory"), roadmap=roadmap, number=number
-    )
-    return axis, can_edit
-
-
-def get_action_for_user(request, slug, pk):
-    """(action, can_edit) for an action of the territory's current roadmap; 404 otherwise."""
-    territory, can_edit = access.get_territory_for_user(request, slug)
-    action = get_object_or_404(
-        Action.objects.select_related("axis__roadmap__territory", "pilot_partner", "coordinator"),
-        pk=pk,
-        axis__roadmap__territory=territory,
-    )
-    return action, can_edit
 
 
 def annotate_dates(action, today):
@@ -88,7 +46,7 @@ class AxisSummary:
     def progress(self):
         """Mean progress of the axis's actions (abandoned ones left out)."""
         counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
         ]
         return round(sum(counted) / len(counted)) if counted else 0
 
@@ -169,6 +127,6 @@ class Overview:
     @cached_property
     def progress(self):
         counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONNE
+            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
         ]
         return round(sum(counted) / len(counted)) if counted else 0

@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
-from roadmaps import services
 from roadmaps.models import Indicator, IndicatorValue, decimal_label
-from roadmaps.views.common import Overview, get_roadmap_for_user
+from roadmaps.perms import check_roadmap_visible, get_roadmap_for_user
+from roadmaps.services import versions
+from roadmaps.views.common import Overview
 
 
 def dashboard_context(roadmap, today=None):
@@ -34,9 +34,9 @@ def dashboard_context(roadmap, today=None):
     last_version = roadmap.versions.first()
     changes = None
     if last_version:
-        changes = services.compare(
+        changes = versions.compare(
             last_version.snapshot,
-            services.snapshot(roadmap, actions=overview.actions, axes=overview.axes),
+            versions.snapshot(roadmap, actions=overview.actions, axes=overview.axes),
         )
     return {
         "roadmap": roadmap,
@@ -53,7 +53,7 @@ def dashboard(request, slug):
     """Dashboard of the comité de pilotage. Queries: session, user, memberships with their
     territories, content version; then, unless the page is in the cache, roadmap with territory,
     axes, actions, indicators, indicator values, last version — constant."""
-    access.check_slug_visible(request.user, slug)
+    check_roadmap_visible(request, slug)
     return render_cached(request, "roadmaps/dashboard.html", lambda: dashboard_page(request, slug))
 
 
@@ -63,7 +63,7 @@ def dashboard_page(request, slug):
 
 
 def dashboard_pdf(request, slug):
-    access.check_slug_visible(request.user, slug)
+    check_roadmap_visible(request, slug)
     return cached_pdf_response(
         request, "roadmaps/dashboard_pdf.html", lambda: dashboard_pdf_parts(request, slug)
     )

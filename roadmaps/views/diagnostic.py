@@ -1,14 +1,13 @@
 """Coordinators edit the figures of their roadmap's diagnostic (DiagnosticIndicator)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.submissions import create_once
 from roadmaps.forms import DiagnosticIndicatorFormSet
-from roadmaps.views.common import get_roadmap_for_user
+from roadmaps.perms import get_roadmap_rw_for_user
+from roadmaps.services import writes
 
 
 def facts_update(request, slug):
@@ -19,21 +18,14 @@ def facts_update(request, slug):
     queryset is this roadmap's indicators). New rows are created once per display of the form
     (portal/submissions.py): a double click adds them once.
     """
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    if not can_edit:
-        raise PermissionDenied
+    territory, roadmap = get_roadmap_rw_for_user(request, slug)
     formset = DiagnosticIndicatorFormSet(
         request.POST or None, queryset=roadmap.facts.all(), prefix="indicateurs"
     )
     if formset.is_valid():
 
         def save():
-            with transaction.atomic():
-                for indicator in formset.save(commit=False):
-                    indicator.roadmap = roadmap
-                    indicator.save()
-                for indicator in formset.deleted_objects:
-                    indicator.delete()
+            writes.save_diagnostic(formset=formset, roadmap=roadmap)
             messages.success(request, _("Les indicateurs du diagnostic sont enregistrés."))
             return redirect(roadmap.get_absolute_url() + "#phases")
 

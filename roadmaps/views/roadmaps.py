@@ -1,37 +1,26 @@
 """The roadmaps list, one roadmap at a glance, its edition, validation and versions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access, locking
 from portal.cache import render_cached
 from portal.submissions import create_once
-from roadmaps import services
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
-from roadmaps.models import Roadmap, RoadmapVersion
-from roadmaps.views.common import Overview, get_roadmap_for_user, render_form
+from roadmaps.models import Roadmap
+from roadmaps.perms import (
+    check_roadmap_visible,
+    get_roadmap_for_user,
+    get_roadmap_rw_for_user,
+    get_roadmaps_for_user,
+)
+from roadmaps.services import versions, writes
+from roadmaps.views.common import Overview, render_form
 
 
 def roadmap_list(request):
-    territories = list(access.territories_for(request.user).order_by("name"))
-    if not territories:
-        raise access.NoTerritory
-    roadmaps = {
-        roadmap.territory_id: roadmap
-        for roadmap in Roadmap.objects.filter(territory__in=territories, is_current=True)
-    }
-    rows = [
-        {
-            "territory": territory,
-            "roadmap": roadmaps.get(territory.pk),
-            "can_edit": access.can_edit(request.user, territory),
-        }
-        for territory in territories
-    ]
+    rows = get_roadmaps_for_user(request)
     return render(request, "roadmaps/roadmap_list.html", {"rows": rows})
 
 
@@ -43,7 +32,7 @@ def roadmap_detail(request, slug):
     counts), diagnostic indicators, the latest version — whatever the number of axes, actions
     or steps.
     """
-    access.check_slug_visible(request.user, slug)
+    check_roadmap_visible(request, slug)
     return render_cached(
         request,
         "roadmaps/roadmap_detail.html",
@@ -84,30 +73,20 @@ def detail_context(request, slug):
 
 def roadmap_form(request, slug):
     """Create the territory's roadmap, or edit the current one (coordinators)."""
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug, required=False)
-    if not can_edit:
-        raise PermissionDenied
+    territory, roadmap = get_roadmap_rw_for_user(request, slug, required=False)
     form = RoadmapForm(request.POST or None, instance=roadmap)
     title = _("Modifier la feuille de route") if roadmap else _("Créer la feuille de route")
     back = roadmap.get_absolute_url() if roadmap else territory.get_absolute_url()
     if form.is_valid():
         expected = form.cleaned_data["version"]
 
-        def save():
-            if roadmap and not form.has_changed():  # an untouched save writes nothing
-                messages.success(request, _("La feuille de route est enregistrée."))
-                return redirect(roadmap)
-            with transaction.atomic():
-                # an edit claims the next version first (portal/locking.py): a save based on
-                # an older version, or on none, writes nothing
-                if roadmap and not locking.claim(Roadmap.objects, roadmap.pk, expected):
-                    return refused()
-                saved = form.save(commit=False)
-                saved.territory = territory
-                if roadmap:
-                    saved.version = expected + 1
-                saved._history_user = request.user
-                saved.save()
+        def store():
+            try:
+                saved = writes.save_roadmap(
+                    form=form, territory=territory, expected_version=expected, by=request.user
+                )
+            except writes.ConcurrentEdit:
+                return refused()
             messages.success(request, _("La feuille de route est enregistrée."))
             return redirect(saved)
 
@@ -133,15 +112,13 @@ def roadmap_form(request, slug):
 
         # A form without a version is the creation form: it creates once per display (a
         # double click on « créer » is sent to the roadmap the first click created).
-        return create_once(request, save) if expected is None else save()
+        return create_once(request, store) if expected is None else store()
     return render_form(request, title=title, form=form, back=back)
 
 
 def roadmap_validate(request, slug):
     """Validate the roadmap (again) and freeze a named, dated version."""
-    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    if not can_edit:
-        raise PermissionDenied
+    territory, roadmap = get_roadmap_rw_for_user(request, slug)
     form = ValidateRoadmapForm(
         request.POST or None,
         initial={"validated_on": timezone.localdate(), "validated_by": roadmap.validated_by},
@@ -149,7 +126,7 @@ def roadmap_validate(request, slug):
     if form.is_valid():
 
         def create():
-            version = services.validate_roadmap(
+            version = versions.validate_roadmap(
                 roadmap=roadmap,
                 name=form.cleaned_data["name"],
                 validated_on=form.cleaned_data["validated_on"],
@@ -175,20 +152,22 @@ def roadmap_validate(request, slug):
 def version_list(request, slug):
     """The versions of the roadmap and the comparison of two of them, or of one with today."""
     territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    versions = list(roadmap.versions.select_related("created_by"))
-    form = CompareForm(request.GET or None, versions=versions)
+    frozen = list(roadmap.versions.select_related("created_by"))
+    form = CompareForm(request.GET or None, versions=frozen)
     comparison = before = after = None
-    if versions and form.is_valid():
-        before = get_object_or_404(RoadmapVersion, pk=form.cleaned_data["de"], roadmap=roadmap)
+    if frozen and form.is_valid():
+        # the form offers this roadmap's versions only: the choices are among those loaded
+        by_pk = {str(version.pk): version for version in frozen}
+        before = by_pk[form.cleaned_data["de"]]
         if form.cleaned_data["a"] == "aujourdhui":
             after = None
-            current = services.snapshot(roadmap)
+            current = versions.snapshot(roadmap)
         else:
-            after = get_object_or_404(RoadmapVersion, pk=form.cleaned_data["a"], roadmap=roadmap)
+            after = by_pk[form.cleaned_data["a"]]
             current = after.snapshot
-        comparison = services.compare(before.snapshot, current)
-    elif versions and not form.is_bound:
-        form = CompareForm(initial={"de": versions[0].pk, "a": "aujourdhui"}, versions=versions)
+        comparison = versions.compare(before.snapshot, current)
+    elif frozen and not form.is_bound:
+        form = CompareForm(initial={"de": frozen[0].pk, "a": "aujourdhui"}, versions=frozen)
     return render(
         request,
         "roadmaps/version_list.html",
@@ -196,7 +175,7 @@ def version_list(request, slug):
             "territory": territory,
             "roadmap": roadmap,
             "can_edit": can_edit,
-            "versions": versions,
+            "versions": frozen,
             "form": form,
             "comparison": comparison,
             "before": before,

@@ -75,7 +75,7 @@ def status_count(page, label):
 def test_coordinator_records_progress_seen_in_timeline_and_dashboard(open_tab):
     action = (
         Action.objects.filter(axis__roadmap__territory__slug=TERRITORY)
-        .exclude(status=Action.Status.EN_PAUSE)
+        .exclude(status=Action.Status.PAUSED)
         .order_by("pk")
         .first()
     )

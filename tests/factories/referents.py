@@ -17,7 +17,7 @@ class ReferentFactory(DjangoModelFactory):
 
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
     last_name = factory.Sequence(lambda n: f"Nom{n}")
-    role = Referent.Role.ELU
+    role = Referent.Role.ELECTED
     function = "adjointe aux affaires sociales"
     email = factory.LazyAttribute(lambda r: f"{r.first_name}.{r.last_name}@example.org".lower())
     phone = "01 99 00 00 00"

@@ -44,7 +44,7 @@ class ActionFactory(DjangoModelFactory):
     axis = factory.SubFactory(AxisFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Action de test {n}")
-    status = Action.Status.EN_COURS
+    status = Action.Status.IN_PROGRESS
     start_date = datetime.date(2022, 1, 1)
     end_date = datetime.date(2030, 12, 31)
 

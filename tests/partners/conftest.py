@@ -34,7 +34,7 @@ def france_travail(territory, angouleme):
         themes=["trouver-un-emploi", "mobilite"],
     )
     partner.zone_communes.set([angouleme])
-    ContactFactory(partner=partner, first_name="Claire", last_name="Démo-Rivière")
+    ContactFactory(partner=partner, first_name="Zéphyrine", last_name="Démo-Rivière")
     ContactFactory(partner=partner, first_name="Yanis", last_name="Démo-Faure")
     return partner
 

@@ -1,5 +1,5 @@
-"""Coordinators' pages and members' error reports: permissions for every view and persona,
-happy paths, bad input."""
+"""Coordinators' pages and members' error reports: happy paths, bad input (who may reach them:
+tests/security/test_access_matrix.py)."""
 
 from datetime import timedelta
 
@@ -40,66 +40,6 @@ def form_data(owner, **overrides):
     }
     data.update(overrides)
     return data
-
-
-# Permissions: every view × persona. Visitors are sent to sign in on member pages.
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("visitor", 302),
-        ("referent", 403),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-@pytest.mark.parametrize("view", ["update", "verify", "report_resolve"])
-def test_write_views_per_persona(as_persona, france_travail, persona, expected, view):
-    if view == "report_resolve":
-        report = ErrorReportFactory(partner=france_travail)
-        url, method = reverse("partners:report_resolve", args=[report.pk]), "post"
-    elif view == "verify":
-        url, method = reverse("partners:verify", args=[france_travail.slug]), "post"
-    else:
-        url, method = reverse("partners:update", args=[france_travail.slug]), "get"
-    response = getattr(as_persona(persona), method)(url)
-    if expected == 200 and method == "post":
-        expected = 302  # done, then redirected
-    assert response.status_code == expected
-    if persona == "visitor":
-        assert response["Location"].startswith("/comptes/connexion/")
-
-
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("visitor", 302),
-        ("referent", 403),
-        ("coordinator", 200),
-        ("other_coordinator", 200),
-        ("member_without_territory", 200),  # the "no territory yet" page (not a 403)
-        ("staff", 200),
-    ],
-)
-@pytest.mark.parametrize("name", ["partners:create", "partners:review"])
-def test_coordinator_pages_per_persona(as_persona, territory, persona, expected, name):
-    assert as_persona(persona).get(reverse(name)).status_code == expected
-
-
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("visitor", 302),
-        ("referent", 200),
-        ("coordinator", 200),
-        ("other_coordinator", 200),
-        ("member_without_territory", 200),
-    ],
-)
-def test_report_page_per_persona(as_persona, france_travail, persona, expected):
-    url = reverse("partners:report", args=[france_travail.slug])
-    assert as_persona(persona).get(url).status_code == expected
 
 
 @pytest.mark.parametrize("name", ["partners:verify", "partners:report_resolve"])

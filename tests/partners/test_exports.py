@@ -47,13 +47,6 @@ def test_xlsx_export(referent_client, france_travail):
     assert sheet["A2"].value == "France Travail Angoulême"
 
 
-@pytest.mark.parametrize("name", ["partners:export_csv", "partners:export_xlsx"])
-def test_spreadsheet_exports_are_for_members(client, france_travail, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/comptes/connexion/")
-
-
 def test_json_export_uses_data_inclusion_field_names(client, france_travail):
     Partner.objects.filter(pk=france_travail.pk).update(reception_remote=True)
     response = client.get(reverse("partners:export_json"), {"commune": "16015"})

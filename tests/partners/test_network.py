@@ -136,20 +136,6 @@ def test_a_partner_that_does_not_serve_us_cannot_be_accepted(
     assert not NetworkMembership.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("other_coordinator", 404), ("referent", 403)])
-def test_only_our_coordination_accepts_for_us(
-    as_persona, territory, bergerac_partner, persona, status
-):
-    bergerac_partner.zone_territories.add(territory)
-    accept = reverse("partners:network_accept", args=[territory.slug, bergerac_partner.slug])
-    assert as_persona(persona).post(accept).status_code == status
-    assert not NetworkMembership.objects.exists()
-    NetworkMembership.objects.create(territory=territory, partner=bergerac_partner)
-    decline = reverse("partners:network_decline", args=[territory.slug, bergerac_partner.slug])
-    assert as_persona(persona).post(decline).status_code == status
-    assert NetworkMembership.objects.get().status == "accepte"
-
-
 def test_migration_accepts_wide_zones_only(territory, other_territory, bergerac_partner):
     """Existing data: departments, regions and national zones were legitimate; a territory
     put in the zone by another territory's coordinator waits for consent."""

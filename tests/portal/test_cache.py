@@ -147,7 +147,7 @@ def test_a_change_shows_at_once(coordinator_client, territory, partner, roadmap,
         dashboard = without_tokens(coordinator_client.get(urls[3]))
         action = roadmap.axes.get().actions.get()
         action.title = "Forum de l'alternance"
-        action.status = Action.Status.REALISE
+        action.status = Action.Status.DONE
         action.save()
         assert without_tokens(coordinator_client.get(urls[3])) != dashboard
         expected, urls = "Forum de l&#x27;alternance", urls[2:3]

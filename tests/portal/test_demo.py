@@ -40,7 +40,7 @@ def test_demo_loads_territories_and_accounts_and_a_second_run_creates_nothing(se
     assert angouleme.jobs == 64000
     assert angouleme.sector_list == ["mécatronique", "filière de l'image", "banques et assurances"]
     assert list(angouleme.epcis.values_list("siren", flat=True)) == ["200071827"]
-    assert bergerac.kind == Territory.Kind.PROJET
+    assert bergerac.kind == Territory.Kind.PROJECT
     assert sorted(bergerac.epcis.values_list("siren", flat=True)) == [
         "200034197",
         "200034833",
@@ -81,3 +81,24 @@ def test_demo_loads_territories_and_accounts_and_a_second_run_creates_nothing(se
 
     assert row_counts() == before
     assert "Communes : 0 ajout, 0 mise à jour, 166 sans changement" in out.getvalue()
+
+
+def test_demo_message_names_the_accounts_it_created(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    usernames = set(User.objects.values_list("username", flat=True))
+    summary = out.getvalue().splitlines()[-1]
+    named = set(summary.split("Comptes : ")[1].split(" (")[0].split(", "))
+    assert named == usernames
+    assert f"« {DEMO_PASSWORD} »" in summary
+    assert all(User.objects.get(username=name).check_password(DEMO_PASSWORD) for name in named)
+
+
+def test_demo_with_a_missing_loader_fails_instead_of_skipping_it(settings):
+    settings.DEBUG = True
+    settings.DEMO_LOADERS = ["portal.demo.load", "nowhere.demo.load"]
+    with pytest.raises(ImportError):
+        call_command("load_demo", stdout=StringIO())
+    assert not Territory.objects.exists()  # all or nothing

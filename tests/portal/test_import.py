@@ -417,3 +417,15 @@ def test_extract_communes_writes_only_the_chosen_epcis(tmp_path):
     # The extract imports as is.
     run(tmp_path / "extrait")
     assert Commune.objects.count() == 3
+
+
+def test_official_upper_case_epci_types_are_stored_lower_case(tmp_path):
+    """The files say "CA", "METRO"; the database stores "ca", "metro" like every other choice."""
+    communes, epcis = official_files()
+    epcis[1]["type"] = "METRO"
+
+    run(write(tmp_path, communes, epcis))
+
+    assert EPCI.objects.get(siren=ANGOULEME).kind == "ca"
+    assert EPCI.objects.get(siren=epcis[1]["code"]).kind == "metro"
+    assert set(EPCI.objects.values_list("kind", flat=True)) <= set(EPCI.Kind.values)

@@ -1,4 +1,5 @@
-"""Every portal page for every persona: home, legal pages, territory switcher, health check."""
+"""The portal pages: home, legal pages, territory switcher, health check (who may reach them:
+tests/security/test_access_matrix.py)."""
 
 from unittest import mock
 
@@ -153,18 +154,6 @@ def test_public_pages_refuse_post(client, url):
     assert client.post(url).status_code in {403, 405}
 
 
-# Sections need an account
-
-
-# The partner directory is public (partners app); the other sections need an account.
-@pytest.mark.parametrize("name", ["referents:list", "roadmaps:list"])
-def test_sections_require_login(client, name):
-    url = reverse(name)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={url}"
-
-
 # Territory switcher
 
 
@@ -275,16 +264,6 @@ def test_territory_address_shows_that_territory(client, two_territories_user, ot
     response = client.get(other_territory.get_absolute_url())
     assert response.status_code == 200
     assert "<h1>Grand Bergeracois</h1>" in response.text
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [("referent", 404), ("coordinator", 404), ("other_coordinator", 200), ("staff", 200)],
-)
-def test_territory_address_is_404_outside_ones_territories(
-    as_persona, persona, status, territory, other_territory
-):
-    assert as_persona(persona).get(other_territory.get_absolute_url()).status_code == status
 
 
 def test_unknown_territory_address_is_404(referent_client):

@@ -1,24 +1,6 @@
-import pytest
 from django.urls import reverse
 
 from referents.services import install_default_outline
-
-GA = "?territoire=grand-angouleme"
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 200),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_guide_permissions(as_persona, territory, persona, status):
-    assert as_persona(persona).get(reverse("referents:guide") + GA).status_code == status
 
 
 def test_guide_html_has_contents_and_live_data(referent_client, pair, mission_locale, soyaux):
@@ -42,12 +24,3 @@ def test_guide_pdf(referent_client, pair, mission_locale, territory):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [("visitor", 302), ("other_coordinator", 404), ("member_without_territory", 404)],
-)
-def test_guide_pdf_is_for_members_only(as_persona, territory, persona, status):
-    response = as_persona(persona).get(reverse("referents:guide_pdf") + GA)
-    assert response.status_code == status

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -8,24 +7,6 @@ from icalendar import Calendar
 from referents.models import CalendarFeed, Meeting
 from referents.services import calendar_feed
 from tests.factories import MeetingFactory
-
-GA = "?territoire=grand-angouleme"
-READ = [
-    ("visitor", 302),
-    ("referent", 200),
-    ("coordinator", 200),
-    ("other_coordinator", 404),
-    ("member_without_territory", 404),
-    ("staff", 200),
-]
-WRITE = [
-    ("visitor", 302),
-    ("referent", 403),
-    ("coordinator", 200),
-    ("other_coordinator", 404),
-    ("member_without_territory", 404),
-    ("staff", 200),
-]
 
 
 def meeting_data(**overrides):
@@ -42,26 +23,6 @@ def meeting_data(**overrides):
     }
     data.update(overrides)
     return data
-
-
-@pytest.mark.parametrize("persona,status", READ)
-def test_meeting_pages_permissions(as_persona, past_meeting, persona, status):
-    client = as_persona(persona)
-    assert client.get(reverse("referents:meeting_list") + GA).status_code == status
-    assert client.get(past_meeting.get_absolute_url()).status_code == status
-
-
-@pytest.mark.parametrize("persona,status", WRITE)
-def test_meeting_forms_permissions(as_persona, past_meeting, persona, status):
-    client = as_persona(persona)
-    assert client.get(reverse("referents:meeting_create") + GA).status_code == status
-    assert (
-        client.get(reverse("referents:meeting_update", args=[past_meeting.pk])).status_code
-        == status
-    )
-    url = reverse("referents:meeting_attendance", args=[past_meeting.pk])
-    assert client.get(url).status_code == status
-    assert client.get(reverse("referents:attendance") + GA).status_code == status
 
 
 def test_coordinator_creates_a_meeting(coordinator_client, territory):
@@ -154,10 +115,6 @@ def test_renewing_the_calendar_revokes_the_old_address(coordinator_client, clien
     coordinator_client.logout()
     assert client.get(old).status_code == 404
     assert client.get(CalendarFeed.objects.get().get_absolute_url()).status_code == 200
-
-
-def test_referent_cannot_renew_the_calendar(referent_client, territory):
-    assert referent_client.post(reverse("referents:calendar_renew")).status_code == 403
 
 
 def test_calendar_renew_rejects_get(coordinator_client):

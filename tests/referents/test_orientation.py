@@ -1,7 +1,6 @@
 import datetime
 import logging
 
-import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
@@ -9,38 +8,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from referents.models import OrientationCount
-
-GA = "?territoire=grand-angouleme"
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 200),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_orientation_permissions(as_persona, territory, persona, status):
-    assert as_persona(persona).get(reverse("referents:orientation") + GA).status_code == status
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 403),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_observatory_permissions(as_persona, territory, persona, status):
-    assert as_persona(persona).get(reverse("referents:observatory") + GA).status_code == status
 
 
 def test_form_says_nothing_is_stored(referent_client, territory):
@@ -170,10 +137,3 @@ def test_the_admin_shows_interviews_by_month_only(as_persona, territory, soyaux)
     assert "17" not in listing.text.split("<tbody>")[1].split("</tbody>")[0]
     detail = staff.get(reverse("admin:referents_orientationcount_change", args=[count.pk]))
     assert detail.status_code == 200 and "17 mars" not in detail.text
-
-
-def test_other_territory_cannot_post_an_orientation(other_coordinator_client, territory, soyaux):
-    url = reverse("referents:orientation") + GA
-    response = other_coordinator_client.post(url, {"commune": soyaux.pk})
-    assert response.status_code == 404
-    assert not OrientationCount.objects.exists()

@@ -9,8 +9,6 @@ from referents.models import Referent
 from referents.services import save_referent
 from tests.factories import ReferentFactory
 
-GA = "?territoire=grand-angouleme"
-
 
 def referent_data(commune, **overrides):
     data = {
@@ -27,55 +25,6 @@ def referent_data(commune, **overrides):
     }
     data.update(overrides)
     return data
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 200),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_network_page_permissions(as_persona, territory, persona, status):
-    response = as_persona(persona).get(reverse("referents:list") + GA)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 200),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_referent_page_permissions(as_persona, pair, persona, status):
-    response = as_persona(persona).get(pair[0].get_absolute_url())
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize(
-    "persona,status",
-    [
-        ("visitor", 302),
-        ("referent", 403),
-        ("coordinator", 200),
-        ("other_coordinator", 404),
-        ("member_without_territory", 404),
-        ("staff", 200),
-    ],
-)
-def test_referent_forms_permissions(as_persona, pair, persona, status):
-    client = as_persona(persona)
-    assert client.get(reverse("referents:create") + GA).status_code == status
-    assert client.get(reverse("referents:update", args=[pair[0].pk])).status_code == status
 
 
 def test_network_shows_coverage_and_contacts(referent_client, pair, communes):

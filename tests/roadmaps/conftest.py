@@ -41,7 +41,7 @@ def actions(axes, action):
             axis=axes[1],
             number=1,
             title="Marque employeur",
-            status=Action.Status.A_VENIR,
+            status=Action.Status.PLANNED,
             end_date=datetime.date(2020, 6, 30),
             start_date=datetime.date(2020, 1, 1),
         ),

@@ -242,15 +242,15 @@ def test_bad_indicator_value_is_refused(coordinator_client, action):
 
 def test_failure_midway_saves_nothing(coordinator_client, actions, axes, monkeypatch):
     """Moving an action renumbers the old axis in the same transaction: all or nothing."""
-    from roadmaps import services
+    from roadmaps.services import writes
 
     def broken(*args, **kwargs):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr(services, "_close_gap", broken)
+    monkeypatch.setattr(writes, "_close_gap", broken)
     before = state()
     with pytest.raises(RuntimeError):
-        services.move_action_to_axis(action=actions[0], axis=axes[1])
+        writes.move_action_to_axis(action=actions[0], axis=axes[1])
     assert state() == before
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from portal.demo import load as load_portal_demo
-from roadmaps import demo, services
+from roadmaps import demo
 from roadmaps.models import Action, Roadmap, RoadmapVersion
+from roadmaps.services import versions
 
 SLUG = "grand-angouleme"
 
@@ -60,7 +61,7 @@ def pdf_text(content):
 
 
 def test_dashboard_pdf(referent_client, actions, roadmap):
-    services.validate_roadmap(roadmap=roadmap, name="Mars", validated_on=datetime.date(2024, 3, 1))
+    versions.validate_roadmap(roadmap=roadmap, name="Mars", validated_on=datetime.date(2024, 3, 1))
     response = referent_client.get(reverse("roadmaps:dashboard_pdf", args=[SLUG]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -100,13 +101,13 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
     angouleme = Roadmap.objects.get(territory__slug="grand-angouleme")
     bergerac = Roadmap.objects.get(territory__slug="grand-bergeracois")
     assert list(angouleme.axes.values_list("number", flat=True)) == [1, 2, 3, 4]
-    assert bergerac.axis_label == Roadmap.AxisLabel.CHANTIER
+    assert bergerac.axis_label == Roadmap.AxisLabel.WORKSTREAM
     assert angouleme.validated_on == datetime.date(2022, 2, 17)
     assert Action.objects.filter(axis__roadmap=angouleme, to_discuss=True).count() >= 2
     assert Action.objects.filter(title__icontains="BTS usinage").exists()
     assert Action.objects.filter(title__icontains="Cluster.b").exists()
     version = angouleme.versions.get()
-    comparison = services.compare(version.snapshot, services.snapshot(angouleme))
+    comparison = versions.compare(version.snapshot, versions.snapshot(angouleme))
     assert comparison.added and comparison.moved and comparison.replanned
     assert comparison.status_changed
     assert Action.objects.get(title__startswith="Micro-forums").updates.exists()

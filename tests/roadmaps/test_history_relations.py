@@ -12,9 +12,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from partners.models import Public
-from roadmaps import services
 from roadmaps.forms import ActionForm
-from roadmaps.models import M2M_BASELINE_REASON, Action, IndicatorValue
+from roadmaps.models import M2M_BASELINE_REASON, Action, IndicatorValue, save_by
+from roadmaps.services import history, writes
 from tests.factories import IndicatorFactory, PartnerFactory, StepFactory
 from tests.roadmaps.test_editing import action_data
 
@@ -74,7 +74,7 @@ def test_adding_and_removing_through_the_form_is_one_entry_with_user_and_names(
     assert response.status_code == 302
     assert action.history.count() == records_before + 1  # one record for the whole save
 
-    latest, first = [e for e in services.action_history(action) if e.kind == "modification"][:2]
+    latest, first = [e for e in history.action_history(action) if e.kind == "modification"][:2]
     assert latest.user == first.user == coordinator
     assert [(c.field, c.old, c.new) for c in latest.field_changes] == [
         ("title", "Micro-forums pour l'emploi", "Micro-forums de l'emploi")
@@ -108,7 +108,7 @@ def test_a_save_that_changes_only_relations_is_an_entry(
 ):
     post_update(coordinator_client, action, **relations([partners["Cap emploi"]]))
     post_update(coordinator_client, action, **relations([]))
-    entries = [e for e in services.action_history(action) if e.relation_changes]
+    entries = [e for e in history.action_history(action) if e.relation_changes]
     assert [relation_changes(e) for e in entries] == [
         {"partners": ([], ["Cap emploi"])},
         {"partners": (["Cap emploi"], [])},
@@ -139,7 +139,7 @@ def test_creating_an_action_with_relations_writes_one_record(
     assert [row.commune_id for row in record.communes.all()] == [communes[0].pk]
     # the next change compares with what the action was created with
     post_update(coordinator_client, created, **relations([partners["Cap emploi"]], publics))
-    latest = services.action_history(created)[0]
+    latest = history.action_history(created)[0]
     assert relation_changes(latest) == {"communes": ([], ["Angoulême"])}
 
 
@@ -196,7 +196,7 @@ def test_after_a_conflict_the_other_persons_relations_are_kept(
         "Département",
         [partners["Cap emploi"]],
     )
-    latest = services.action_history(action)[0]
+    latest = history.action_history(action)[0]
     assert latest.user == staff
     assert [c.field for c in latest.changes] == ["funders"]  # the partner is not re-added
 
@@ -209,8 +209,8 @@ def test_service_guard_writes_no_record_and_no_relation(action, coordinator, par
         roadmap=action.axis.roadmap,
     )
     assert form.is_valid(), form.errors
-    with pytest.raises(services.ConcurrentEdit):
-        services.save_action(form=form, expected_version=1, by=coordinator)
+    with pytest.raises(writes.ConcurrentEdit):
+        writes.save_action(form=form, expected_version=1, by=coordinator)
     assert action.history.count() == 1
     assert not action.partners.exists()
 
@@ -218,11 +218,11 @@ def test_service_guard_writes_no_record_and_no_relation(action, coordinator, par
 def test_changes_made_from_the_partner_side_are_recorded_on_the_action(action, partners, staff):
     partner = partners["Mission locale"]
     partner.contributed_actions.add(action)
-    assert relation_changes(services.action_history(action)[0]) == {
+    assert relation_changes(history.action_history(action)[0]) == {
         "partners": (["Mission locale"], [])
     }
     partner.contributed_actions.clear()
-    assert relation_changes(services.action_history(action)[0]) == {
+    assert relation_changes(history.action_history(action)[0]) == {
         "partners": ([], ["Mission locale"])
     }
 
@@ -231,7 +231,7 @@ def test_a_deleted_partner_is_named_as_such(coordinator_client, action, partners
     post_update(coordinator_client, action, **relations([partners["Cap emploi"]]))
     post_update(coordinator_client, action, **relations([]))
     partners["Cap emploi"].delete()
-    entries = [e for e in services.action_history(action) if e.relation_changes]
+    entries = [e for e in history.action_history(action) if e.relation_changes]
     assert entries[0].relation_changes[0].summary.startswith("retiré partenaire supprimé (n° ")
 
 
@@ -250,10 +250,10 @@ def test_relations_from_before_the_migration_are_not_shown_as_added(
     baseline = action.history.first()
     assert baseline.history_change_reason == M2M_BASELINE_REASON
     assert baseline.partners.count() == 2
-    assert not any(e.relation_changes for e in services.action_history(action))
+    assert not any(e.relation_changes for e in history.action_history(action))
 
     post_update(coordinator_client, action, **relations([partners["Mission locale"]], (), communes))
-    latest = services.action_history(action)[0]
+    latest = history.action_history(action)[0]
     assert latest.user == coordinator
     assert relation_changes(latest) == {
         "partners": ([], ["Cap emploi"]),
@@ -266,12 +266,11 @@ def build_history(action, partners, publics, communes, saves, coordinator):
     and as many steps; an indicator with a value."""
     everyone = list(partners.values())
     for n in range(saves):
-        action._history_user = coordinator
         with action.one_history_record():
             action.version += 1
             action.pilot_partner = everyone[n % 3]
             action.coordinator = coordinator if n % 2 else None
-            action.save()
+            save_by(action, by=coordinator)
             action.partners.set(everyone[n % 3 : n % 3 + 2])
             action.publics.set(publics[n % 2 :])
             action.communes.set(communes[: n % 3 + 1])

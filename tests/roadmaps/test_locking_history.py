@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from roadmaps import services
 from roadmaps.models import Action
+from roadmaps.services import history, writes
 from tests.factories import StepFactory
 from tests.roadmaps.test_editing import action_data
 
@@ -81,7 +81,7 @@ def test_a_reorder_in_between_also_counts_as_a_concurrent_change(
 ):
     first = actions[0]
     url = reverse("roadmaps:action_update", args=[SLUG, first.pk])
-    services.move_action(action=actions[1], direction=-1, by=coordinator)
+    writes.move_action(action=actions[1], direction=-1, by=coordinator)
     response = coordinator_client.post(url, action_data(first, title="Nouveau", version=1))
     assert response.status_code == 409
     assert Action.objects.get(pk=first.pk).title == "Micro-forums pour l'emploi"
@@ -95,8 +95,8 @@ def test_service_guard_is_a_conditional_update(action, coordinator):
     form = ActionForm(action_data(action, title="X"), instance=action, roadmap=action.axis.roadmap)
     assert form.is_valid(), form.errors
     try:
-        services.save_action(form=form, expected_version=1, by=coordinator)
-    except services.ConcurrentEdit:
+        writes.save_action(form=form, expected_version=1, by=coordinator)
+    except writes.ConcurrentEdit:
         pass
     else:
         raise AssertionError("the stale save went through")
@@ -113,7 +113,7 @@ def test_history_records_who_what_and_when(coordinator_client, action, coordinat
         reverse("roadmaps:step_mark", args=[SLUG, action.pk, step.pk]), {"done": "1"}
     )
 
-    entries = services.action_history(action)
+    entries = history.action_history(action)
     update = next(e for e in entries if e.subject == "l'action" and e.kind == "modification")
     assert update.user == coordinator
     changes = {c.field: (c.old, c.new) for c in update.changes}
@@ -133,7 +133,7 @@ def test_moving_an_action_is_in_its_history_with_axis_names(coordinator_client, 
     coordinator_client.post(
         reverse("roadmaps:action_move_axis", args=[SLUG, actions[0].pk]), {"axis": axes[1].pk}
     )
-    entries = services.action_history(actions[0])
+    entries = history.action_history(actions[0])
     changes = {c.field: (c.old, c.new) for e in entries for c in e.changes}
     assert changes["axis"] == ("1. Accompagner les jeunes", "2. Faciliter le recrutement")
     assert changes["number"] == ("1", "2")
@@ -270,7 +270,7 @@ def test_history_sentences_keep_french_articles(coordinator_client, action):
         reverse("roadmaps:action_update", args=[SLUG, action.pk]),
         action_data(action, status="bloque"),
     )
-    labels = [entry.label for entry in services.action_history(action)]
+    labels = [entry.label for entry in history.action_history(action)]
     assert "création d'une étape : « Réserver la salle »" in labels
     assert "modification de l'étape « Réserver la salle »" in labels
     assert "modification de l'action" in labels

@@ -3,8 +3,8 @@ steps done: never silently. The forms say so before, the history and the timelin
 
 from django.urls import reverse
 
-from roadmaps import services
 from roadmaps.models import Action, ProgressUpdate
+from roadmaps.services import history, writes
 
 SLUG = "grand-angouleme"
 NOTICE = (
@@ -17,7 +17,7 @@ def unescape(html):
 
 
 def set_by_hand(action, coordinator):
-    services.record_progress(action=action, by=coordinator, note="Point de mai", progress=40)
+    writes.record_progress(action=action, by=coordinator, note="Point de mai", progress=40)
     action.refresh_from_db()
     assert action.effective_progress == 40
 
@@ -44,7 +44,7 @@ def test_the_first_step_records_the_switch_in_the_history_and_the_timeline(
     # The history says the progress went from 40 % to 0 %, and who did it.
     entry = next(
         e
-        for e in services.action_history(action)
+        for e in history.action_history(action)
         if e.subject == "l'action" and any(c.field == "progress" for c in e.changes)
     )
     change = next(c for c in entry.changes if c.field == "progress")

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from roadmaps.models import Action, Axis, Indicator, IndicatorValue, ProgressUpdate, Step
+from bench._data import build_large
 from tests.factories import IndicatorFactory, StepFactory
 
 SLUG = "grand-angouleme"
@@ -15,47 +15,6 @@ SLUG = "grand-angouleme"
 def without_tokens(response):
     """The page without its CSRF tokens, which are masked anew for every response."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-
-
-def build_large(roadmap, axes=20, actions=50, steps=10, late_every=25):
-    """20 axes × 50 actions × 10 steps, with bulk_create to keep the test fast.
-
-    One action in `late_every` ended in 2023 (late unless done), the others end in 2031.
-    """
-    created_axes = Axis.objects.bulk_create(
-        Axis(roadmap=roadmap, number=n, title=f"Axe {n}") for n in range(10, 10 + axes)
-    )
-    created_actions = Action.objects.bulk_create(
-        Action(
-            axis=axis,
-            number=n,
-            title=f"Action {axis.number}.{n}",
-            status=Action.Status.values[n % 6],
-            start_date=datetime.date(2022, 1, 1),
-            end_date=datetime.date(2023 if n % late_every == 0 else 2031, 6, 30),
-            to_discuss=n % 7 == 0,
-        )
-        for axis in created_axes
-        for n in range(1, actions + 1)
-    )
-    Step.objects.bulk_create(
-        Step(action=action, title=f"Étape {n}", done=n % 3 == 0)
-        for action in created_actions
-        for n in range(steps)
-    )
-    indicators = Indicator.objects.bulk_create(
-        Indicator(action=action, label="Participants", baseline=0, target=100)
-        for action in created_actions[::10]
-    )
-    IndicatorValue.objects.bulk_create(
-        IndicatorValue(indicator=indicator, date=datetime.date(2023, m, 1), value=m * 10)
-        for indicator in indicators
-        for m in range(1, 4)
-    )
-    ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(action=action, date=datetime.date(2023, 1, 1), note="RAS")
-        for action in created_actions[::5]
-    )
 
 
 @pytest.fixture
@@ -99,9 +58,9 @@ def test_roadmap_page_query_count(coordinator_client, django_assert_num_queries,
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_dashboard_query_count(coordinator_client, django_assert_num_queries, request, size):
     roadmap = request.getfixturevalue(size)
-    from roadmaps import services
+    from roadmaps.services import versions
 
-    services.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2023, 1, 1))
+    versions.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2023, 1, 1))
     url = reverse("roadmaps:dashboard", args=[SLUG])
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = coordinator_client.get(url)
@@ -112,9 +71,9 @@ def test_dashboard_query_count(coordinator_client, django_assert_num_queries, re
 
 
 def test_snapshot_query_count_is_constant(large, django_assert_num_queries):
-    from roadmaps import services
+    from roadmaps.services import versions
 
     # 1 axes, 2 actions, 3 step counts
     with django_assert_num_queries(3):
-        snap = services.snapshot(large)
+        snap = versions.snapshot(large)
     assert len(snap["actions"]) == 1003

@@ -36,12 +36,12 @@ def test_progress_is_derived_from_steps_when_there_are_some(action):
 @pytest.mark.parametrize(
     "end,status,late",
     [
-        (datetime.date(2024, 5, 31), Action.Status.EN_COURS, True),
-        (datetime.date(2024, 5, 31), Action.Status.BLOQUE, True),
-        (datetime.date(2024, 5, 31), Action.Status.REALISE, False),
-        (datetime.date(2024, 5, 31), Action.Status.ABANDONNE, False),
-        (datetime.date(2024, 6, 1), Action.Status.EN_COURS, False),
-        (None, Action.Status.EN_COURS, False),  # amélioration continue
+        (datetime.date(2024, 5, 31), Action.Status.IN_PROGRESS, True),
+        (datetime.date(2024, 5, 31), Action.Status.BLOCKED, True),
+        (datetime.date(2024, 5, 31), Action.Status.DONE, False),
+        (datetime.date(2024, 5, 31), Action.Status.ABANDONED, False),
+        (datetime.date(2024, 6, 1), Action.Status.IN_PROGRESS, False),
+        (None, Action.Status.IN_PROGRESS, False),  # amélioration continue
     ],
 )
 def test_late_is_computed(end, status, late):
@@ -58,7 +58,7 @@ def test_late_queryset_matches_the_property(actions):
 def test_due_soon_means_within_30_days_and_not_closed():
     assert Action(end_date=TODAY + datetime.timedelta(days=30)).is_due_soon(TODAY)
     assert not Action(end_date=TODAY + datetime.timedelta(days=31)).is_due_soon(TODAY)
-    assert not Action(end_date=TODAY, status=Action.Status.REALISE).is_due_soon(TODAY)
+    assert not Action(end_date=TODAY, status=Action.Status.DONE).is_due_soon(TODAY)
 
 
 def test_statuses_are_stored_as_agreed():
@@ -80,7 +80,7 @@ def test_progress_update_changes_status_and_progress(action, coordinator):
 
 
 def test_progress_update_to_done_sets_progress_to_100(action, coordinator):
-    action.record_progress(by=coordinator, note="Terminé", status=Action.Status.REALISE)
+    action.record_progress(by=coordinator, note="Terminé", status=Action.Status.DONE)
     action.refresh_from_db()
     assert action.progress == 100
 
@@ -122,7 +122,7 @@ def test_referents_contract_query(actions, territory):
 
 
 def test_axis_label_can_be_chantier_cle(roadmap):
-    roadmap.axis_label = Roadmap.AxisLabel.CHANTIER
+    roadmap.axis_label = Roadmap.AxisLabel.WORKSTREAM
     assert roadmap.axis_label_singular == "chantier clé"
     assert roadmap.axis_label_plural == "chantiers clés"
 

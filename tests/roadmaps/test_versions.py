@@ -4,8 +4,8 @@ import datetime
 
 from django.urls import reverse
 
-from roadmaps import services
 from roadmaps.models import Action, Roadmap, RoadmapVersion
+from roadmaps.services import versions, writes
 from tests.factories import ActionFactory
 
 SLUG = "grand-angouleme"
@@ -34,19 +34,19 @@ def test_validation_with_bad_input_creates_nothing(coordinator_client, actions):
 
 
 def test_compare_added_removed_moved_replanned_and_status(actions, axes, roadmap, coordinator):
-    march = services.validate_roadmap(
+    march = versions.validate_roadmap(
         roadmap=roadmap, name="Mars", validated_on=datetime.date(2024, 3, 1), by=coordinator
     )
     micro, mentoring, branding = actions
-    services.move_action_to_axis(action=mentoring, axis=axes[1], by=coordinator)
+    writes.move_action_to_axis(action=mentoring, axis=axes[1], by=coordinator)
     branding.refresh_from_db()
     branding.end_date = datetime.date(2025, 12, 31)
-    branding.status = Action.Status.EN_COURS
+    branding.status = Action.Status.IN_PROGRESS
     branding.save()
     added = ActionFactory(axis=axes[0], number=5, title="Guide du référent")
     Action.objects.filter(pk=micro.pk).delete()
 
-    comparison = services.compare(march.snapshot, services.snapshot(roadmap))
+    comparison = versions.compare(march.snapshot, versions.snapshot(roadmap))
     assert [a["title"] for a in comparison.added] == [added.title]
     assert [a["title"] for a in comparison.removed] == ["Micro-forums pour l'emploi"]
     assert [(a["title"], a["before"], a["after"]) for a in comparison.moved] == [
@@ -62,12 +62,12 @@ def test_compare_added_removed_moved_replanned_and_status(actions, axes, roadmap
 
 
 def test_compare_identical_is_empty(actions, roadmap):
-    snap = services.snapshot(roadmap)
-    assert services.compare(snap, snap).is_empty
+    snap = versions.snapshot(roadmap)
+    assert versions.compare(snap, snap).is_empty
 
 
 def test_versions_page_compares_a_version_with_today(referent_client, actions, roadmap):
-    version = services.validate_roadmap(
+    version = versions.validate_roadmap(
         roadmap=roadmap, name="Février 2022", validated_on=datetime.date(2022, 2, 17)
     )
     ActionFactory(axis=actions[0].axis, number=9, title="Campagne marque employeur")
@@ -79,12 +79,12 @@ def test_versions_page_compares_a_version_with_today(referent_client, actions, r
 
 
 def test_versions_page_compares_two_versions(referent_client, actions, roadmap):
-    first = services.validate_roadmap(
+    first = versions.validate_roadmap(
         roadmap=roadmap, name="V1", validated_on=datetime.date(2022, 1, 1)
     )
-    actions[2].status = Action.Status.ABANDONNE
+    actions[2].status = Action.Status.ABANDONED
     actions[2].save()
-    second = services.validate_roadmap(
+    second = versions.validate_roadmap(
         roadmap=roadmap, name="V2", validated_on=datetime.date(2023, 1, 1)
     )
     response = referent_client.get(
@@ -95,8 +95,8 @@ def test_versions_page_compares_two_versions(referent_client, actions, roadmap):
 
 
 def test_versions_page_rejects_unknown_versions(referent_client, actions, roadmap, other_roadmap):
-    services.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2022, 1, 1))
-    foreign = services.validate_roadmap(
+    versions.validate_roadmap(roadmap=roadmap, name="V1", validated_on=datetime.date(2022, 1, 1))
+    foreign = versions.validate_roadmap(
         roadmap=other_roadmap, name="Autre", validated_on=datetime.date(2022, 1, 1)
     )
     url = reverse("roadmaps:versions", args=[SLUG])

@@ -11,11 +11,18 @@ The member without territory (an account attached to none, not staff) gets the s
 a territory or an object is named; the pages of "the current territory", reached as from the
 menu (no `?territoire=`), answer them with the page that explains how to get attached
 (`test_current_territory_pages_without_a_territory`), never a 404.
+
+This is the one place that says who may reach what: per-view tests cover behaviour, and a test
+that needs what a persona may do reads it here with `expected(name, persona)`. POST is checked
+too (see `Expect`): a refused POST must change no row of the database.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.apps import apps
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
@@ -40,14 +47,23 @@ ADMIN_LOGIN = "admin_login"  # a redirect to the admin's sign-in page
 NO_TERRITORY = "no_territory"  # 200, the page "your account is attached to no territory yet"
 
 
+REFUSED = {LOGIN, ADMIN_LOGIN, NO_TERRITORY, 403, 404, 405}  # answers that write nothing
+
+
 @dataclass(frozen=True)
 class Expect:
     """Statuses for GET (one per persona, in PERSONAS order) and, for POST-only views, for
-    POST with an empty body (visitor, référent, other coordinator, member without territory:
-    nothing may be written)."""
+    POST with an empty body. Other views answer POST as GET for every persona refused on GET.
+    A refused POST writes nothing; an accepted one is rolled back before the next persona."""
 
     get: tuple
     post: dict = field(default_factory=dict)
+
+    def posts(self):
+        if self.post:
+            return self.post
+        answers = zip(PERSONAS, self.get, strict=True)
+        return {persona: status for persona, status in answers if status in REFUSED}
 
 
 def get(visitor, referent, coordinator, other, without_territory, staff):
@@ -74,13 +90,15 @@ def post_only(*, referent=403, coordinator=302, other=404, without_territory=404
             "referent": referent,
             "other_coordinator": other,
             "member_without_territory": without_territory,
+            "coordinator": coordinator,
+            "staff": coordinator,
         },
     )
 
 
 EXPECTED = {
     # portal
-    "home": get(200, 200, 200, 200, NO_TERRITORY, 200),
+    "home": get(200, 200, 200, 404, 404, 200),
     "territory_switch": post_only(referent=302, other=302, without_territory=302),
     "login": GUEST_ONLY,
     "logout": post_only(referent=302, other=302, without_territory=302),
@@ -157,12 +175,13 @@ EXPECTED = {
     "roadmaps:validate": EDITORS,  # GET asks for confirmation
     "roadmaps:axis_move": post_only(),
     "roadmaps:action_move": post_only(),
-    "roadmaps:action_move_axis": post_only(),
-    "roadmaps:step_mark": post_only(),
+    "roadmaps:action_move_axis": post_only(coordinator=400),  # an empty body is bad input
+    "roadmaps:step_mark": post_only(coordinator=400),
 }
 
 # Pages of "the current territory": the territory is named in the query string.
 TERRITORY_IN_QUERY = {
+    "home",
     "partners:network",
     "referents:list",
     "referents:create",
@@ -306,12 +325,29 @@ def outcome(response):
         if location.startswith(reverse("admin:login")):
             return ADMIN_LOGIN
         if location.startswith(reverse("login")):
-            return LOGIN
+            # Back to the page asked for once signed in.
+            wanted = response.wsgi_request.get_full_path()
+            return LOGIN if parse_qs(urlsplit(location).query).get("next") == [wanted] else location
     return response.status_code
 
 
 def template_names(response):
     return {template.name for template in response.templates}
+
+
+def expected(name, persona):
+    """What `persona` gets on GET of the URL named `name`: persona tests read it from here."""
+    return dict(zip(PERSONAS, EXPECTED[name].get, strict=True))[persona]
+
+
+def snapshot():
+    """Every row of the project's own tables but the accounts (signing in sets `last_login`)."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values_list())
+        for label in ["portal", "partners", "referents", "roadmaps"]
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label != "portal.User"
+    }
 
 
 def test_every_url_has_an_expectation():
@@ -328,9 +364,21 @@ def test_access_matrix(name, site, as_persona):
         pytest.fail(f"{name} has no row in EXPECTED")
     url = url_for(name, site)
     got = {persona: outcome(as_persona(persona).get(url)) for persona in PERSONAS}
-    # POST-only views, with an empty body: refused before anything is written.
-    wanted_post = expect.post
-    got_post = {persona: outcome(as_persona(persona).post(url)) for persona in wanted_post}
+    # POST with an empty body: the refused personas first, and nothing may be written.
+    wanted_post = expect.posts()
+    before = snapshot()
+    got_post = {}
+    for persona, status in wanted_post.items():
+        if status in REFUSED:
+            answer = outcome(as_persona(persona).post(url))
+            # A view that answers GET only may refuse the method before looking at the persona.
+            got_post[persona] = status if answer == 405 and not expect.post else answer
+    assert snapshot() == before, f"a refused POST to {url} wrote to the database"
+    for persona, status in wanted_post.items():
+        if status not in REFUSED:
+            with transaction.atomic():  # each accepted POST starts from the same site
+                got_post[persona] = outcome(as_persona(persona).post(url))
+                transaction.set_rollback(True)
     assert (got, got_post) == (dict(zip(PERSONAS, expect.get, strict=True)), wanted_post), url
 
 

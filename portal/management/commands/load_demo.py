@@ -1,15 +1,16 @@
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from portal.demo import ACCOUNTS, DEMO_PASSWORD
+
 
 class Command(BaseCommand):
     help = (
-        "Charge les données de démonstration (territoires, comptes, partenaires, feuilles de "
-        "route, référents). Relancer la commande ne crée pas de doublon."
+        "Charge les données de démonstration (communes, territoires, comptes, partenaires, "
+        "feuilles de route, référents et rendez-vous). Relancer la commande ne crée pas de "
+        "doublon."
     )
 
     def add_arguments(self, parser):
@@ -25,15 +26,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             for path in settings.DEMO_LOADERS:
-                if importlib.util.find_spec(path.rsplit(".", 1)[0]) is None:
-                    continue  # that app has no demo yet
-                loader = import_string(path)
+                loader = import_string(path)  # every app has its demo: a bad path fails
                 self.stdout.write(f"Démo : {path.rsplit('.', 2)[0]}")
                 loader(stdout=self.stdout)
+        accounts = ", ".join(username for username, *_ in ACCOUNTS)
         self.stdout.write(
             self.style.SUCCESS(
-                "Démo chargée. Comptes : admin, coordination.angouleme, "
-                "referent.angouleme, coordination.bergerac (mot de passe "
-                "« demo-maillage »)."
+                f"Démo chargée. Comptes : {accounts} (mot de passe « {DEMO_PASSWORD} »)."
             )
         )

@@ -1,0 +1,128 @@
+"""Who may see and change which roadmap object: the one module the roadmaps views ask.
+
+Pairs in the style of healthchecks' `_get_check_for_user` / `_get_rw_check_for_user`:
+`get_<object>_for_user(request, slug, …)` returns the object and whether the user may change it
+(404 outside the user's territories); `get_<object>_rw_for_user(…)` returns it for writing, or
+raises PermissionDenied (403) for a user who may only read it. The rules themselves (who sees
+and changes a territory) are portal/access.py's; a view calls one function of this module and
+never tests a role or a membership itself.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from portal import access
+from roadmaps.models import Action, Axis, Roadmap
+
+
+def check_roadmap_visible(request, slug):
+    """Raise Http404 unless the user may see the territory `slug` (no query for a member).
+
+    The check of the cached pages (a roadmap, its dashboard and PDF), made before the cache is
+    read; what the page then shows is loaded with `get_roadmap_for_user` on a cache miss."""
+    access.check_slug_visible(request.user, slug)
+
+
+def get_roadmaps_for_user(request):
+    """The territories the user may see, each with its current roadmap (or None) and whether
+    the user may change it: [{"territory", "roadmap", "can_edit"}] (two queries).
+
+    Raises `access.NoTerritory` for a user who belongs to no territory."""
+    territories = list(access.territories_for(request.user).order_by("name"))
+    if not territories:
+        raise access.NoTerritory
+    roadmaps = {
+        roadmap.territory_id: roadmap
+        for roadmap in Roadmap.objects.filter(territory__in=territories, is_current=True)
+    }
+    return [
+        {
+            "territory": territory,
+            "roadmap": roadmaps.get(territory.pk),
+            "can_edit": access.can_edit(request.user, territory),
+        }
+        for territory in territories
+    ]
+
+
+def get_roadmap_for_user(request, slug, *, required=True):
+    """(territory, current roadmap, can_edit); 404 outside the user's territories, and when the
+    territory has no current roadmap unless `required` is False (the roadmap is then None).
+
+    One query when the territory has a current roadmap (the roadmap with its territory), two
+    when it has none (then the territory alone)."""
+    roadmap = (
+        Roadmap.objects.filter(territory__slug=slug, is_current=True)
+        .select_related("territory")
+        .first()
+    )
+    if roadmap is None:
+        territory, can_edit = access.get_territory_for_user(request, slug)
+        if required:
+            raise Http404
+        return territory, None, can_edit
+    territory = roadmap.territory
+    if not access.can_view(request.user, territory):
+        raise Http404
+    return territory, roadmap, access.can_edit(request.user, territory)
+
+
+def get_roadmap_rw_for_user(request, slug, *, required=True):
+    """(territory, current roadmap) for writing; as `get_roadmap_for_user`, and 403 for a user
+    who may only read."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug, required=required)
+    if not can_edit:
+        raise PermissionDenied
+    return territory, roadmap
+
+
+def get_axis_for_user(request, slug, number):
+    """(axis, can_edit) for the axis `number` of the territory's current roadmap; 404 otherwise
+    (two queries: the roadmap, the axis)."""
+    territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
+    axis = get_object_or_404(
+        Axis.objects.select_related("roadmap__territory"), roadmap=roadmap, number=number
+    )
+    return axis, can_edit
+
+
+def get_axis_rw_for_user(request, slug, number):
+    """The axis for writing; 404 as `get_axis_for_user`, 403 for a user who may only read."""
+    axis, can_edit = get_axis_for_user(request, slug, number)
+    if not can_edit:
+        raise PermissionDenied
+    return axis
+
+
+def get_action_for_user(request, slug, pk):
+    """(action, can_edit) for an action of the territory's roadmaps; 404 otherwise."""
+    territory, can_edit = access.get_territory_for_user(request, slug)
+    action = get_object_or_404(
+        Action.objects.select_related("axis__roadmap__territory", "pilot_partner", "coordinator"),
+        pk=pk,
+        axis__roadmap__territory=territory,
+    )
+    return action, can_edit
+
+
+def get_action_rw_for_user(request, slug, pk):
+    """The action for writing; 404 as `get_action_for_user`, 403 for a user who may only read."""
+    action, can_edit = get_action_for_user(request, slug, pk)
+    if not can_edit:
+        raise PermissionDenied
+    return action
+
+
+def get_step_rw_for_user(request, slug, pk, step_pk):
+    """(action, step) for writing: a step of that action only (404 otherwise), 403 for a user
+    who may only read."""
+    action = get_action_rw_for_user(request, slug, pk)
+    return action, get_object_or_404(action.steps, pk=step_pk)
+
+
+def get_indicator_rw_for_user(request, slug, pk, indicator_pk):
+    """(action, indicator) for writing: an indicator of that action only (404 otherwise), 403
+    for a user who may only read."""
+    action = get_action_rw_for_user(request, slug, pk)
+    return action, get_object_or_404(action.indicators, pk=indicator_pk)

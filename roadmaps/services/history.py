@@ -1,0 +1,294 @@
+"""Who changed what and when on an action and its steps, from django-simple-history's records."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from partners.models import Partner, Public
+from portal.models import Commune, User
+from roadmaps.models import ACTION_HISTORY_M2M, M2M_BASELINE_REASON, Action, Axis, Step
+
+HIDDEN_FIELDS = {"version"}
+# Many-to-many fields are diffed here from rows loaded at once, not by diff_against (queries).
+DIFF_EXCLUDED = HIDDEN_FIELDS | set(ACTION_HISTORY_M2M)
+FEMININE_RELATIONS = {"communes"}
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+    old_value: object = None
+    new_value: object = None
+    added: list = None  # names added to a many-to-many field (None for other fields)
+    removed: list = None
+
+    @property
+    def is_relation(self):
+        return self.added is not None
+
+    @property
+    def summary(self):
+        """ "ajouté Mission locale ; retiré Cap emploi" (a many-to-many field)."""
+        feminine = self.field in FEMININE_RELATIONS
+        return " ; ".join(
+            f"{_relation_verb(added, feminine, len(names))} {', '.join(names)}"
+            for added, names in ((True, self.added), (False, self.removed))
+            if names
+        )
+
+
+def _relation_verb(added, feminine, count):
+    if added:
+        if feminine:
+            return ngettext("ajoutée", "ajoutées", count)
+        return ngettext("ajouté", "ajoutés", count)
+    if feminine:
+        return ngettext("retirée", "retirées", count)
+    return ngettext("retiré", "retirés", count)
+
+
+@dataclass
+class HistoryEntry:
+    date: datetime.datetime
+    user: object
+    kind: str
+    subject: str
+    changes: list = field(default_factory=list)
+    label: str = ""  # the sentence shown, e.g. « création d'une étape : « … » »
+
+    @property
+    def field_changes(self):
+        return [change for change in self.changes if not change.is_relation]
+
+    @property
+    def relation_changes(self):
+        return [change for change in self.changes if change.is_relation]
+
+
+def _display(model, field_name, value, labels):
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if model_field.is_relation:
+        return labels.get((field_name, value), str(value))
+    return str(value)
+
+
+def _relation_label(field_name, pk, labels):
+    if (field_name, pk) in labels:
+        return labels[(field_name, pk)]
+    deleted = {
+        "partners": _("partenaire supprimé (n° %(id)s)"),
+        "publics": _("public supprimé (n° %(id)s)"),
+        "communes": _("commune supprimée (n° %(id)s)"),
+    }
+    return deleted[field_name] % {"id": pk}
+
+
+def _relation_changes(new, old, relations, labels):
+    """What was added to and removed from each many-to-many field between two records.
+
+    `relations` maps a record's history_id to {field: set of ids}; a record missing from it was
+    written before the relations were recorded (see M2M_BASELINE_REASON): nothing is compared.
+    """
+    if old.history_id not in relations or new.history_id not in relations:
+        return []
+    changes = []
+    for name in ACTION_HISTORY_M2M:
+        before, after = relations[old.history_id][name], relations[new.history_id][name]
+        if before == after:
+            continue
+
+        def names(pks, name=name):
+            return sorted((_relation_label(name, pk, labels) for pk in pks), key=str.casefold)
+
+        changes.append(
+            Change(
+                field=name,
+                label=str(Action._meta.get_field(name).verbose_name),
+                old=", ".join(names(before)) or "—",
+                new=", ".join(names(after)) or "—",
+                old_value=before,
+                new_value=after,
+                added=names(after - before),
+                removed=names(before - after),
+            )
+        )
+    return changes
+
+
+def _changes(model, new, old, labels, relations=None):
+    if old is None:
+        return []
+    delta = new.diff_against(old, excluded_fields=DIFF_EXCLUDED)
+    changes = [
+        Change(
+            field=change.field,
+            label=str(model._meta.get_field(change.field).verbose_name),
+            old=_display(model, change.field, change.old, labels),
+            new=_display(model, change.field, change.new, labels),
+            old_value=change.old,
+            new_value=change.new,
+        )
+        for change in delta.changes
+    ]
+    if relations is not None:
+        changes += _relation_changes(new, old, relations, labels)
+    return changes
+
+
+# What an entry says, per kind of change and model: whole sentences, so that French keeps its
+# articles and elisions (« création d'une étape », « modification de l'action »), never a kind
+# glued to a subject (« création de étape »).
+HISTORY_LABELS = {
+    "action": {
+        "+": gettext_lazy("création de l'action"),
+        "~": gettext_lazy("modification de l'action"),
+        "-": gettext_lazy("suppression de l'action"),
+    },
+    "step": {
+        "+": gettext_lazy("création d'une étape : « %(title)s »"),
+        "~": gettext_lazy("modification de l'étape « %(title)s »"),
+        "-": gettext_lazy("suppression de l'étape « %(title)s »"),
+    },
+}
+
+
+def _history_label(model, record):
+    return str(HISTORY_LABELS[model._meta.model_name][record.history_type]) % {
+        "title": getattr(record, "title", "")
+    }
+
+
+def _entries(model, records, subject, labels, relations=None):
+    """History entries of one object, newest first, from its historical records (any order)."""
+    records = sorted(records, key=lambda record: (record.history_date, record.history_id))
+    entries = []
+    previous = None
+    for record in records:
+        kind = {"+": _("création"), "~": _("modification"), "-": _("suppression")}[
+            record.history_type
+        ]
+        changes = _changes(model, record, previous, labels, relations)
+        if record.history_type != "~" or changes:
+            entries.append(
+                HistoryEntry(
+                    record.history_date,
+                    record.history_user,
+                    kind,
+                    subject(record),
+                    changes,
+                    label=_history_label(model, record),
+                )
+            )
+        previous = record
+    return entries
+
+
+def _action_relations(records, **filters):
+    """{history_id: {field: set of ids}} of an action's records, and the ids to name.
+
+    One query per many-to-many field. Records older than the baseline record written when the
+    relations started to be recorded are left out: their relations are unknown, not empty.
+    """
+    relations = {
+        record.history_id: {name: set() for name in ACTION_HISTORY_M2M} for record in records
+    }
+    targets = {}
+    for name in ACTION_HISTORY_M2M:
+        target = Action._meta.get_field(name).m2m_reverse_field_name()
+        rows = (
+            apps.get_model("roadmaps", f"HistoricalAction_{name}")
+            .objects.filter(**filters)
+            .values_list("history_id", target)
+        )
+        targets[name] = set()
+        for history_id, pk in rows:
+            if history_id in relations:
+                relations[history_id][name].add(pk)
+                targets[name].add(pk)
+    baselines = [
+        (record.history_date, record.history_id)
+        for record in records
+        if record.history_change_reason == M2M_BASELINE_REASON
+    ]
+    if baselines:
+        start = max(baselines)
+        for record in records:
+            if (record.history_date, record.history_id) < start:
+                del relations[record.history_id]
+    return relations, targets
+
+
+def _relation_labels(targets, pilot_partner_ids=()):
+    """Names of the partners (contributors and pilots), publics and communes (3 queries)."""
+    partner_ids = set(pilot_partner_ids) | targets.get("partners", set())
+    partners = dict(Partner.objects.filter(pk__in=partner_ids).values_list("pk", "name"))
+    labels = {("pilot_partner", pk): name for pk, name in partners.items()}
+    labels |= {("partners", pk): name for pk, name in partners.items()}
+    for name, model, attribute in (("publics", Public, "label"), ("communes", Commune, "name")):
+        rows = model.objects.filter(pk__in=targets.get(name, set())).values_list("pk", attribute)
+        labels |= {(name, pk): label for pk, label in rows}
+    return labels
+
+
+def action_history(action):
+    """Who changed what and when on an action and its steps, newest first (10 queries).
+
+    Records, step records, the three many-to-many fields' rows, then the names of axes, users,
+    partners, publics and communes, whatever the number of records.
+    """
+    records = list(action.history.select_related("history_user"))
+    step_records = list(Step.history.filter(action_id=action.pk).select_related("history_user"))
+    relations, targets = _action_relations(records, action_id=action.pk)
+    axis_ids = {record.axis_id for record in records}
+    user_ids = {record.coordinator_id for record in records} - {None}
+    labels = {("axis", axis.pk): str(axis) for axis in Axis.objects.filter(pk__in=axis_ids)}
+    labels |= {("coordinator", user.pk): str(user) for user in User.objects.filter(pk__in=user_ids)}
+    labels |= _relation_labels(targets, {record.pilot_partner_id for record in records} - {None})
+    entries = _entries(Action, records, lambda record: _("l'action"), labels, relations)
+    by_step = {}
+    for record in step_records:
+        by_step.setdefault(record.id, []).append(record)
+    for step_records_of_one in by_step.values():
+        entries += _entries(
+            Step, step_records_of_one, lambda record: _("étape « %s »") % record.title, {}
+        )
+    entries.sort(key=lambda entry: entry.date, reverse=True)
+    return entries
+
+
+def changes_since(action, version):
+    """What was changed on `action` after the state of `version` (for a concurrent edit)."""
+    records = list(action.history.filter(version__gte=version).select_related("history_user"))
+    records.sort(key=lambda record: (record.history_date, record.history_id))
+    # the last record of that version: it holds the relations as they were saved with it
+    base = next((record for record in reversed(records) if record.version == version), None)
+    if base is None or records[-1] is base:
+        return []
+    latest = records[-1]
+    labels = {
+        ("axis", axis.pk): str(axis)
+        for axis in Axis.objects.filter(pk__in={base.axis_id, latest.axis_id})
+    }
+    relations, targets = _action_relations(
+        records, history_id__in=[base.history_id, latest.history_id]
+    )
+    labels |= _relation_labels(targets)
+    changes = _changes(Action, latest, base, labels, relations)
+    for change in changes:
+        change.user = latest.history_user
+        change.date = latest.history_date
+    return changes
