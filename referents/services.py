@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from django.apps import apps
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
@@ -80,25 +79,6 @@ def renew_calendar_feed(*, territory):
         feed.token = CalendarFeed.new_token()
         feed.save(update_fields=["token", "renewed_at"])
     return feed
-
-
-# --- Roadmap actions à discuter (no import of roadmaps: see DESIGN.md) -------------------------
-
-
-def actions_to_discuss(*, territory):
-    """The roadmap actions flagged « à discuter », or [] while the roadmaps app is absent."""
-    try:
-        action_model = apps.get_model("roadmaps", "Action")
-    except LookupError:
-        return []
-    try:
-        return list(
-            action_model.objects.filter(
-                axis__roadmap__territory=territory, to_discuss=True
-            ).select_related("axis__roadmap__territory")
-        )
-    except FieldError:
-        return []
 
 
 # --- Outline ---------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.utils.text import slugify
 from portal.models import Membership
 from portal.pdf import cached_pdf_response
 from referents.models import Meeting, Referent
+from referents.perms import get_territory_for_user
 from referents.services import outline_for, partners_for_territory, partners_serving
-from referents.views.common import get_territory
 
 
 def guide_context(territory, commune):
@@ -65,13 +65,13 @@ def guide_context(territory, commune):
     }
 
 
-# The query parameters the guide reads (get_territory, chosen_commune): the only ones that make
-# a PDF of its own in the cache.
+# The query parameters the guide reads (get_territory_for_user, chosen_commune): the only ones
+# that make a PDF of its own in the cache.
 GUIDE_PARAMS = ("territoire", "commune")
 
 
 def guide(request, as_pdf=False):
-    territory, _can_edit = get_territory(request)
+    territory, _can_edit = get_territory_for_user(request)
     if as_pdf:
         return cached_pdf_response(
             request,

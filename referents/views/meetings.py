@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,13 +17,19 @@ from portal.submissions import create_once
 from referents.calendar import territory_calendar
 from referents.forms import AttendanceForm, MeetingForm
 from referents.models import CalendarFeed, Meeting, Referent
-from referents.services import actions_to_discuss, calendar_feed, renew_calendar_feed
-from referents.views.common import get_meeting_for_user, get_territory
+from referents.perms import (
+    get_meeting_for_user,
+    get_meeting_rw_for_user,
+    get_territory_for_user,
+    get_territory_rw_for_user,
+)
+from referents.services import calendar_feed, renew_calendar_feed
+from roadmaps.queries import actions_to_discuss
 
 
 def meeting_list(request):
     """Upcoming and past rendez-vous of the territory, and the calendar subscription address."""
-    territory, can_edit = get_territory(request)
+    territory, can_edit = get_territory_for_user(request)
     meetings = Meeting.objects.of_territory(territory).for_list()
     feed = calendar_feed(territory=territory)
     return render(
@@ -89,23 +94,17 @@ def _meeting_form(request, territory, instance=None):
 
 
 def meeting_create(request):
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     return _meeting_form(request, territory)
 
 
 def meeting_update(request, pk):
-    meeting, can_edit = get_meeting_for_user(request, pk)
-    if not can_edit:
-        raise PermissionDenied
+    meeting = get_meeting_rw_for_user(request, pk)
     return _meeting_form(request, meeting.territory, meeting)
 
 
 def meeting_attendance(request, pk):
-    meeting, can_edit = get_meeting_for_user(request, pk)
-    if not can_edit:
-        raise PermissionDenied
+    meeting = get_meeting_rw_for_user(request, pk)
     form = AttendanceForm(request.POST or None, instance=meeting, territory=meeting.territory)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():  # an untouched save writes nothing
@@ -126,9 +125,7 @@ def attendance_rates(request):
 
     Queries: meetings, attendance rows, communes, active référents.
     """
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     now = timezone.now()
     meetings = list(
         Meeting.objects.of_territory(territory).filter(
@@ -184,9 +181,7 @@ def calendar(request, territory_slug, token):
 
 @require_POST
 def calendar_renew(request):
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     renew_calendar_feed(territory=territory)
     messages.success(
         request,

@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,8 +11,13 @@ from portal.submissions import create_once
 from portal.text import normalize
 from referents.forms import ReferentForm
 from referents.models import MAX_ACTIVE_PER_COMMUNE, Meeting, Referent
+from referents.perms import (
+    get_referent_for_user,
+    get_referent_rw_for_user,
+    get_territory_for_user,
+    get_territory_rw_for_user,
+)
 from referents.services import partners_serving, save_referent
-from referents.views.common import get_referent_for_user, get_territory
 
 COVERAGE_FILTERS = {
     "aucun": lambda count: count == 0,
@@ -41,7 +46,7 @@ def network(request):
 
     Queries: the communes with their EPCI, the active référents; filters run on those rows.
     """
-    territory, can_edit = get_territory(request)
+    territory, can_edit = get_territory_for_user(request)
     communes = list(territory.communes.select_related("epci").order_by("search_name"))
     by_commune = {}
     for referent in Referent.objects.for_network(territory):
@@ -143,14 +148,10 @@ def _referent_form(request, territory, instance=None):
 
 
 def referent_create(request):
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     return _referent_form(request, territory)
 
 
 def referent_update(request, pk):
-    referent, territory, can_edit = get_referent_for_user(request, pk)
-    if not can_edit:
-        raise PermissionDenied
+    referent, territory = get_referent_rw_for_user(request, pk)
     return _referent_form(request, territory, referent)

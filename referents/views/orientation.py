@@ -10,7 +10,6 @@ public, no free text).
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
@@ -21,14 +20,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from portal.counts import shown_count
 from referents.forms import OrientationForm
 from referents.models import OrientationCount
+from referents.perms import get_territory_for_user, get_territory_rw_for_user
 from referents.services import count_orientation, match_partners, outline_for, unmet_needs
-from referents.views.common import get_territory
 
 
 @sensitive_post_parameters()
 @never_cache
 def orientation(request):
-    territory, _can_edit = get_territory(request)
+    territory, _can_edit = get_territory_for_user(request)
     outline = outline_for(territory)
     form = OrientationForm(request.POST or None, territory=territory, outline=outline)
     context = {"territory": territory, "form": form, "blocks": form.blocks(outline)}
@@ -60,9 +59,7 @@ def observatory(request):
     Queries: interviews per month and commune, needs per month and commune, needs met by no
     known partner per month and commune.
     """
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     today = timezone.localdate()
     since = date(today.year - 1, today.month, 1)
     counts = OrientationCount.objects.filter(territory=territory, date__gte=since).annotate(

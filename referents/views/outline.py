@@ -1,20 +1,22 @@
 """Trame de premier entretien: read by every member, edited by the territory's coordinators."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access
 from portal.submissions import create_once
 from referents.forms import OutlineSectionForm, QuestionFormSet
 from referents.models import OutlineSection
+from referents.perms import (
+    get_section_rw_for_user,
+    get_territory_for_user,
+    get_territory_rw_for_user,
+)
 from referents.services import install_default_outline, outline_for
-from referents.views.common import get_territory
 
 
 def _outline_url(territory):
@@ -22,7 +24,7 @@ def _outline_url(territory):
 
 
 def outline(request):
-    territory, can_edit = get_territory(request)
+    territory, can_edit = get_territory_for_user(request)
     sections = list(OutlineSection.objects.filter(territory=territory))
     blocks = outline_for(territory)
     return render(
@@ -39,18 +41,10 @@ def outline(request):
 
 @require_POST
 def outline_install(request):
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     if install_default_outline(territory=territory):
         messages.success(request, _("La trame par défaut est maintenant modifiable."))
     return redirect(_outline_url(territory))
-
-
-def _get_section(request, pk):
-    section = get_object_or_404(OutlineSection.objects.select_related("territory"), pk=pk)
-    access.check_can_edit(request.user, section.territory)
-    return section
 
 
 def _section_form(request, territory, section):
@@ -74,9 +68,7 @@ def _section_form(request, territory, section):
 
 
 def section_create(request):
-    territory, can_edit = get_territory(request)
-    if not can_edit:
-        raise PermissionDenied
+    territory = get_territory_rw_for_user(request)
     if not OutlineSection.objects.filter(territory=territory).exists():
         raise Http404("Mettre d'abord en place la trame par défaut")
     position = OutlineSection.objects.filter(territory=territory).count() + 1
@@ -84,13 +76,13 @@ def section_create(request):
 
 
 def section_update(request, pk):
-    section = _get_section(request, pk)
+    section = get_section_rw_for_user(request, pk)
     return _section_form(request, section.territory, section)
 
 
 @require_POST
 def section_delete(request, pk):
-    section = _get_section(request, pk)
+    section = get_section_rw_for_user(request, pk)
     territory = section.territory
     section.delete()
     messages.success(request, _("Section supprimée."))

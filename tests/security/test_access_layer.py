@@ -9,8 +9,6 @@ every views module and lists, with file and line, each place that does.
 import ast
 from pathlib import Path
 
-import pytest
-
 from portal.models import Membership
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -101,7 +99,6 @@ def access_decisions(source, role_values):
 ROLE_VALUES = set(Membership.Role.values) | {"coordinateur", "coordinatrice", "referent"}
 
 
-@pytest.mark.xfail(reason="until the perms.py conversion of issue 11 lands", strict=False)
 def test_no_view_tests_a_role_or_a_membership_itself():
     violations = [
         f"{path.relative_to(BASE_DIR)}:{line}: {what}"
