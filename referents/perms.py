@@ -30,21 +30,30 @@ def _writable(obj, can_edit):
 # --- The territory a page works in ---------------------------------------------------------
 
 
-def get_territory_for_user(request):
-    """(territory, can_edit) for the territory a référents page works in: `?territoire=<slug>`
-    if given (404 if the user may not see it), else the user's current territory (the "no
-    territory yet" page if they have none)."""
-    slug = request.GET.get("territoire", "").strip()
-    if slug:
-        return access.get_territory_for_user(request, slug)
-    territory = access.require_current_territory(request)
+def get_territory_for_user(request, slug):
+    """(territory, can_edit) for the territory a référents page works in, named by the slug in
+    its path; 404 if the user may not see it. Found among the user's territories (fetched once
+    per request with their roles, for the menu): no query of its own."""
+    territory = access.territory_named(request.user, slug)
+    if territory is None:
+        raise Http404
     return territory, access.can_edit(request.user, territory)
 
 
-def get_territory_rw_for_user(request):
-    """The territory a référents page works in, for a coordinator of it (or staff); 403 for a
-    read-only member."""
-    return _writable(*get_territory_for_user(request))
+def get_territory_rw_for_user(request, slug):
+    """The territory a référents page works in, for a coordinator of it (or staff); 404 if the
+    user may not see it, 403 for a read-only member."""
+    return _writable(*get_territory_for_user(request, slug))
+
+
+def legacy_territory_for_user(request):
+    """The territory an old référents address (before the slug was in the path) meant:
+    `?territoire=<slug>` if given (404 if the user may not see it), else the user's current
+    territory (the "no territory yet" page if they have none)."""
+    slug = request.GET.get("territoire", "").strip()
+    if slug:
+        return get_territory_for_user(request, slug)[0]
+    return access.require_current_territory(request)
 
 
 # --- Référents -------------------------------------------------------------------------------

@@ -1,18 +1,43 @@
+"""The référents pages. A page that works in one territory names it by the slug in its path
+(`/referents/<territoire>/…`, as roadmaps do); a page about one object (a référent, a
+rendez-vous, an outline section) keeps its own pk path, the object naming its territory. The
+calendar feed keeps its address (territory slug and secret token).
+
+The old addresses (territory from `?territoire=` or the session) redirect to the new ones:
+they are listed first, so that their fixed words win over a territory slug.
+"""
+
 from django.urls import path
 
-from referents.views import guide, meetings, network, orientation, outline
+from referents.views import guide, legacy, meetings, network, orientation, outline
 
 app_name = "referents"
 
+# (old path, name of the new URL): the pages of one territory before its slug was in the path.
+LEGACY_PATHS = [
+    ("", "list"),
+    ("ajouter/", "create"),
+    ("rendez-vous/", "meeting_list"),
+    ("rendez-vous/nouveau/", "meeting_create"),
+    ("rendez-vous/assiduite/", "attendance"),
+    ("rendez-vous/agenda/renouveler/", "calendar_renew"),
+    ("guide/", "guide"),
+    ("guide/pdf/", "guide_pdf"),
+    ("orientation/", "orientation"),
+    ("orientation/observatoire/", "observatory"),
+    ("trame/", "outline"),
+    ("trame/trame-par-defaut/", "outline_install"),
+    ("trame/sections/nouvelle/", "section_create"),
+]
+
 urlpatterns = [
-    path("", network.network, name="list"),
-    path("ajouter/", network.referent_create, name="create"),
+    *(
+        path(old, legacy.redirect_to_territory, {"name": name}, name=f"legacy_{name}")
+        for old, name in LEGACY_PATHS
+    ),
+    # Pages about one object: the object names its territory.
     path("<int:pk>/", network.referent_detail, name="detail"),
     path("<int:pk>/modifier/", network.referent_update, name="update"),
-    path("rendez-vous/", meetings.meeting_list, name="meeting_list"),
-    path("rendez-vous/nouveau/", meetings.meeting_create, name="meeting_create"),
-    path("rendez-vous/assiduite/", meetings.attendance_rates, name="attendance"),
-    path("rendez-vous/agenda/renouveler/", meetings.calendar_renew, name="calendar_renew"),
     path(
         "rendez-vous/agenda/<slug:territory_slug>/<str:token>.ics",
         meetings.calendar,
@@ -21,13 +46,44 @@ urlpatterns = [
     path("rendez-vous/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("rendez-vous/<int:pk>/modifier/", meetings.meeting_update, name="meeting_update"),
     path("rendez-vous/<int:pk>/presences/", meetings.meeting_attendance, name="meeting_attendance"),
-    path("guide/", guide.guide, name="guide"),
-    path("guide/pdf/", guide.guide, {"as_pdf": True}, name="guide_pdf"),
-    path("orientation/", orientation.orientation, name="orientation"),
-    path("orientation/observatoire/", orientation.observatory, name="observatory"),
-    path("trame/", outline.outline, name="outline"),
-    path("trame/trame-par-defaut/", outline.outline_install, name="outline_install"),
-    path("trame/sections/nouvelle/", outline.section_create, name="section_create"),
     path("trame/sections/<int:pk>/", outline.section_update, name="section_update"),
     path("trame/sections/<int:pk>/supprimer/", outline.section_delete, name="section_delete"),
+    # Pages of one territory.
+    path("<slug:territory_slug>/", network.network, name="list"),
+    path("<slug:territory_slug>/ajouter/", network.referent_create, name="create"),
+    path("<slug:territory_slug>/rendez-vous/", meetings.meeting_list, name="meeting_list"),
+    path(
+        "<slug:territory_slug>/rendez-vous/nouveau/",
+        meetings.meeting_create,
+        name="meeting_create",
+    ),
+    path(
+        "<slug:territory_slug>/rendez-vous/assiduite/",
+        meetings.attendance_rates,
+        name="attendance",
+    ),
+    path(
+        "<slug:territory_slug>/rendez-vous/agenda/renouveler/",
+        meetings.calendar_renew,
+        name="calendar_renew",
+    ),
+    path("<slug:territory_slug>/guide/", guide.guide, name="guide"),
+    path("<slug:territory_slug>/guide/pdf/", guide.guide, {"as_pdf": True}, name="guide_pdf"),
+    path("<slug:territory_slug>/orientation/", orientation.orientation, name="orientation"),
+    path(
+        "<slug:territory_slug>/orientation/observatoire/",
+        orientation.observatory,
+        name="observatory",
+    ),
+    path("<slug:territory_slug>/trame/", outline.outline, name="outline"),
+    path(
+        "<slug:territory_slug>/trame/trame-par-defaut/",
+        outline.outline_install,
+        name="outline_install",
+    ),
+    path(
+        "<slug:territory_slug>/trame/sections/nouvelle/",
+        outline.section_create,
+        name="section_create",
+    ),
 ]

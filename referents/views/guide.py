@@ -65,13 +65,13 @@ def guide_context(territory, commune):
     }
 
 
-# The query parameters the guide reads (get_territory_for_user, chosen_commune): the only ones
+# The query parameters the guide reads (chosen_commune; the territory is in the path): the only ones
 # that make a PDF of its own in the cache.
-GUIDE_PARAMS = ("territoire", "commune")
+GUIDE_PARAMS = ("commune",)
 
 
-def guide(request, as_pdf=False):
-    territory, _can_edit = get_territory_for_user(request)
+def guide(request, territory_slug, as_pdf=False):
+    territory, _can_edit = get_territory_for_user(request, territory_slug)
     if as_pdf:
         return cached_pdf_response(
             request,

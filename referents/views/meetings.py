@@ -27,9 +27,9 @@ from referents.services import calendar_feed, renew_calendar_feed
 from roadmaps.queries import actions_to_discuss
 
 
-def meeting_list(request):
+def meeting_list(request, territory_slug):
     """Upcoming and past rendez-vous of the territory, and the calendar subscription address."""
-    territory, can_edit = get_territory_for_user(request)
+    territory, can_edit = get_territory_for_user(request, territory_slug)
     meetings = Meeting.objects.of_territory(territory).for_list()
     feed = calendar_feed(territory=territory)
     return render(
@@ -93,8 +93,8 @@ def _meeting_form(request, territory, instance=None):
     )
 
 
-def meeting_create(request):
-    territory = get_territory_rw_for_user(request)
+def meeting_create(request, territory_slug):
+    territory = get_territory_rw_for_user(request, territory_slug)
     return _meeting_form(request, territory)
 
 
@@ -119,13 +119,13 @@ def meeting_attendance(request, pk):
     )
 
 
-def attendance_rates(request):
+def attendance_rates(request, territory_slug):
     """For coordinators: the share of the last twelve months' rendez-vous attended by at least
     one référent of each commune.
 
     Queries: meetings, attendance rows, communes, active référents.
     """
-    territory = get_territory_rw_for_user(request)
+    territory = get_territory_rw_for_user(request, territory_slug)
     now = timezone.now()
     meetings = list(
         Meeting.objects.of_territory(territory).filter(
@@ -180,11 +180,11 @@ def calendar(request, territory_slug, token):
 
 
 @require_POST
-def calendar_renew(request):
-    territory = get_territory_rw_for_user(request)
+def calendar_renew(request, territory_slug):
+    territory = get_territory_rw_for_user(request, territory_slug)
     renew_calendar_feed(territory=territory)
     messages.success(
         request,
         _("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus."),
     )
-    return redirect(reverse("referents:meeting_list") + f"?territoire={territory.slug}")
+    return redirect(reverse("referents:meeting_list", args=[territory.slug]))

@@ -41,12 +41,12 @@ def coverage_of(rows):
     }
 
 
-def network(request):
+def network(request, territory_slug):
     """The territory's communes with their active référents and the coverage at a glance.
 
     Queries: the communes with their EPCI, the active référents; filters run on those rows.
     """
-    territory, can_edit = get_territory_for_user(request)
+    territory, can_edit = get_territory_for_user(request, territory_slug)
     communes = list(territory.communes.select_related("epci").order_by("search_name"))
     by_commune = {}
     for referent in Referent.objects.for_network(territory):
@@ -147,8 +147,8 @@ def _referent_form(request, territory, instance=None):
     return page()
 
 
-def referent_create(request):
-    territory = get_territory_rw_for_user(request)
+def referent_create(request, territory_slug):
+    territory = get_territory_rw_for_user(request, territory_slug)
     return _referent_form(request, territory)
 
 

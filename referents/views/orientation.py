@@ -26,8 +26,8 @@ from referents.services import count_orientation, match_partners, outline_for, u
 
 @sensitive_post_parameters()
 @never_cache
-def orientation(request):
-    territory, _can_edit = get_territory_for_user(request)
+def orientation(request, territory_slug):
+    territory, _can_edit = get_territory_for_user(request, territory_slug)
     outline = outline_for(territory)
     form = OrientationForm(request.POST or None, territory=territory, outline=outline)
     context = {"territory": territory, "form": form, "blocks": form.blocks(outline)}
@@ -52,14 +52,14 @@ def orientation(request):
     return render(request, "referents/orientation.html", context)
 
 
-def observatory(request):
+def observatory(request, territory_slug):
     """For coordinators: needs met in first interviews, by commune and month (last 12 months),
     never finer than the month, and counts under 5 shown as « moins de 5 » (portal.counts).
 
     Queries: interviews per month and commune, needs per month and commune, needs met by no
     known partner per month and commune.
     """
-    territory = get_territory_rw_for_user(request)
+    territory = get_territory_rw_for_user(request, territory_slug)
     today = timezone.localdate()
     since = date(today.year - 1, today.month, 1)
     counts = OrientationCount.objects.filter(territory=territory, date__gte=since).annotate(

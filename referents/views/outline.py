@@ -20,11 +20,11 @@ from referents.services import install_default_outline, outline_for
 
 
 def _outline_url(territory):
-    return reverse("referents:outline") + f"?territoire={territory.slug}"
+    return reverse("referents:outline", args=[territory.slug])
 
 
-def outline(request):
-    territory, can_edit = get_territory_for_user(request)
+def outline(request, territory_slug):
+    territory, can_edit = get_territory_for_user(request, territory_slug)
     sections = list(OutlineSection.objects.filter(territory=territory))
     blocks = outline_for(territory)
     return render(
@@ -40,8 +40,8 @@ def outline(request):
 
 
 @require_POST
-def outline_install(request):
-    territory = get_territory_rw_for_user(request)
+def outline_install(request, territory_slug):
+    territory = get_territory_rw_for_user(request, territory_slug)
     if install_default_outline(territory=territory):
         messages.success(request, _("La trame par défaut est maintenant modifiable."))
     return redirect(_outline_url(territory))
@@ -67,8 +67,8 @@ def _section_form(request, territory, section):
     )
 
 
-def section_create(request):
-    territory = get_territory_rw_for_user(request)
+def section_create(request, territory_slug):
+    territory = get_territory_rw_for_user(request, territory_slug)
     if not OutlineSection.objects.filter(territory=territory).exists():
         raise Http404("Mettre d'abord en place la trame par défaut")
     position = OutlineSection.objects.filter(territory=territory).count() + 1

@@ -128,19 +128,21 @@ PAGE_TYPES = [
     PageType("axis_create_errors", _url("roadmaps:axis_create", TERRITORY), submit=True),
     PageType("other_territory_action", _action, ("other_coordinator",), status=404),
     # Référents
-    PageType("referent_network", _url("referents:list"), ("referent", "coordinator")),
+    PageType("referent_network", _url("referents:list", TERRITORY), ("referent", "coordinator")),
     PageType("referent_detail", _referent(), ("referent",)),
-    PageType("referent_create_errors", _url("referents:create"), submit=True),
-    PageType("meeting_list", _url("referents:meeting_list"), ("referent",)),
+    PageType("referent_create_errors", _url("referents:create", TERRITORY), submit=True),
+    PageType("meeting_list", _url("referents:meeting_list", TERRITORY), ("referent",)),
     PageType("meeting_detail", _meeting(), ("referent", "coordinator")),
-    PageType("meeting_create_errors", _url("referents:meeting_create"), submit=True),
+    PageType("meeting_create_errors", _url("referents:meeting_create", TERRITORY), submit=True),
     PageType("meeting_attendance", _meeting("meeting_attendance")),
-    PageType("attendance_rates", _url("referents:attendance")),
-    PageType("guide", _url("referents:guide"), ("referent",)),
-    PageType("orientation", _url("referents:orientation"), ("referent",)),
-    PageType("orientation_errors", _url("referents:orientation"), ("referent",), submit=True),
-    PageType("observatory", _url("referents:observatory")),
-    PageType("outline", _url("referents:outline")),
+    PageType("attendance_rates", _url("referents:attendance", TERRITORY)),
+    PageType("guide", _url("referents:guide", TERRITORY), ("referent",)),
+    PageType("orientation", _url("referents:orientation", TERRITORY), ("referent",)),
+    PageType(
+        "orientation_errors", _url("referents:orientation", TERRITORY), ("referent",), submit=True
+    ),
+    PageType("observatory", _url("referents:observatory", TERRITORY)),
+    PageType("outline", _url("referents:outline", TERRITORY)),
     PageType("section_update", _section),
 ]
 

@@ -124,8 +124,16 @@ def test_coordinators_reach_the_network_page_from_the_referents_menu(
     as_persona, territory, bergerac_partner
 ):
     url = reverse("partners:network") + "?territoire=grand-angouleme"
-    assert url in as_persona("coordinator").get(reverse("referents:observatory")).text
-    assert url not in as_persona("referent").get(reverse("referents:outline")).text
+    assert (
+        url
+        in as_persona("coordinator")
+        .get(reverse("referents:observatory", args=[territory.slug]))
+        .text
+    )
+    assert (
+        url
+        not in as_persona("referent").get(reverse("referents:outline", args=[territory.slug])).text
+    )
 
 
 def test_a_partner_that_does_not_serve_us_cannot_be_accepted(

@@ -247,7 +247,7 @@ def test_a_pdf_is_laid_out_once_between_two_changes(
         pdf, "render_pdf", lambda *args, **kwargs: laid_out.append(args[0]) or real(*args, **kwargs)
     )
     urls = [
-        reverse("referents:guide_pdf"),
+        reverse("referents:guide_pdf", args=[territory.slug]),
         reverse("roadmaps:dashboard_pdf", args=[territory.slug]),
     ]
     first = [referent_client.get(url) for url in urls]
@@ -329,7 +329,7 @@ def test_a_page_whose_places_do_not_add_up_is_served_but_not_kept(
 
 def test_unknown_query_parameters_are_redirected_away(referent_client, territory, communes):
     commune = communes[0]
-    guide = reverse("referents:guide_pdf")
+    guide = reverse("referents:guide_pdf", args=[territory.slug])
     response = referent_client.get(guide, {"x": "1"})
     assert response.status_code == 302 and response["Location"] == guide
     response = referent_client.get(f"{guide}?x=1&commune={commune.pk}&y=2")
@@ -354,7 +354,7 @@ def test_query_variants_of_a_pdf_are_laid_out_once(
     monkeypatch.setattr(
         pdf, "render_pdf", lambda *args, **kwargs: laid_out.append(args[0]) or real(*args, **kwargs)
     )
-    guide = reverse("referents:guide_pdf")
+    guide = reverse("referents:guide_pdf", args=[territory.slug])
     for query in ["x=1", "x=2", "", "x=3&x=4"]:
         response = referent_client.get(f"{guide}?{query}", follow=True)
         assert response["Content-Type"] == "application/pdf"

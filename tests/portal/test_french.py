@@ -73,7 +73,7 @@ def test_meeting_pages_show_1er_and_valid_time_values(referent_client, territory
     meeting = MeetingFactory(territory=territory, starts_at=starts_at)
     for url in (
         reverse("referents:meeting_detail", args=[meeting.pk]),
-        reverse("referents:meeting_list", query={"territoire": territory.slug}),
+        reverse("referents:meeting_list", args=[territory.slug]),
     ):
         html = referent_client.get(url).content.decode()
         assert "lundi 1er juillet 2030, 09h30" in html, url

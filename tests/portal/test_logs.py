@@ -46,9 +46,9 @@ def test_the_secret_segments_of_the_url_conf_are_redacted(index):
     assert REDACTED in redact(url)
 
 
-def test_other_urls_are_left_as_they_are():
+def test_other_urls_are_left_as_they_are(territory):
     for url in [
-        reverse("referents:calendar_renew"),
+        reverse("referents:calendar_renew", args=[territory.slug]),
         reverse("password_reset_complete"),
         reverse("password_reset"),
         "/partenaires/?q=agenda",

@@ -15,20 +15,21 @@ pytestmark = pytest.mark.django_db
 TEMPLATE = "portal/no_territory.html"
 H1 = "<h1>Votre compte n'est rattaché à aucun territoire</h1>"
 
-# Pages that need a territory, reached as from the menu (without ?territoire=).
+# Pages that need a territory, reached as from the menu (the old référents addresses, without
+# ?territoire=: the menu links to them for an account without a current territory).
 PAGES = [
     "home",
-    "referents:list",
-    "referents:create",
-    "referents:meeting_list",
-    "referents:meeting_create",
-    "referents:attendance",
-    "referents:guide",
-    "referents:guide_pdf",
-    "referents:orientation",
-    "referents:observatory",
-    "referents:outline",
-    "referents:section_create",
+    "referents:legacy_list",
+    "referents:legacy_create",
+    "referents:legacy_meeting_list",
+    "referents:legacy_meeting_create",
+    "referents:legacy_attendance",
+    "referents:legacy_guide",
+    "referents:legacy_guide_pdf",
+    "referents:legacy_orientation",
+    "referents:legacy_observatory",
+    "referents:legacy_outline",
+    "referents:legacy_section_create",
     "roadmaps:list",
     "partners:create",
     "partners:review",
@@ -49,7 +50,7 @@ def test_pages_needing_a_territory_explain_it(member_without_territory_client, t
 
 
 def test_page_says_whom_to_ask_and_what_remains(member_without_territory_client):
-    response = member_without_territory_client.get(reverse("referents:list"))
+    response = member_without_territory_client.get(reverse("referents:legacy_list"))
     html = response.text
     assert "Demandez à la coordination de votre territoire" in html
     assert "<strong>sans.territoire</strong>" in html  # the account to attach
@@ -63,7 +64,7 @@ def test_page_says_whom_to_ask_and_what_remains(member_without_territory_client)
 
 @override_settings(MAILLAGE={"CONTACT_EMAIL": ""})
 def test_page_without_a_site_contact_leaves_the_address_out(member_without_territory_client):
-    response = member_without_territory_client.get(reverse("referents:list"))
+    response = member_without_territory_client.get(reverse("referents:legacy_list"))
     assert "Demandez à la coordination de votre territoire" in response.text
     assert "mailto:" not in response.text
 
@@ -71,7 +72,7 @@ def test_page_without_a_site_contact_leaves_the_address_out(member_without_terri
 def test_post_to_a_change_of_the_current_territory_explains_and_writes_nothing(
     member_without_territory_client, territory
 ):
-    response = member_without_territory_client.post(reverse("referents:outline_install"))
+    response = member_without_territory_client.post(reverse("referents:legacy_outline_install"))
     assert response.status_code == 200
     assert TEMPLATE in templates_of(response)
     assert not territory.outline_sections.exists()
@@ -83,6 +84,8 @@ def test_post_to_a_change_of_the_current_territory_explains_and_writes_nothing(
         "/?territoire=grand-angouleme",
         "/referents/?territoire=grand-angouleme",
         "/referents/guide/?territoire=grand-angouleme",
+        "/referents/grand-angouleme/",
+        "/referents/grand-angouleme/guide/",
         "/feuilles-de-route/grand-angouleme/",
         "/referents/?territoire=n-existe-pas",
     ],
@@ -94,26 +97,26 @@ def test_a_named_territory_stays_a_404(member_without_territory_client, territor
 def test_once_attached_the_same_address_shows_the_territory(
     member_without_territory_client, member_without_territory, territory
 ):
-    url = reverse("referents:list")
+    url = reverse("referents:legacy_list")
     assert TEMPLATE in templates_of(member_without_territory_client.get(url))
     MembershipFactory(
         user=member_without_territory, territory=territory, role=Membership.Role.REFERENT
     )
-    response = member_without_territory_client.get(url)
-    assert response.status_code == 200
+    response = member_without_territory_client.get(url, follow=True)
+    assert response.redirect_chain == [(reverse("referents:list", args=[territory.slug]), 302)]
     assert "referents/network.html" in templates_of(response)
 
 
 def test_members_never_see_it(as_persona, territory, other_territory):
     for persona in ["referent", "coordinator", "other_coordinator", "staff"]:
-        response = as_persona(persona).get(reverse("referents:list"))
+        response = as_persona(persona).get(reverse("referents:legacy_list"), follow=True)
         assert response.status_code == 200, persona
         assert TEMPLATE not in templates_of(response), persona
 
 
 def test_staff_are_told_to_create_a_territory_while_none_exists(staff_client):
     assert not Territory.objects.exists()
-    for url in [reverse("home"), reverse("referents:list"), reverse("roadmaps:list")]:
+    for url in [reverse("home"), reverse("referents:legacy_list"), reverse("roadmaps:list")]:
         response = staff_client.get(url)
         assert response.status_code == 200
         assert "Aucun territoire n'a encore été créé" in response.text
@@ -131,7 +134,7 @@ def portal_size(request, territory, other_territory):
     return request.param
 
 
-@pytest.mark.parametrize("name", ["home", "referents:list", "roadmaps:list", "partners:create"])
+@pytest.mark.parametrize("name", ["home", "referents:legacy_list", "roadmaps:list", "partners:create"])
 def test_query_count_is_constant(
     member_without_territory_client, portal_size, django_assert_num_queries, name
 ):

@@ -84,8 +84,13 @@ def test_member_home_shows_their_territory(as_persona, persona, territory, other
     assert_in_layout(response)
     assert f"<h1>{name}</h1>" in response.text
     assert role in response.text
-    for section in ["partners:list", "referents:list", "roadmaps:list"]:
-        assert f'href="{reverse(section)}"' in response.text
+    slug = {"Grand Angoulême": territory.slug, "Grand Bergeracois": other_territory.slug}[name]
+    for url in [
+        reverse("partners:list"),
+        reverse("referents:list", args=[slug]),
+        reverse("roadmaps:list"),
+    ]:
+        assert f'href="{url}"' in response.text
 
 
 def test_member_home_shows_figures_derived_from_the_communes(referent_client, territory):

@@ -18,14 +18,16 @@ def assert_created_once(client, first, second):
 
 
 def test_double_submit_of_a_meeting_creates_one(coordinator_client, territory, submit_twice):
-    url = reverse("referents:meeting_create")
+    url = reverse("referents:meeting_create", args=[territory.slug])
     first, second = submit_twice(coordinator_client, url + GA, url, meeting_data())
     assert_created_once(coordinator_client, first, second)
     assert Meeting.objects.count() == 1
 
 
-def test_double_submit_of_a_referent_creates_one(coordinator_client, soyaux, submit_twice):
-    url = reverse("referents:create")
+def test_double_submit_of_a_referent_creates_one(
+    territory, coordinator_client, soyaux, submit_twice
+):
+    url = reverse("referents:create", args=[territory.slug])
     first, second = submit_twice(coordinator_client, url + GA, url, referent_data(soyaux))
     assert_created_once(coordinator_client, first, second)
     assert Referent.objects.count() == 1
@@ -36,7 +38,7 @@ def test_double_submit_of_an_outline_section_creates_one(
 ):
     install_default_outline(territory=territory)
     count = OutlineSection.objects.count()
-    url = reverse("referents:section_create")
+    url = reverse("referents:section_create", args=[territory.slug])
     data = {
         "section-title": "Mobilité",
         "section-position": 9,

@@ -26,7 +26,9 @@ def meeting_data(**overrides):
 
 
 def test_coordinator_creates_a_meeting(coordinator_client, territory):
-    response = coordinator_client.post(reverse("referents:meeting_create"), meeting_data())
+    response = coordinator_client.post(
+        reverse("referents:meeting_create", args=[territory.slug]), meeting_data()
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and meeting.territory == territory
 
@@ -56,22 +58,22 @@ def test_minutes_after_the_event_are_saved(coordinator_client, past_meeting):
     assert past_meeting.minutes == "Douze présents."
 
 
-def test_host_of_another_territory_only_is_refused(coordinator_client, other_territory):
+def test_host_of_another_territory_only_is_refused(territory, coordinator_client, other_territory):
     from tests.referents.conftest import make_partner
 
     elsewhere = make_partner(other_territory, "mission-locale", "Mission locale ailleurs")
     response = coordinator_client.post(
-        reverse("referents:meeting_create"), meeting_data(host=elsewhere.pk)
+        reverse("referents:meeting_create", args=[territory.slug]), meeting_data(host=elsewhere.pk)
     )
     assert response.status_code == 200 and not Meeting.objects.exists()
 
 
-def test_attendance_is_recorded_and_shown(coordinator_client, past_meeting, pair):
+def test_attendance_is_recorded_and_shown(territory, coordinator_client, past_meeting, pair):
     url = reverse("referents:meeting_attendance", args=[past_meeting.pk])
     response = coordinator_client.post(url, {"present": [pair[0].pk]})
     assert response.status_code == 302
     assert list(past_meeting.present.all()) == [pair[0]]
-    rates = coordinator_client.get(reverse("referents:attendance"))
+    rates = coordinator_client.get(reverse("referents:attendance", args=[territory.slug]))
     soyaux = next(row for row in rates.context["rows"] if row["commune"] == pair[0].commune)
     assert soyaux["rate"] == 100
 
@@ -111,14 +113,24 @@ def test_calendar_with_a_wrong_token_is_404(client, territory):
 
 def test_renewing_the_calendar_revokes_the_old_address(coordinator_client, client, territory):
     old = calendar_feed(territory=territory).get_absolute_url()
-    assert coordinator_client.post(reverse("referents:calendar_renew")).status_code == 302
+    assert (
+        coordinator_client.post(
+            reverse("referents:calendar_renew", args=[territory.slug])
+        ).status_code
+        == 302
+    )
     coordinator_client.logout()
     assert client.get(old).status_code == 404
     assert client.get(CalendarFeed.objects.get().get_absolute_url()).status_code == 200
 
 
-def test_calendar_renew_rejects_get(coordinator_client):
-    assert coordinator_client.get(reverse("referents:calendar_renew")).status_code == 405
+def test_calendar_renew_rejects_get(territory, coordinator_client):
+    assert (
+        coordinator_client.get(
+            reverse("referents:calendar_renew", args=[territory.slug])
+        ).status_code
+        == 405
+    )
 
 
 def test_only_the_next_meeting_lists_the_actions_to_discuss(

@@ -33,14 +33,16 @@ def test_partner_of_another_territory_enters_our_pages_only_once_accepted(
     referent_client, pushed, territory, soyaux
 ):
     referent = ReferentFactory(commune=soyaux)
-    guide = reverse("referents:guide")
+    guide = reverse("referents:guide", args=[territory.slug])
     pages = [guide, guide + f"?commune={soyaux.pk}", referent.get_absolute_url()]
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     interview = {"commune": soyaux.pk, names["A besoin d'aide avec le numérique"]: "on"}
 
     def shown():
         texts = [referent_client.get(page).text for page in pages]
-        orientation = referent_client.post(reverse("referents:orientation"), interview)
+        orientation = referent_client.post(
+            reverse("referents:orientation", args=[territory.slug]), interview
+        )
         matches = [match.partner for match in orientation.context["matches"]]
         return (
             [pushed.name in text for text in texts],
@@ -81,9 +83,9 @@ def test_orientation_ranks_the_nearest_first(
         territory, "france-service", "Soyaux mobilite", themes=["mobilite"], commune=soyaux
     )
     remote = make_partner(territory, "france-travail", "Ligne 3949", publics=["jeunes"])
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     response = referent_client.post(
-        reverse("referents:orientation"),
+        reverse("referents:orientation", args=[territory.slug]),
         {
             "commune": soyaux.pk,
             names["A moins de 26 ans"]: "on",
@@ -96,11 +98,11 @@ def test_orientation_ranks_the_nearest_first(
 
 
 def test_a_need_without_partner_is_named_and_counted(
-    as_persona, referent_client, soyaux, mission_locale
+    territory, as_persona, referent_client, soyaux, mission_locale
 ):
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     response = referent_client.post(
-        reverse("referents:orientation"),
+        reverse("referents:orientation", args=[territory.slug]),
         {
             "commune": soyaux.pk,
             names["A besoin d'aide avec le numérique"]: "on",
@@ -113,14 +115,18 @@ def test_a_need_without_partner_is_named_and_counted(
     count = OrientationCount.objects.get()
     assert [theme.slug for theme in count.unmet_needs.all()] == ["numerique"]
     assert {theme.slug for theme in count.needs.all()} == {"numerique", "mobilite"}
-    row = as_persona("coordinator").get(reverse("referents:observatory")).context["rows"][0]
+    row = (
+        as_persona("coordinator")
+        .get(reverse("referents:observatory", args=[territory.slug]))
+        .context["rows"][0]
+    )
     assert row["unmet"] == [("Numérique", "moins de 5")]  # one interview: not shown as 1
 
 
-def test_no_partner_at_all_names_every_need(referent_client, soyaux):
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+def test_no_partner_at_all_names_every_need(territory, referent_client, soyaux):
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     response = referent_client.post(
-        reverse("referents:orientation"),
+        reverse("referents:orientation", args=[territory.slug]),
         {"commune": soyaux.pk, names["A besoin d'aide avec le numérique"]: "on"},
     )
     assert response.context["matches"] == []
@@ -128,7 +134,9 @@ def test_no_partner_at_all_names_every_need(referent_client, soyaux):
 
 
 def test_the_helper_says_honestly_what_it_asks_about_age(referent_client, territory):
-    text = unescape(referent_client.get(reverse("referents:orientation")).text)
+    text = unescape(
+        referent_client.get(reverse("referents:orientation", args=[territory.slug])).text
+    )
     assert "ne sont jamais demandés" not in text
     assert "Quel âge avez-vous" not in text
     assert (

@@ -11,7 +11,7 @@ from referents.models import OrientationCount
 
 
 def test_form_says_nothing_is_stored(referent_client, territory):
-    response = referent_client.get(reverse("referents:orientation"))
+    response = referent_client.get(reverse("referents:orientation", args=[territory.slug]))
     assert "Aucune donnée personnelle n'est conservée" in response.content.decode()
 
 
@@ -21,23 +21,25 @@ def boxes(response):
 
 
 def test_orientation_lists_matching_partners_with_reason(
-    referent_client, soyaux, mission_locale, france_travail
+    territory, referent_client, soyaux, mission_locale, france_travail
 ):
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     data = {
         "commune": soyaux.pk,
         names["A moins de 26 ans"]: "on",
         names["A besoin d'une solution de mobilité"]: "on",
     }
-    response = referent_client.post(reverse("referents:orientation"), data)
+    response = referent_client.post(reverse("referents:orientation", args=[territory.slug]), data)
     matches = response.context["matches"]
     assert [m.partner for m in matches] == [mission_locale]
     assert matches[0].reason == "Mission locale : jeunes, mobilité, zone : Grand Angoulême"
     assert "Vos contacts pour l'emploi" in response.content.decode()
 
 
-def test_orientation_keeps_no_personal_data(referent_client, soyaux, mission_locale, caplog):
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+def test_orientation_keeps_no_personal_data(
+    territory, referent_client, soyaux, mission_locale, caplog
+):
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     secret = "Zébulon-Secret-4242"
     data = {
         "commune": soyaux.pk,
@@ -48,7 +50,9 @@ def test_orientation_keeps_no_personal_data(referent_client, soyaux, mission_loc
     }
     session_before = dict(referent_client.session.items())
     with caplog.at_level(logging.DEBUG):
-        response = referent_client.post(reverse("referents:orientation"), data)
+        response = referent_client.post(
+            reverse("referents:orientation", args=[territory.slug]), data
+        )
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     # The session holds no new key and nothing of the answers.
@@ -77,22 +81,28 @@ def test_orientation_keeps_no_personal_data(referent_client, soyaux, mission_loc
     assert count_fields == {"id", "territory", "date", "commune", "needs", "unmet_needs"}
 
 
-def test_crafted_commune_of_another_territory_gets_a_message(referent_client, other_territory):
+def test_crafted_commune_of_another_territory_gets_a_message(
+    territory, referent_client, other_territory
+):
     bergerac = other_territory.communes.get()
-    response = referent_client.post(reverse("referents:orientation"), {"commune": bergerac.pk})
+    response = referent_client.post(
+        reverse("referents:orientation", args=[territory.slug]), {"commune": bergerac.pk}
+    )
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert not OrientationCount.objects.exists()
 
 
-def test_observatory_shows_needs_by_commune_and_month(as_persona, soyaux):
+def test_observatory_shows_needs_by_commune_and_month(territory, as_persona, soyaux):
     referent_client = as_persona("referent")
-    names = boxes(referent_client.get(reverse("referents:orientation")))
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
     referent_client.post(
-        reverse("referents:orientation"),
+        reverse("referents:orientation", args=[territory.slug]),
         {"commune": soyaux.pk, names["A besoin d'aide avec le numérique"]: "on"},
     )
-    response = as_persona("coordinator").get(reverse("referents:observatory"))
+    response = as_persona("coordinator").get(
+        reverse("referents:observatory", args=[territory.slug])
+    )
     row = response.context["rows"][0]
     assert row["commune"] == "Soyaux" and row["total"] == "moins de 5"
     assert row["needs"] == [("Numérique", "moins de 5")]
@@ -114,7 +124,7 @@ def test_observatory_never_shows_a_day_nor_fewer_than_five(
     client = as_persona("coordinator")
     # session, user, memberships, then per month and commune: interviews, needs, unmet needs
     with django_assert_num_queries(6):
-        response = client.get(reverse("referents:observatory"))
+        response = client.get(reverse("referents:observatory", args=[territory.slug]))
     [row] = response.context["rows"]
     assert row["total"] == 6
     assert row["needs"] == [("Numérique", 5), ("Santé", "moins de 5")]

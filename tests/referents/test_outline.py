@@ -5,7 +5,9 @@ from referents.services import install_default_outline
 
 
 def test_default_outline_covers_the_interview(referent_client, territory):
-    content = referent_client.get(reverse("referents:outline")).content.decode()
+    content = referent_client.get(
+        reverse("referents:outline", args=[territory.slug])
+    ).content.decode()
     for subject in [
         "France Travail",
         "RSA",
@@ -22,7 +24,7 @@ def test_default_outline_covers_the_interview(referent_client, territory):
 
 
 def test_installing_the_default_outline_is_idempotent(coordinator_client, territory):
-    url = reverse("referents:outline_install")
+    url = reverse("referents:outline_install", args=[territory.slug])
     assert coordinator_client.post(url).status_code == 302
     count = OutlineQuestion.objects.count()
     coordinator_client.post(url)

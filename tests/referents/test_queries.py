@@ -70,10 +70,10 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
 # and current territory: one query, portal/access.py).
 
 
-def test_network_page_query_count(referent_client, network, django_assert_num_queries):
+def test_network_page_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes with EPCI, 5 active référents
     with django_assert_num_queries(5):
-        referent_client.get(reverse("referents:list"))
+        referent_client.get(reverse("referents:list", args=[territory.slug]))
 
 
 def test_referent_page_query_count(referent_client, network, django_assert_num_queries):
@@ -90,25 +90,25 @@ def test_meeting_page_query_count(referent_client, network, django_assert_num_qu
         referent_client.get(network["meeting"].get_absolute_url())
 
 
-def test_guide_query_count(referent_client, network, django_assert_num_queries):
+def test_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 référents,
     # 10 outline sections, 11 publics and 12 themes (default outline), 13 coordinators, 14 meetings
     with django_assert_num_queries(14):
-        referent_client.get(reverse("referents:guide"))
+        referent_client.get(reverse("referents:guide", args=[territory.slug]))
 
 
-def test_commune_guide_query_count(referent_client, network, django_assert_num_queries):
+def test_commune_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
     # 10-13 zone prefetches, 14 référents, 15 sections, 16-17 default outline, 18 coordinators,
     # 19 meetings
-    url = reverse("referents:guide") + f"?commune={network['commune'].pk}"
+    url = reverse("referents:guide", args=[territory.slug]) + f"?commune={network['commune'].pk}"
     with django_assert_num_queries(19):
         referent_client.get(url)
 
 
-def test_orientation_query_count(referent_client, network, django_assert_num_queries):
+def test_orientation_query_count(territory, referent_client, network, django_assert_num_queries):
     """An interview with two needs ticked, both met by a partner at both sizes."""
-    url = reverse("referents:orientation")
+    url = reverse("referents:orientation", args=[territory.slug])
     names = boxes(referent_client.get(url))
     data = {
         "commune": network["commune"].pk,

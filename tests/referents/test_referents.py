@@ -27,8 +27,8 @@ def referent_data(commune, **overrides):
     return data
 
 
-def test_network_shows_coverage_and_contacts(referent_client, pair, communes):
-    response = referent_client.get(reverse("referents:list"))
+def test_network_shows_coverage_and_contacts(territory, referent_client, pair, communes):
+    response = referent_client.get(reverse("referents:list", args=[territory.slug]))
     assert response.context["coverage"] == {
         "total": 3,
         "none": 2,
@@ -40,8 +40,8 @@ def test_network_shows_coverage_and_contacts(referent_client, pair, communes):
     assert pair[0].email in response.content.decode()
 
 
-def test_network_filters(referent_client, pair, communes):
-    url = reverse("referents:list")
+def test_network_filters(territory, referent_client, pair, communes):
+    url = reverse("referents:list", args=[territory.slug])
     names = lambda r: [row["commune"].name for row in r.context["rows"]]  # noqa: E731
     assert names(referent_client.get(url + "?couverture=aucun")) == ["Angoulême", "Champniers"]
     assert names(referent_client.get(url + "?couverture=binome")) == ["Soyaux"]
@@ -50,29 +50,35 @@ def test_network_filters(referent_client, pair, communes):
     assert names(referent_client.get(url + "?role=technicien")) == ["Soyaux"]
 
 
-def test_former_referents_leave_the_directory(referent_client, soyaux):
+def test_former_referents_leave_the_directory(territory, referent_client, soyaux):
     ReferentFactory(commune=soyaux, mandate_start=date(2014, 4, 1), mandate_end=date(2020, 6, 30))
-    response = referent_client.get(reverse("referents:list"))
+    response = referent_client.get(reverse("referents:list", args=[territory.slug]))
     assert response.context["coverage"]["covered"] == 0
 
 
-def test_coordinator_adds_a_referent(coordinator_client, soyaux):
-    response = coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+def test_coordinator_adds_a_referent(territory, coordinator_client, soyaux):
+    response = coordinator_client.post(
+        reverse("referents:create", args=[territory.slug]), referent_data(soyaux)
+    )
     referent = Referent.objects.get()
     assert response.status_code == 302 and referent.commune == soyaux
 
 
-def test_third_active_referent_is_refused(coordinator_client, pair, soyaux):
-    response = coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+def test_third_active_referent_is_refused(territory, coordinator_client, pair, soyaux):
+    response = coordinator_client.post(
+        reverse("referents:create", args=[territory.slug]), referent_data(soyaux)
+    )
     assert response.status_code == 200
     assert "déjà deux référents" in response.content.decode()
     assert Referent.objects.count() == 2
 
 
-def test_third_referent_accepted_once_a_mandate_ends(coordinator_client, pair, soyaux):
+def test_third_referent_accepted_once_a_mandate_ends(territory, coordinator_client, pair, soyaux):
     pair[0].mandate_end = date(2025, 12, 31)
     pair[0].save()
-    coordinator_client.post(reverse("referents:create"), referent_data(soyaux))
+    coordinator_client.post(
+        reverse("referents:create", args=[territory.slug]), referent_data(soyaux)
+    )
     assert Referent.objects.count() == 3
 
 
@@ -82,9 +88,9 @@ def test_service_refuses_a_third_referent_without_the_form(pair, soyaux):
     assert Referent.objects.count() == 2
 
 
-def test_mandate_ending_before_it_starts_is_refused(coordinator_client, soyaux):
+def test_mandate_ending_before_it_starts_is_refused(territory, coordinator_client, soyaux):
     data = referent_data(soyaux, mandate_start="2026-03-01", mandate_end="2026-02-01")
-    response = coordinator_client.post(reverse("referents:create"), data)
+    response = coordinator_client.post(reverse("referents:create", args=[territory.slug]), data)
     assert "ne peut pas précéder son début" in response.content.decode()
     assert not Referent.objects.exists()
 
@@ -96,9 +102,13 @@ def test_database_refuses_mandate_ending_before_start(soyaux):
         )
 
 
-def test_crafted_commune_of_another_territory_is_refused(coordinator_client, other_territory):
+def test_crafted_commune_of_another_territory_is_refused(
+    territory, coordinator_client, other_territory
+):
     bergerac = other_territory.communes.get()
-    response = coordinator_client.post(reverse("referents:create"), referent_data(bergerac))
+    response = coordinator_client.post(
+        reverse("referents:create", args=[territory.slug]), referent_data(bergerac)
+    )
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert not Referent.objects.exists()

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from portal.models import Commune
 from referents.models import OutlineSection
 from referents.services import calendar_feed
+from referents.urls import LEGACY_PATHS
 from tests.conftest import PERSONAS  # the order of the columns of `get()`
 from tests.factories import (
     ActionFactory,
@@ -79,6 +80,7 @@ GUEST_ONLY = get(200, 302, 302, 302, 302, 302)  # sign-in page: signed-in users 
 # Pages of the user's own territories, without naming one: an account with none is told why.
 OWN_TERRITORIES = get(LOGIN, 200, 200, 200, NO_TERRITORY, 200)
 OWN_COORDINATION = get(LOGIN, 403, 200, 200, NO_TERRITORY, 200)  # for their own territory
+LEGACY_REDIRECT = get(LOGIN, 302, 302, 404, 404, 302)  # an old address: to the new one
 
 
 def post_only(*, referent=403, coordinator=302, other=404, without_territory=404):
@@ -153,6 +155,9 @@ EXPECTED = {
     "referents:section_create": EDITORS,
     "referents:section_update": EDITORS,
     "referents:section_delete": post_only(),
+    # the old référents addresses (territory from ?territoire= or the session) redirect to the
+    # new ones (slug in the path) once the territory is found visible; test_legacy_* below.
+    **{f"referents:legacy_{name}": LEGACY_REDIRECT for _, name in LEGACY_PATHS},
     # roadmaps
     "roadmaps:list": OWN_TERRITORIES,
     "roadmaps:detail": MEMBERS,
@@ -183,20 +188,11 @@ EXPECTED = {
 TERRITORY_IN_QUERY = {
     "home",
     "partners:network",
-    "referents:list",
-    "referents:create",
-    "referents:meeting_list",
-    "referents:meeting_create",
-    "referents:attendance",
-    "referents:calendar_renew",
-    "referents:guide",
-    "referents:guide_pdf",
-    "referents:orientation",
-    "referents:observatory",
-    "referents:outline",
-    "referents:outline_install",
-    "referents:section_create",
+    *(f"referents:legacy_{name}" for _, name in LEGACY_PATHS),
 }
+
+# Pages of one territory named by the slug in their path (`territory_slug`).
+TERRITORY_IN_PATH = {f"referents:{name}" for _, name in LEGACY_PATHS}
 
 
 def url_names(patterns=None, namespace=None):
@@ -305,6 +301,8 @@ def url_kwargs(name, site):
         return arguments[name]
     if name.startswith("roadmaps:") and name != "roadmaps:list":
         return {"slug": slug}
+    if name in TERRITORY_IN_PATH:
+        return {"territory_slug": slug}
     return {}
 
 
@@ -396,3 +394,21 @@ def test_current_territory_pages_without_a_territory(name, site, as_persona):
         assert outcome(client.get(url)) == NO_TERRITORY
     assert calendar_feed(territory=site["territory"]).token == feed_token
     assert list(OutlineSection.objects.all()) == [site["section"]]
+
+
+@pytest.mark.parametrize(("old", "name"), LEGACY_PATHS)
+def test_legacy_addresses_redirect_to_the_slug_in_the_path(old, name, site, as_persona):
+    """An old address (bookmark, shared link) keeps working: the territory it meant
+    (`?territoire=`, else the current one) moves into the path, other parameters are kept;
+    a POST keeps its method and body (307)."""
+    slug = site["territory"].slug
+    new = reverse(f"referents:{name}", kwargs={"territory_slug": slug})
+    assert new != f"/referents/{old}"
+    old_url = reverse(f"referents:legacy_{name}")
+    client = as_persona("coordinator")
+    named = client.get(old_url, {"territoire": slug, "commune": "7", "q": ["a", "b"]})
+    assert (named.status_code, named["Location"]) == (302, f"{new}?commune=7&q=a&q=b")
+    current = client.get(old_url)
+    assert (current.status_code, current["Location"]) == (302, new)
+    posted = client.post(f"{old_url}?territoire={slug}")
+    assert (posted.status_code, posted["Location"]) == (307, new)
