@@ -26,7 +26,7 @@ def sign_in(tab, persona):
     assert page.get_by_role("button", name="Se déconnecter").count() == 1
 
 
-def test_referent_finds_a_partner_downloads_its_vcard_and_prints_the_guide(territory, open_tab):
+def test_referent_finds_a_partner_downloads_its_vcard_and_prints_the_guide(open_tab):
     tab = open_tab()
     page = tab.page
     sign_in(tab, "referent")
@@ -51,8 +51,8 @@ def test_referent_finds_a_partner_downloads_its_vcard_and_prints_the_guide(terri
 
     # The guide: its print version hides the buttons, and the PDF downloads.
     nav.get_by_role("link", name="Référents", exact=True).click()
-    assert page.url.endswith(reverse("referents:list", args=[territory.slug]))
-    tab.go(reverse("referents:guide", args=[territory.slug]))
+    assert page.url.endswith(reverse("referents:list", args=[TERRITORY]))
+    tab.go(reverse("referents:guide", args=[TERRITORY]))
     print_button = page.get_by_role("button", name="Imprimer")
     assert print_button.is_visible()
     page.emulate_media(media="print")

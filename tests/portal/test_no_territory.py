@@ -134,7 +134,9 @@ def portal_size(request, territory, other_territory):
     return request.param
 
 
-@pytest.mark.parametrize("name", ["home", "referents:legacy_list", "roadmaps:list", "partners:create"])
+@pytest.mark.parametrize(
+    "name", ["home", "referents:legacy_list", "roadmaps:list", "partners:create"]
+)
 def test_query_count_is_constant(
     member_without_territory_client, portal_size, django_assert_num_queries, name
 ):

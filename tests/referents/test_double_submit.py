@@ -7,8 +7,6 @@ from referents.services import install_default_outline
 from tests.referents.test_meetings import meeting_data
 from tests.referents.test_referents import referent_data
 
-GA = "?territoire=grand-angouleme"
-
 
 def assert_created_once(client, first, second):
     assert first.status_code == second.status_code == 302
@@ -19,7 +17,7 @@ def assert_created_once(client, first, second):
 
 def test_double_submit_of_a_meeting_creates_one(coordinator_client, territory, submit_twice):
     url = reverse("referents:meeting_create", args=[territory.slug])
-    first, second = submit_twice(coordinator_client, url + GA, url, meeting_data())
+    first, second = submit_twice(coordinator_client, url, url, meeting_data())
     assert_created_once(coordinator_client, first, second)
     assert Meeting.objects.count() == 1
 
@@ -28,7 +26,7 @@ def test_double_submit_of_a_referent_creates_one(
     territory, coordinator_client, soyaux, submit_twice
 ):
     url = reverse("referents:create", args=[territory.slug])
-    first, second = submit_twice(coordinator_client, url + GA, url, referent_data(soyaux))
+    first, second = submit_twice(coordinator_client, url, url, referent_data(soyaux))
     assert_created_once(coordinator_client, first, second)
     assert Referent.objects.count() == 1
 
@@ -47,6 +45,6 @@ def test_double_submit_of_an_outline_section_creates_one(
         "questions-MIN_NUM_FORMS": 0,
         "questions-MAX_NUM_FORMS": 1000,
     }
-    first, second = submit_twice(coordinator_client, url + GA, url, data)
+    first, second = submit_twice(coordinator_client, url, url, data)
     assert_created_once(coordinator_client, first, second)
     assert OutlineSection.objects.count() == count + 1
