@@ -76,28 +76,22 @@ def observatory(request, territory_slug):
             "needs": [],
             "unmet": [],
         }
-    for month, commune, label, total in (
-        counts.filter(needs__isnull=False)
-        .values_list("month", "commune__name", "needs__label")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "needs__label")
-    ):
-        if (month, commune) in rows:
-            rows[(month, commune)]["needs"].append((label, total))
-    for month, commune, label, total in (
-        counts.filter(unmet_needs__isnull=False)
-        .values_list("month", "commune__name", "unmet_needs__label")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "unmet_needs__label")
-    ):
-        if (month, commune) in rows:
-            rows[(month, commune)]["unmet"].append((label, total))
+    # the needs met, then the needs met by no known partner: one query each
+    for key, field in (("needs", "needs"), ("unmet", "unmet_needs")):
+        for month, commune, label, total in (
+            counts.filter(**{f"{field}__isnull": False})
+            .values_list("month", "commune__name", f"{field}__label")
+            .annotate(total=Count("pk"))
+            .order_by("-total", f"{field}__label")
+        ):
+            if (month, commune) in rows:
+                rows[(month, commune)][key].append((label, total))
     ordered = sorted(rows.values(), key=lambda row: row["commune"])
     ordered.sort(key=lambda row: row["month"], reverse=True)  # stable: communes stay A→Z
     for row in ordered:  # 1 to 4 people could be recognised: « moins de 5 »
         row["total"] = shown_count(row["total"])
-        row["needs"] = [(label, shown_count(total)) for label, total in row["needs"]]
-        row["unmet"] = [(label, shown_count(total)) for label, total in row["unmet"]]
+        for key in ("needs", "unmet"):
+            row[key] = [(label, shown_count(total)) for label, total in row[key]]
     return render(
         request,
         "referents/observatory.html",
