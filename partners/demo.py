@@ -12,7 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partners.models import Category, Contact, NetworkMembership, Partner, Public, Theme
+from partners import demo_services, phones
+from partners.models import (
+    Category,
+    Contact,
+    NetworkMembership,
+    Partner,
+    Public,
+    Service,
+    Theme,
+)
 from portal.models import Commune, Department, Region, Territory
 
 DEMO_NOTE = "Fiche de démonstration : adresse, téléphone et contacts sont fictifs."
@@ -929,10 +938,13 @@ def load(stdout=None):
             "address": data["address"],
             "postal_code": commune.main_postal_code if commune else "",
             "commune": commune,
-            "phone": _fake_phone(number),
+            "phone": phones.to_e164(_fake_phone(number)),
             "email": f"contact@{data['slug']}.example.org",
             "website": data.get("website", ""),
             "opening_hours": data["hours"],
+            "opening_hours_osm": data.get(
+                "osm_hours", demo_services.WEEK if data["address"] else ""
+            ),
             "reception_in_person": bool(data["address"]),
             "mobilisation_link": data.get("link", ""),
             "is_national": "FR" in data["zone"],
@@ -949,6 +961,7 @@ def load(stdout=None):
         partner.publics.set([publics[slug] for slug in data["publics"]])
         partner.themes.set([themes[slug] for slug in data["themes"]])
         _set_zone(partner, data["zone"], territories, communes)
+        _set_services(partner, data, themes, publics)
         for position, (first_name, last_name, role, subject) in enumerate(data["contacts"]):
             login = slugify(f"{first_name} {last_name.removeprefix('Démo-')}").replace("-", ".")
             Contact.objects.update_or_create(
@@ -958,7 +971,7 @@ def load(stdout=None):
                 defaults={
                     "role": role,
                     "contact_for": f"{subject} (contact fictif de démonstration)",
-                    "phone": _fake_phone(100 * (position + 1) + number),
+                    "phone": phones.to_e164(_fake_phone(100 * (position + 1) + number)),
                     "email": f"{login}@example.org",
                     "position": position,
                 },
@@ -1007,3 +1020,26 @@ def _set_zone(partner, zone, territories, communes):
     partner.zone_regions.set(
         Region.objects.filter(code__in=[item[2:] for item in zone if item.startswith("R:")])
     )
+
+
+def _set_services(partner, data, themes, publics):
+    """The partner's services (partners/demo_services.py), keyed by name: re-running the demo
+    updates them, never duplicates them."""
+    for position, entry in enumerate(demo_services.services_for(data["category"])):
+        name, kind, description, theme_slugs, public_slugs, fee, modes, hours = entry
+        values = {
+            "service_type": kind,
+            "description": description,
+            "fee": fee,
+            "opening_hours_osm": hours if data["address"] else "",
+            "mobilisation_link": data.get("link", "") if "link" in modes else "",
+            "position": position,
+            **{field: key in modes for key, field in demo_services.MODE_FIELDS.items()},
+        }
+        if values["mobilise_link"] and not values["mobilisation_link"]:
+            values["mobilise_link"] = False
+        service, _created = Service.objects.update_or_create(
+            partner=partner, name=name, defaults=values
+        )
+        service.themes.set([themes[slug] for slug in theme_slugs])
+        service.publics.set([publics[slug] for slug in public_slugs])

@@ -5,6 +5,8 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners import phones
+
 VCARD_LINE_OCTETS = 75
 
 
@@ -74,10 +76,7 @@ def partner_vcard(partner, url):
             ("FN", partner.name),
             ("ORG:", _structured(partner.name)),
             ("ADR;TYPE=work:", address if partner.address or commune else ""),
-            (
-                "TEL;TYPE=work,voice;VALUE=uri:",
-                f"tel:{_tel(partner.phone)}" if partner.phone else "",
-            ),
+            ("TEL;TYPE=work,voice;VALUE=uri:", phones.tel_uri(partner.phone)),
             ("EMAIL;TYPE=work", partner.email),
             ("URL:", _uri(partner.website) if partner.website else ""),
             ("CATEGORIES", partner.category.label),
@@ -95,19 +94,11 @@ def contact_vcard(contact, partner):
             ("N:", _structured(contact.last_name, contact.first_name, "", "", "")),
             ("ORG:", _structured(partner.name)),
             ("TITLE", contact.role),
-            (
-                "TEL;TYPE=work,voice;VALUE=uri:",
-                f"tel:{_tel(contact.phone)}" if contact.phone else "",
-            ),
+            ("TEL;TYPE=work,voice;VALUE=uri:", phones.tel_uri(contact.phone)),
             ("EMAIL;TYPE=work", contact.email),
             ("NOTE", contact.contact_for),
         ]
     )
-
-
-def _tel(phone):
-    """A tel: URI number: digits and a leading + only ("05 00 00 00 01" → "0500000001")."""
-    return "".join(char for char in phone if char.isdigit() or char == "+")
 
 
 # CSV and XLSX: one row per partner, public information only (no contact persons).
@@ -147,7 +138,7 @@ def table_row(partner, url):
         partner.postal_code,
         commune.name if commune else "",
         commune.insee_code if commune else "",
-        partner.phone,
+        phones.display(partner.phone),
         partner.email,
         partner.website,
         partner.opening_hours,
@@ -161,32 +152,137 @@ def table_row(partner, url):
     ]
 
 
-def data_inclusion(partner, url, source):
-    """One structure in the data·inclusion schema v1 vocabulary (plus the service fields that
-    describe what the partner offers: publics, thématiques, modes d'accueil and de mobilisation).
-    """
+# data·inclusion schema v1: one structure per partner, one service per Service record.
+# Only values of the package's vocabularies are written (`is_standard`); local ones never are.
+def _date(moment):
+    return timezone.localtime(moment).date().isoformat() if moment else None
+
+
+def _standard_slugs(items):
+    slugs = sorted(item.slug for item in items if item.is_standard)
+    return slugs or None
+
+
+def _with_source_date(record, item):
+    """`date_maj`: the producer's date when the record is still what was imported from it
+    (a round trip gives the same records), else the date of the last change here."""
+    imported = item.di_imported or {}
+    same = imported and all(
+        record.get(key) == imported.get(key) for key in record if key != "date_maj"
+    )
+    if same and item.di_updated_on:
+        record["date_maj"] = item.di_updated_on.isoformat()
+    return record
+
+
+def structure_key(partner, source):
+    """(source, id) of the partner as a data·inclusion structure."""
+    if partner.di_id:
+        return partner.di_source, partner.di_id
+    return source, partner.slug
+
+
+def data_inclusion_structure(partner, url, source):
+    """A partner as a data·inclusion v1 `Structure` (a dict of its fields, in its order)."""
     commune = partner.commune
-    updated = partner.verified_at or partner.updated_at
-    return {
-        "id": partner.slug,
+    record_source, record_id = structure_key(partner, source)
+    record = {
+        "source": record_source,
+        "id": record_id,
         "nom": partner.name,
-        "description": partner.description,
-        "presentation_detail": partner.services,
+        "date_maj": _date(partner.updated_at),
+        "description": partner.description if len(partner.description) >= 5 else None,
+        "lien_source": url,
+        "siret": partner.siret or None,
         "commune": commune.name if commune else None,
         "code_postal": partner.postal_code or (commune.main_postal_code if commune else None),
         "code_insee": commune.insee_code if commune else None,
         "adresse": partner.address or None,
+        "complement_adresse": None,
+        "longitude": None,
+        "latitude": None,
         "telephone": partner.phone or None,
         "courriel": partner.email or None,
         "site_web": partner.website or None,
-        "horaires_accueil": partner.opening_hours or None,
-        "reseaux_porteurs": [partner.category.slug] if partner.category.is_standard else [],
-        "publics": [public.slug for public in partner.publics.all()],
-        "thematiques": [theme.slug for theme in partner.themes.all()],
-        "modes_accueil": [str(mode.value) for mode in partner.reception_modes],
-        "modes_mobilisation": [str(mode.value) for mode in partner.mobilisation_modes],
-        "lien_mobilisation": partner.mobilisation_link or None,
-        "date_maj": timezone.localtime(updated).date().isoformat() if updated else None,
-        "source": source,
-        "lien_source": url,
+        "horaires_accueil": partner.opening_hours_osm or None,
+        "accessibilite_lieu": None,
+        "reseaux_porteurs": [partner.category.slug] if partner.category.is_standard else None,
     }
+    return _with_source_date(record, partner)
+
+
+def data_inclusion_service(service, url, source):
+    """A Service as a data·inclusion v1 `Service`; `url`: its partner's page."""
+    partner = service.partner
+    commune = partner.commune
+    record_source, structure_id = structure_key(partner, source)
+    if service.di_id:
+        record_source, record_id = service.di_source, service.di_id
+    else:
+        record_id = f"{partner.slug}--{service.pk}"
+    themes = [theme for theme in service.themes.all() if theme.parent_id is not None]
+    record = {
+        "source": record_source,
+        "structure_id": structure_id,
+        "id": record_id,
+        "nom": service.name,
+        "description": service.description,
+        "lien_source": f"{url}#service-{service.pk}",
+        "date_maj": _date(service.updated_at),
+        "type": service.service_type or None,
+        "thematiques": _standard_slugs(themes),
+        "frais": service.fee or None,
+        "frais_precisions": service.fee_details or None,
+        "publics": _standard_slugs(service.publics.all()),
+        "publics_precisions": service.publics_details or None,
+        "conditions_acces": service.access_conditions or None,
+        "commune": commune.name if commune else None,
+        "code_postal": partner.postal_code or (commune.main_postal_code if commune else None),
+        "code_insee": commune.insee_code if commune else None,
+        "adresse": partner.address or None,
+        "complement_adresse": None,
+        "longitude": None,
+        "latitude": None,
+        "telephone": None,
+        "courriel": None,
+        "modes_accueil": sorted(mode.value for mode in service.reception_modes) or None,
+        "zone_eligibilite": service.eligibility_codes or None,
+        "contact_nom_prenom": None,
+        "lien_mobilisation": service.mobilisation_link or None,
+        "modes_mobilisation": sorted(mode.value for mode in service.mobilisation_modes) or None,
+        "mobilisable_par": sorted(item.value for item in service.mobilisers) or None,
+        "mobilisation_precisions": service.mobilisation_details or None,
+        "volume_horaire_hebdomadaire": None,
+        "nombre_semaines": None,
+        "horaires_accueil": service.opening_hours_osm or None,
+    }
+    return _with_source_date(record, service)
+
+
+# CSV of data·inclusion records: `,`-separated, UTF-8, one column per field of the schema, lists
+# as `,`-separated values in one cell. Values are written as they are (a phone `+33…` must stay
+# one); only cells a spreadsheet would run as a formula get a leading apostrophe.
+CSV_FORMULA = re.compile(r"^(=|@|\t|\r|[+-](?![0-9 ]*$))")
+
+
+def data_inclusion_csv(records, fields):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(fields)
+    for record in records:
+        row = []
+        for name in fields:
+            value = record.get(name)
+            if value is None:
+                value = ""
+            elif isinstance(value, list):
+                value = ",".join(str(item) for item in value)
+            value = CONTROLS.sub("", str(value)) if isinstance(value, str) else value
+            if isinstance(value, str) and CSV_FORMULA.match(value):
+                value = "'" + value
+            row.append(value)
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")

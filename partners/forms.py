@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from partners import phones
 from partners.models import (
     RESERVED_SLUGS,
     Contact,
@@ -15,6 +16,7 @@ from partners.models import (
     Partner,
     Public,
     ReceptionMode,
+    Service,
     Theme,
 )
 from portal import access
@@ -72,6 +74,27 @@ def find_commune(value, known=()):
     return candidates[0]
 
 
+def grouped_themes(options):
+    """Theme choices of the directory: each category (`se-former`, matching its sub-themes too)
+    as the first option of a group holding its sub-themes (`se-former--…`); local themes alone."""
+    labels = dict(options)
+    groups = {}
+    for slug, label in options:
+        category = slug.split("--", 1)[0]
+        if category == slug:
+            groups.setdefault(slug, [])
+        else:
+            groups.setdefault(category, []).append((slug, label))
+    choices = []
+    for category, children in groups.items():
+        if not children:
+            choices.append((category, labels.get(category, category)))
+            continue
+        everything = _("%(category)s : toute la catégorie") % {"category": labels.get(category)}
+        choices.append((labels.get(category, category), [(category, everything), *children]))
+    return choices
+
+
 class DirectorySearchForm(forms.Form):
     """The directory's GET form. Choices come from `options` (one query, see views)."""
 
@@ -102,7 +125,7 @@ class DirectorySearchForm(forms.Form):
         super().__init__(data)
         self.communes = communes
         self.fields["public"].choices = [("", _("Tous"))] + options["public"]
-        self.fields["theme"].choices = [("", _("Toutes"))] + options["theme"]
+        self.fields["theme"].choices = [("", _("Toutes"))] + grouped_themes(options["theme"])
         self.fields["category"].choices = [("", _("Toutes"))] + options["category"]
 
     def clean_commune(self):
@@ -138,7 +161,30 @@ class CommuneField(forms.CharField):
         return self.prepare_value(initial) != (data or "")
 
 
+class PhoneField(forms.CharField):
+    """A phone number typed in any usual way, stored in E.164, shown in the French format."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Téléphone"))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return phones.display(value) if value else value
+
+    def clean(self, value):
+        return phones.to_e164(super().clean(value))
+
+    def has_changed(self, initial, data):
+        try:
+            return phones.to_e164(initial or "") != phones.to_e164(data or "")
+        except ValidationError:
+            return True
+
+
 class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
+    phone = PhoneField()
     commune = CommuneField(
         label=_("Commune"),
         required=False,
@@ -159,9 +205,11 @@ class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
             "address",
             "postal_code",
             "commune",
+            "siret",
             "phone",
             "email",
             "website",
+            "opening_hours_osm",
             "opening_hours",
             "reception_in_person",
             "reception_remote",
@@ -249,7 +297,10 @@ class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
         self.fields["zone_departments"].queryset = Department.objects.select_related("region")
         self.fields["zone_regions"].queryset = Region.objects.all()
         self.fields["publics"].queryset = Public.objects.all()
-        self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["themes"].queryset = Theme.objects.categories()
+        self.fields["themes"].help_text = _(
+            "Les grandes catégories ; le détail (sous-thématiques) se choisit pour chaque service."
+        )
         self.fields["publics"].help_text = _("« Tous publics » exclut les autres publics.")
         self.keep_current_choices(
             territory=_("vous ne le gérez pas"),
@@ -287,6 +338,92 @@ class PartnerForm(KeepCurrentChoicesMixin, forms.ModelForm):
         return partner
 
 
+class ServiceForm(KeepCurrentChoicesMixin, forms.ModelForm):
+    """A partner's service (data·inclusion v1 *service*), edited by its territory's coordinators."""
+
+    class Meta:
+        formfield_callback = formfield
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "service_type",
+            "themes",
+            "publics",
+            "publics_details",
+            "access_conditions",
+            "fee",
+            "fee_details",
+            "reception_in_person",
+            "reception_remote",
+            "eligibility_zone",
+            "mobilise_walk_in",
+            "mobilise_phone",
+            "mobilise_email",
+            "mobilise_link",
+            "mobilisation_link",
+            "mobilisation_details",
+            "mobilisable_by_users",
+            "mobilisable_by_pros",
+            "opening_hours_osm",
+            "position",
+        ]
+        widgets = {
+            "themes": CheckboxList(group_by=lambda theme: theme.parent and theme.parent.label),
+            "publics": CheckboxList,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "publics_details": forms.Textarea(attrs={"rows": 2}),
+            "access_conditions": forms.Textarea(attrs={"rows": 2}),
+            "fee_details": forms.Textarea(attrs={"rows": 2}),
+            "mobilisation_details": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = (
+            Theme.objects.for_services().select_related("parent").order_by("position", "label")
+        )
+        self.fields["themes"].help_text = _(
+            "Les thématiques data·inclusion v1 (regroupées par catégorie) ; « Recruter » est "
+            "propre au portail et n'est pas exportée."
+        )
+        self.fields["publics"].queryset = Public.objects.all()
+        self.fields["publics"].help_text = _("« Tous publics » exclut les autres publics.")
+        self.keep_current_choices()
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) < 3:
+            raise ValidationError(_("Le nom du service compte au moins 3 caractères."))
+        return name
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if len(description) < 5:
+            raise ValidationError(_("Décrivez le service en une phrase au moins."))
+        return description
+
+    def clean_eligibility_zone(self):
+        return " ".join(self.cleaned_data["eligibility_zone"].replace(",", " ").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        publics = cleaned.get("publics") or []
+        if any(public.slug == ALL_PUBLICS for public in publics) and len(publics) > 1:
+            self.add_error(
+                "publics",
+                _(
+                    "« Tous publics » ne se combine pas avec d'autres publics : décochez l'un ou "
+                    "les autres."
+                ),
+            )
+        if cleaned.get("mobilise_link") and not cleaned.get("mobilisation_link"):
+            self.add_error(
+                "mobilisation_link", _("Indiquez le lien de mobilisation, ou décochez ce mode.")
+            )
+        return cleaned
+
+
 def unique_slug(name, taken=(), *, check_database=True):
     """A free URL slug for `name`: "mission-locale-arc-charente", then "-2", "-3"…
     `check_database=False` when `taken` already holds every slug in use (bulk imports)."""
@@ -302,9 +439,18 @@ def unique_slug(name, taken=(), *, check_database=True):
     return slug
 
 
+class ContactForm(forms.ModelForm):
+    phone = PhoneField()
+
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "role", "phone", "email", "contact_for"]
+
+
 ContactFormSet = inlineformset_factory(
     Partner,
     Contact,
+    form=ContactForm,
     fields=["first_name", "last_name", "role", "phone", "email", "contact_for"],
     extra=1,
     can_delete=True,

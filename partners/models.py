@@ -3,6 +3,7 @@ reference lists (categories, publics, themes) of the data·inclusion standard.""
 
 from datetime import timedelta
 
+from data_inclusion.schema import v1
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -11,9 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners import phones
+from partners.validators import (
+    split_zone,
+    validate_eligibility_zone,
+    validate_opening_hours,
+)
 from portal import access
 from portal.models import Commune, Department, Region, Territory
 from portal.text import normalize
+from portal.validators import validate_siret
 
 # Past this age without verification, a record is flagged as probably outdated in results.
 OUTDATED_AFTER = timedelta(days=730)
@@ -30,9 +38,17 @@ def months_ago(months, now=None):
 class ReferenceItem(models.Model):
     """An entry of a reference list: a data·inclusion slug and its French label."""
 
-    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     label = models.CharField(_("libellé"), max_length=150)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_standard = models.BooleanField(
+        _("du référentiel data·inclusion"),
+        default=True,
+        help_text=_(
+            "Décoché pour les valeurs propres au portail, absentes du référentiel national : "
+            "elles ne sont jamais exportées comme valeurs data·inclusion."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -45,12 +61,6 @@ class ReferenceItem(models.Model):
 class Category(ReferenceItem):
     """The partner's network (data·inclusion *réseaux porteurs*) or a local kind."""
 
-    is_standard = models.BooleanField(
-        _("du référentiel data·inclusion"),
-        default=True,
-        help_text=_("Décoché pour les catégories locales absentes du référentiel national."),
-    )
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("catégorie")
         verbose_name_plural = _("catégories")
@@ -62,10 +72,39 @@ class Public(ReferenceItem):
         verbose_name_plural = _("publics")
 
 
+class ThemeQuerySet(models.QuerySet):
+    def categories(self):
+        """Top-level themes: the v1 categories of thématiques and the local themes."""
+        return self.filter(parent__isnull=True)
+
+    def for_services(self):
+        """What a service may carry: the v1 sub-themes and the local themes."""
+        return self.filter(Q(parent__isnull=False) | Q(is_standard=False))
+
+
 class Theme(ReferenceItem):
+    """A data·inclusion thématique: a category (`se-former`, no parent) or one of its
+    sub-themes (`se-former--…`, the only values v1 accepts on a service), or a local theme."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("catégorie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = ThemeQuerySet.as_manager()
+
     class Meta(ReferenceItem.Meta):
         verbose_name = _("thématique")
         verbose_name_plural = _("thématiques")
+
+
+def themes_matching(slug):
+    """Theme ids a filter on `slug` matches: the theme and, for a category, its sub-themes."""
+    return Theme.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
 
 
 def _in_zone(relation, **lookups):
@@ -182,33 +221,33 @@ class CheckInterval(models.IntegerChoices):
     YEARLY = 12, _("tous les ans")
 
 
-class ReceptionMode(models.TextChoices):
-    """data·inclusion *modes_accueil*: stored as one boolean column each (filterable anywhere)."""
-
-    IN_PERSON = "en-presentiel", _("en présentiel")
-    REMOTE = "a-distance", _("à distance")
-
-    @property
-    def field_name(self):
-        return {"en-presentiel": "reception_in_person", "a-distance": "reception_remote"}[self]
+def _choices(name, enum):
+    """A TextChoices built from a data·inclusion vocabulary (values and French labels)."""
+    return models.TextChoices(name, [(item.name, (item.value, item.label)) for item in enum])
 
 
-class MobilisationMode(models.TextChoices):
-    """data·inclusion *modes_mobilisation*: how a person or a professional reaches them."""
+# data·inclusion *modes_accueil*: stored as one boolean column each (filterable anywhere).
+ReceptionMode = _choices("ReceptionMode", v1.ModeAccueil)
+RECEPTION_FIELDS = {"en-presentiel": "reception_in_person", "a-distance": "reception_remote"}
+ReceptionMode.field_name = property(lambda mode: RECEPTION_FIELDS[mode.value])
 
-    WALK_IN = "se-presenter", _("se présenter")
-    PHONE = "telephoner", _("téléphoner")
-    EMAIL = "envoyer-un-courriel", _("envoyer un courriel")
-    LINK = "utiliser-lien-mobilisation", _("utiliser le lien de mobilisation")
+# data·inclusion *modes_mobilisation*: how a person or a professional reaches them.
+MobilisationMode = _choices("MobilisationMode", v1.ModeMobilisation)
+MOBILISATION_FIELDS = {
+    "se-presenter": "mobilise_walk_in",
+    "telephoner": "mobilise_phone",
+    "envoyer-un-courriel": "mobilise_email",
+    "utiliser-lien-mobilisation": "mobilise_link",
+}
+MobilisationMode.field_name = property(lambda mode: MOBILISATION_FIELDS[mode.value])
 
-    @property
-    def field_name(self):
-        return {
-            "se-presenter": "mobilise_walk_in",
-            "telephoner": "mobilise_phone",
-            "envoyer-un-courriel": "mobilise_email",
-            "utiliser-lien-mobilisation": "mobilise_link",
-        }[self]
+# data·inclusion *personnes mobilisatrices* (`mobilisable_par`).
+Mobiliser = _choices("Mobiliser", v1.PersonneMobilisatrice)
+MOBILISER_FIELDS = {"usagers": "mobilisable_by_users", "professionnels": "mobilisable_by_pros"}
+Mobiliser.field_name = property(lambda mode: MOBILISER_FIELDS[mode.value])
+
+ServiceType = _choices("ServiceType", v1.TypeService)  # data·inclusion *types de services*
+Fee = _choices("Fee", v1.Frais)  # data·inclusion *frais*
 
 
 class Partner(models.Model):
@@ -251,10 +290,34 @@ class Partner(models.Model):
         blank=True,
         related_name="partners",
     )
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 chiffres, sans espace : le numéro de l'établissement (Sirene)."),
+    )
+    phone = models.CharField(
+        _("téléphone"),
+        max_length=30,
+        blank=True,
+        validators=[phones.validate_phone],
+        help_text=_("Enregistré au format international (+33…)."),
+    )
     email = models.EmailField(_("courriel"), blank=True)
     website = models.URLField(_("site web"), blank=True)
-    opening_hours = models.TextField(_("horaires d'accueil"), blank=True)
+    opening_hours_osm = models.CharField(
+        _("horaires (format OpenStreetMap)"),
+        max_length=500,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_("Par exemple « Mo-Fr 08:30-12:30,13:30-17:00; PH off » ; affichés en clair."),
+    )
+    opening_hours = models.TextField(
+        _("horaires d'accueil (texte libre)"),
+        blank=True,
+        help_text=_("Ce que le format OpenStreetMap ne sait pas dire."),
+    )
     publics = models.ManyToManyField(Public, verbose_name=_("publics"), blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("thématiques"), blank=True)
 
@@ -306,6 +369,13 @@ class Partner(models.Model):
     # search on any database; kept up to date by save() and by build_search_text() in bulk paths.
     search_text = models.TextField(editable=False, default="")
 
+    # data·inclusion: the record's key at its producer (import_data_inclusion), and the values last
+    # imported, to tell a local edit from a change at the source.
+    di_source = models.CharField(_("source data·inclusion"), max_length=100, blank=True)
+    di_id = models.CharField(_("identifiant data·inclusion"), max_length=200, blank=True)
+    di_updated_on = models.DateField(_("mis à jour à la source le"), null=True, blank=True)
+    di_imported = models.JSONField(_("valeurs importées"), default=dict, blank=True, editable=False)
+
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
@@ -327,6 +397,15 @@ class Partner(models.Model):
                 name="partners_partner_slug_not_reserved",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="partners_partner_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=r"^[0-9]{14}$"),
+                name="partners_partner_siret_format",
+            ),
+            models.UniqueConstraint(
+                fields=["di_source", "di_id"],
+                condition=~Q(di_id=""),
+                name="partners_partner_unique_di_key",
+            ),
         ]
 
     def __str__(self):
@@ -380,6 +459,133 @@ class Partner(models.Model):
         self.save(update_fields=["verified_at", "verified_by", "updated_at"])
 
 
+class ServiceQuerySet(models.QuerySet):
+    def for_partner_page(self):
+        """Services with their themes (and categories) and publics: three queries."""
+        themes = models.Prefetch("themes", queryset=Theme.objects.select_related("parent"))
+        return self.prefetch_related(themes, "publics")
+
+    def search(self, query):
+        for word in normalize(query).split()[:10]:
+            self = self.filter(search_text__contains=word)
+        return self
+
+
+class Service(models.Model):
+    """What a partner (a data·inclusion *structure*) offers: a data·inclusion v1 *service*."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partenaire"), on_delete=models.CASCADE, related_name="offers"
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    description = models.TextField(
+        _("description"),
+        max_length=10000,
+        help_text=_("Ce que la personne y trouve, en phrases courtes et en langage simple."),
+    )
+    service_type = models.CharField(
+        _("type de service"), max_length=30, choices=ServiceType, blank=True
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("thématiques"), blank=True, related_name="services"
+    )
+    publics = models.ManyToManyField(
+        Public, verbose_name=_("publics"), blank=True, related_name="services"
+    )
+    publics_details = models.TextField(_("précisions sur les publics"), blank=True)
+    fee = models.CharField(_("frais"), max_length=20, choices=Fee, blank=True)
+    fee_details = models.TextField(_("précisions sur les frais"), blank=True)
+    access_conditions = models.TextField(
+        _("conditions d'accès"), blank=True, help_text=_("Prérequis, justificatifs à présenter…")
+    )
+    reception_in_person = models.BooleanField(_("en présentiel"), default=True)
+    reception_remote = models.BooleanField(_("à distance"), default=False)
+    eligibility_zone = models.CharField(
+        _("zone d'éligibilité"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_eligibility_zone],
+        help_text=_(
+            "Codes séparés par des espaces : communes (INSEE), départements, EPCI (SIREN) ou "
+            "« france ». Vide : la zone d'intervention du partenaire."
+        ),
+    )
+    mobilise_walk_in = models.BooleanField(_("se présenter"), default=False)
+    mobilise_phone = models.BooleanField(_("téléphoner"), default=True)
+    mobilise_email = models.BooleanField(_("envoyer un courriel"), default=False)
+    mobilise_link = models.BooleanField(_("utiliser le lien de mobilisation"), default=False)
+    mobilisation_link = models.URLField(_("lien de mobilisation"), max_length=500, blank=True)
+    mobilisation_details = models.TextField(_("précisions sur la mobilisation"), blank=True)
+    mobilisable_by_users = models.BooleanField(_("mobilisable par les usagers"), default=True)
+    mobilisable_by_pros = models.BooleanField(_("mobilisable par les professionnels"), default=True)
+    opening_hours_osm = models.CharField(
+        _("horaires (format OpenStreetMap)"),
+        max_length=500,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_("Vide : les horaires du partenaire."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    di_source = models.CharField(_("source data·inclusion"), max_length=100, blank=True)
+    di_id = models.CharField(_("identifiant data·inclusion"), max_length=200, blank=True)
+    di_updated_on = models.DateField(_("mis à jour à la source le"), null=True, blank=True)
+    di_imported = models.JSONField(_("valeurs importées"), default=dict, blank=True, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["position", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="partners_service_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(fee="") | Q(fee__in=Fee.values), name="partners_service_fee_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(service_type="") | Q(service_type__in=ServiceType.values),
+                name="partners_service_type_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["di_source", "di_id"],
+                condition=~Q(di_id=""),
+                name="partners_service_unique_di_key",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", args=[self.partner.slug]) + f"#service-{self.pk}"
+
+    def build_search_text(self):
+        return normalize(f"{self.name} {self.description}")
+
+    @property
+    def reception_modes(self):
+        return [mode for mode in ReceptionMode if getattr(self, mode.field_name)]
+
+    @property
+    def mobilisation_modes(self):
+        return [mode for mode in MobilisationMode if getattr(self, mode.field_name)]
+
+    @property
+    def mobilisers(self):
+        return [item for item in Mobiliser if getattr(self, item.field_name)]
+
+    @property
+    def eligibility_codes(self):
+        return split_zone(self.eligibility_zone)
+
+
 class Contact(models.Model):
     """A contact person of a partner: personal data, shown to signed-in members only."""
 
@@ -389,7 +595,9 @@ class Contact(models.Model):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     role = models.CharField(_("fonction"), max_length=150, blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[phones.validate_phone]
+    )
     email = models.EmailField(_("courriel"), blank=True)
     contact_for = models.CharField(_("à contacter pour"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partners.models import ErrorReport, NetworkMembership, Partner
+from partners.models import ErrorReport, NetworkMembership, Partner, Service
 from portal import access
 
 
@@ -125,3 +125,12 @@ def get_network_territory_rw_for_user(request, slug=None):
     territory = access.require_current_territory(request)
     access.check_can_edit(request.user, territory)
     return territory
+
+
+def get_service_rw_for_user(request, slug, pk=None):
+    """(partner, service) for changing a service: as its partner (404 hidden, 403 read-only);
+    a service of another partner is a 404. Without `pk`, a new service of the partner."""
+    partner = get_partner_rw_for_user(request, slug)
+    if pk is None:
+        return partner, Service(partner=partner)
+    return partner, get_object_or_404(Service, partner=partner, pk=pk)

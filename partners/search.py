@@ -2,9 +2,9 @@
 
 from typing import NamedTuple
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 
-from partners.models import Category, Partner, Public, Theme
+from partners.models import Category, Partner, Public, Service, Theme, themes_matching
 from portal.models import Commune, Department, Region, Territory
 
 PAGE_SIZE = 20
@@ -61,13 +61,31 @@ def directory_queryset(cleaned):
     """Partners matching a valid DirectorySearchForm's cleaned data, sorted."""
     partners = Partner.objects.select_related("category", "commune")
     if cleaned.get("q"):
-        partners = partners.search(cleaned["q"])
+        # The partner's own text, or one of its services' names and descriptions.
+        services = Service.objects.search(cleaned["q"]).values("partner_id")
+        partners = partners.filter(
+            Q(pk__in=Partner.objects.search(cleaned["q"]).values("pk")) | Q(pk__in=services)
+        )
     if cleaned.get("commune"):
         partners = partners.serving(cleaned["commune"])
     if cleaned.get("public"):
-        partners = partners.filter(publics__slug=cleaned["public"])
+        services = Service.objects.filter(publics__slug=cleaned["public"]).values("partner_id")
+        partners = partners.filter(
+            Q(
+                pk__in=Partner.publics.through.objects.filter(
+                    public__slug=cleaned["public"]
+                ).values("partner_id")
+            )
+            | Q(pk__in=services)
+        )
     if cleaned.get("theme"):
-        partners = partners.filter(themes__slug=cleaned["theme"])
+        # A category matches its sub-themes too, on the partner or on one of its services.
+        themes = themes_matching(cleaned["theme"])
+        links = Partner.themes.through.objects.filter(theme__in=themes).values("partner_id")
+        services = Service.themes.through.objects.filter(theme__in=themes).values(
+            "service__partner_id"
+        )
+        partners = partners.filter(Q(pk__in=links) | Q(pk__in=services))
     if cleaned.get("category"):
         partners = partners.filter(category__slug=cleaned["category"])
     if cleaned.get("scale"):
@@ -109,6 +127,10 @@ def attach_labels(partners, labels):
     for partner in partners:
         partner.public_labels.sort()
         partner.theme_labels.sort()
+        partner.service_names = []
+    services = Service.objects.filter(partner_id__in=by_id).values_list("partner_id", "name")
+    for partner_id, name in services.order_by("partner_id", "position", "name"):
+        by_id[partner_id].service_names.append(name)
     return partners
 
 

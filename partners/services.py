@@ -107,3 +107,20 @@ def _write_import(result, *, user):
     result.created, result.updated = len(created), len(updated)
     if created or updated:  # bulk writes send no signal: make the cached pages stale here
         cache.content_changed()
+
+
+@transaction.atomic
+def save_service(*, form, partner):
+    """Save a valid ServiceForm for `partner`; an unchanged form writes nothing."""
+    if form.instance.pk and not form.has_changed():
+        return form.instance
+    service = form.save(commit=False)
+    service.partner = partner
+    service.save()
+    form.save_m2m()
+    return service
+
+
+@transaction.atomic
+def delete_service(*, service):
+    service.delete()

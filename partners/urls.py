@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import directory, editing, exports, network
+from partners.views import directory, editing, exports, network, services
 
 app_name = "partners"
 
@@ -22,11 +22,21 @@ urlpatterns = [
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("export.json", exports.export_json, name="export_json"),
+    path("export-structures.csv", exports.export_structures_csv, name="export_structures_csv"),
+    path("export-services.json", exports.export_services_json, name="export_services_json"),
+    path("export-services.csv", exports.export_services_csv, name="export_services_csv"),
     path("signalements/<int:pk>/traiter/", editing.report_resolve, name="report_resolve"),
     path("<slug:slug>/", directory.partner_detail, name="detail"),
     path("<slug:slug>/modifier/", editing.partner_update, name="update"),
     path("<slug:slug>/verifier/", editing.partner_verify, name="verify"),
     path("<slug:slug>/signaler/", editing.partner_report, name="report"),
     path("<slug:slug>/vcard/", exports.partner_vcard, name="vcard"),
+    path("<slug:slug>/services/nouveau/", services.service_create, name="service_create"),
+    path("<slug:slug>/services/<int:pk>/modifier/", services.service_update, name="service_update"),
+    path(
+        "<slug:slug>/services/<int:pk>/supprimer/",
+        services.service_delete,
+        name="service_delete",
+    ),
     path("<slug:slug>/contacts/<int:pk>/vcard/", exports.contact_vcard, name="contact_vcard"),
 ]

@@ -392,3 +392,6 @@ DEMO_LOADERS = [
     "roadmaps.demo.load",
     "referents.demo.load",
 ]
+
+# data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).
+DATA_INCLUSION_SOURCE = os.environ.get("DATA_INCLUSION_SOURCE", "maillage")

@@ -97,6 +97,7 @@ def detail_context(request, slug):
     contacts = perms.get_contacts_for_user(request, partner)
     return {
         "partner": partner,
+        "services": list(partner.offers.for_partner_page()),
         "zone": zone,
         "show_contacts": contacts is not None,
         "contacts": contacts or [],

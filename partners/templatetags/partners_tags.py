@@ -1,0 +1,25 @@
+"""Filters of the partners' pages: phones in French format and as RFC 3966 links, OSM hours."""
+
+from django import template
+
+from partners import hours, phones
+
+register = template.Library()
+
+
+@register.filter
+def phone(value):
+    """`+33500000018` → `05 00 00 00 18`."""
+    return phones.display(value)
+
+
+@register.filter
+def tel_uri(value):
+    """`+33500000018` → `tel:+33500000018` (RFC 3966); "" for a value that is not a number."""
+    return phones.tel_uri(value)
+
+
+@register.filter
+def opening_week(value):
+    """OSM opening hours → [(day, hours in French)] for this week."""
+    return hours.week_in_french(value)
