@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partners.forms import ALL_PUBLICS, unique_slug
+from partners import phones
 from partners.models import RESERVED_SLUGS, Category, Partner, Public, Theme
 from portal.exports import FORMULA_STARTS, decode_upload
 from portal.models import Commune, Department, Territory
@@ -363,6 +364,12 @@ def _check_row(number, record, tables, columns):
             row.errors.append(
                 _("National : « %(value)s » non reconnu (oui ou non).") % {"value": word}
             )
+    if values.get("phone"):
+        try:
+            values["phone"] = phones.to_e164(values["phone"])  # stored in E.164
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+            values.pop("phone")
     row.values = values
     _clean_fields(row)
     row.relations = _check_relations(row, record, tables, columns)

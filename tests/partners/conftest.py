@@ -29,7 +29,7 @@ def france_travail(territory, angouleme):
         address="2 rue de la Démo",
         postal_code="16000",
         commune=angouleme,
-        phone="05 00 00 00 10",
+        phone="+33500000010",
         publics=["demandeurs-emploi", "jeunes"],
         themes=["trouver-un-emploi", "mobilite"],
     )

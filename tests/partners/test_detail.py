@@ -31,7 +31,7 @@ def test_record_shows_public_channels_and_how_to_get_there(client, france_travai
     assert text.count("<h1") == 1
     assert "France Travail Angoulême" in text
     assert "Pôle emploi, ANPE" in text
-    assert 'href="tel:0500000010"' in text
+    assert 'href="tel:+33500000010">05 00 00 00 10<' in text
     assert "2 rue de la Démo" in text and "16000 Angoulême" in text
     assert "Demandeurs d&#x27;emploi" in text
     assert reverse("partners:vcard", args=[france_travail.slug]) in text
@@ -118,7 +118,7 @@ def test_organisation_vcard_is_public_and_escaped(client, france_travail):
     assert text.endswith("END:VCARD\r\n")
     assert "FN:Mission\\; locale\\, Arc\\\\Charente\r\n" in text
     assert "KIND:org" in text
-    assert "TEL;TYPE=work,voice;VALUE=uri:tel:0500000010" in text
+    assert "TEL;TYPE=work,voice;VALUE=uri:tel:+33500000010\r\n" in text
     assert "NOTE:Lundi : 9 h\\nMardi : 10 h" in text
     assert "ADR;TYPE=work:;;2 rue de la Démo;Angoulême;;16000;France" in text
     assert "Démo-Rivière" not in text  # no contact person in the organisation's card

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from data_inclusion.schema import v1
 from openpyxl import load_workbook
 
 from partners.models import Partner
@@ -47,44 +48,36 @@ def test_xlsx_export(referent_client, france_travail):
     assert sheet["A2"].value == "France Travail Angoulême"
 
 
-def test_json_export_uses_data_inclusion_field_names(client, france_travail):
-    Partner.objects.filter(pk=france_travail.pk).update(reception_remote=True)
+def test_json_export_is_data_inclusion_v1_structures(client, france_travail):
+    """The structure carries only v1 Structure fields (no `presentation_detail`, no service
+    fields: those are the services' export), and validates with the package's model."""
+    france_travail.siret = "13000548100010"
+    france_travail.opening_hours_osm = "Mo-Fr 08:30-12:30"
+    france_travail.save()
     response = client.get(reverse("partners:export_json"), {"commune": "16015"})
     assert response.status_code == 200
     data = json.loads(response.content)
     assert len(data) == 1
     structure = data[0]
-    assert {
-        "id",
-        "nom",
-        "description",
-        "commune",
-        "code_postal",
-        "code_insee",
-        "adresse",
-        "telephone",
-        "courriel",
-        "site_web",
-        "horaires_accueil",
-        "reseaux_porteurs",
-        "date_maj",
-    } <= set(structure)
+    assert set(structure) == set(v1.Structure.model_fields)
+    v1.Structure.model_validate(structure)
+    assert structure["source"] == "maillage"
     assert structure["id"] == "france-travail-angouleme"
     assert structure["nom"] == "France Travail Angoulême"
     assert structure["code_insee"] == "16015"
     assert structure["code_postal"] == "16000"
     assert structure["reseaux_porteurs"] == ["france-travail"]
-    assert structure["publics"] == ["demandeurs-emploi", "jeunes"]
-    assert sorted(structure["thematiques"]) == ["mobilite", "trouver-un-emploi"]
-    assert structure["modes_accueil"] == ["en-presentiel", "a-distance"]
-    assert structure["modes_mobilisation"] == ["telephoner"]
+    assert structure["telephone"] == "+33500000010"
+    assert structure["siret"] == "13000548100010"
+    assert structure["horaires_accueil"] == "Mo-Fr 08:30-12:30"
     assert len(structure["date_maj"]) == 10
     assert "Démo" not in json.dumps(structure["nom"])
 
 
 def test_local_categories_have_no_data_inclusion_network(client, bergerac_partner):
     data = json.loads(client.get(reverse("partners:export_json")).content)
-    assert data[0]["reseaux_porteurs"] == []
+    assert data[0]["reseaux_porteurs"] is None
+    v1.Structure.model_validate(data[0])
 
 
 def test_export_with_bad_input_is_empty_not_an_error(referent_client, france_travail):

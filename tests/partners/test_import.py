@@ -106,7 +106,7 @@ def test_confirm_updates_the_file_columns_only(staff_client, staff, france_trava
         "trouver-un-emploi",
     ]
     # Columns absent from the file keep their values.
-    assert france_travail.phone == "05 00 00 00 10"
+    assert france_travail.phone == "+33500000010"  # stored in E.164
     assert france_travail.description.startswith("Inscription")
     assert france_travail.commune.insee_code == "16015"
     assert sorted(france_travail.publics.values_list("slug", flat=True)) == [
@@ -395,7 +395,7 @@ def export_for_import(client, partners):
 
 
 def test_an_export_for_import_imports_back_unchanged(staff_client, france_travail, soyaux):
-    france_travail.phone = "+33 5 45 00 00 10"
+    france_travail.phone = "+33545000010"  # stored in E.164
     france_travail.description = "- inscription\n- ateliers =CV"
     france_travail.is_national = True
     france_travail.save()
@@ -424,7 +424,7 @@ def test_an_export_for_import_imports_back_unchanged(staff_client, france_travai
     confirm(staff_client, preview)
     france_travail.refresh_from_db()
     assert france_travail.name == "France Travail Angoulême Est"
-    assert france_travail.phone == "+33 5 45 00 00 10"
+    assert france_travail.phone == "+33545000010"
     assert snapshot() != before
 
 

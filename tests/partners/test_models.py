@@ -119,5 +119,5 @@ def test_demo_is_idempotent(db):
         email.endswith("@example.org") for email in Contact.objects.values_list("email", flat=True)
     )
     assert all(
-        phone.startswith("05 00 00") for phone in Contact.objects.values_list("phone", flat=True)
+        phone.startswith("+335000") for phone in Contact.objects.values_list("phone", flat=True)
     )

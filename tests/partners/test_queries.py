@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Public, Theme
-from tests.factories import CommuneFactory, ContactFactory, ErrorReportFactory, PartnerFactory
+from tests.factories import (
+    CommuneFactory,
+    ContactFactory,
+    ErrorReportFactory,
+    PartnerFactory,
+    ServiceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +28,15 @@ def add_partners(territory, count, start):
         partner.themes.set(themes)
         partner.zone_territories.set([territory])
         ContactFactory.create_batch(2, partner=partner)
+        add_services(partner, 2)
+
+
+def add_services(partner, count):
+    subthemes = list(Theme.objects.filter(parent__isnull=False)[:6])
+    for _number in range(count):
+        service = ServiceFactory(partner=partner)
+        service.themes.set(subthemes)
+        service.publics.set(Public.objects.all()[:3])
 
 
 def test_directory_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
@@ -29,16 +44,16 @@ def test_directory_queries_are_constant(django_assert_num_queries, coordinator_c
     add_partners(territory, 3, 0)
     # 1 session, 2 user, 3 memberships with their territories (roles and menu), 4 content
     # version (portal/cache), 5 reference lists (one UNION), 6 datalist communes, 7 count, 8 page
-    # of partners with category and commune, 9 publics and themes of the page (one UNION).
-    # Soyaux comes from the datalist: no query.
-    with django_assert_num_queries(9):
+    # of partners with category and commune, 9 publics and themes of the page (one UNION),
+    # 10 names of their services. Soyaux comes from the datalist: no query.
+    with django_assert_num_queries(10):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 3
     add_partners(territory, 40, 3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 43
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         coordinator_client.get(url, {**PARAMS, "page": 2})
     # The same page again comes from the cache: the layout's queries and the content version.
     with django_assert_num_queries(4):
@@ -49,19 +64,20 @@ def test_directory_queries_for_visitors(django_assert_num_queries, client, terri
     url = reverse("partners:list")
     add_partners(territory, 3, 0)
     # 1 content version, 2 reference lists, 3 datalist communes (all territories), 4 commune
-    # lookup (typed code outside the datalist), 5 count, 6 page, 7 publics and themes.
+    # lookup (typed code outside the datalist), 5 count, 6 page, 7 publics and themes,
+    # 8 services' names.
     CommuneFactory(insee_code="16999", name="Hors réseau")
     PartnerFactory(territory=territory, name="Partenaire national", is_national=True)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url, {**PARAMS, "commune": "16999"})
     assert response.context["page"] is not None
     # An unknown commune: 1 version, 2 reference lists, 3 datalist, 4 lookup; the form says why.
     with django_assert_num_queries(4):
         client.get(url, {**PARAMS, "commune": "99999"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, PARAMS)
     add_partners(territory, 40, 3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, PARAMS)
     with django_assert_num_queries(1):  # from the cache: the content version only
         client.get(url, PARAMS)
@@ -74,12 +90,14 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     partner.themes.set(Theme.objects.all()[:2])
     ContactFactory.create_batch(2, partner=partner)
     ErrorReportFactory(partner=partner)
+    add_services(partner, 1)
     url = partner.get_absolute_url()
     client.force_login(coordinator)
     # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner
     # with category, commune, territory, verifier and open report count, 6 publics, 7 themes,
-    # 8 zone (one UNION of four tables), 9 contacts.
-    with django_assert_num_queries(9):
+    # 8 zone (one UNION of four tables), 9 contacts, 10 services, 11 their themes with their
+    # categories, 12 their publics.
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["contacts"]) == 2
     partner.publics.set(Public.objects.all())
@@ -87,7 +105,8 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     partner.zone_communes.set(territory.communes)
     ContactFactory.create_batch(20, partner=partner)
     ErrorReportFactory.create_batch(5, partner=partner)
-    with django_assert_num_queries(9):
+    add_services(partner, 15)
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["contacts"]) == 22
     with django_assert_num_queries(4):  # from the cache
@@ -100,16 +119,17 @@ def test_detail_queries_when_visibility_needs_a_check(
     partner = PartnerFactory(territory=territory, slug="cible")
     ContactFactory.create_batch(3, partner=partner)
     # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner,
-    # 6 publics, 7 themes, 8 zone, 9 does it serve one of the user's territories (EXISTS).
-    with django_assert_num_queries(9):
+    # 6 publics, 7 themes, 8 zone, 9 does it serve one of the user's territories (EXISTS),
+    # 10 services (none: nothing to prefetch).
+    with django_assert_num_queries(10):
         other_coordinator_client.get(partner.get_absolute_url())
 
 
 def test_detail_queries_for_visitors(django_assert_num_queries, client, territory):
     partner = PartnerFactory(territory=territory, slug="cible")
     ContactFactory.create_batch(3, partner=partner)
-    # 1 content version, 2 partner, 3 publics, 4 themes, 5 zone. No contacts are fetched.
-    with django_assert_num_queries(5):
+    # 1 content version, 2 partner, 3 publics, 4 themes, 5 zone, 6 services. No contacts.
+    with django_assert_num_queries(6):
         client.get(partner.get_absolute_url())
     with django_assert_num_queries(1):  # from the cache
         client.get(partner.get_absolute_url())
