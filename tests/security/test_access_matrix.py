@@ -40,6 +40,7 @@ from tests.factories import (
     PartnerFactory,
     ReferentFactory,
     RoadmapFactory,
+    ServiceFactory,
     StepFactory,
 )
 
@@ -120,6 +121,9 @@ EXPECTED = {
     "partners:detail": PUBLIC,
     "partners:vcard": PUBLIC,
     "partners:export_json": PUBLIC,
+    "partners:export_structures_csv": PUBLIC,  # data·inclusion v1: public information only
+    "partners:export_services_json": PUBLIC,
+    "partners:export_services_csv": PUBLIC,
     "partners:contact_vcard": MEMBERS,  # contacts are personal data of the territory
     "partners:export_csv": SIGNED_IN,
     "partners:export_xlsx": SIGNED_IN,
@@ -127,6 +131,9 @@ EXPECTED = {
     "partners:create": OWN_COORDINATION,
     "partners:review": OWN_COORDINATION,
     "partners:update": EDITORS,
+    "partners:service_create": EDITORS,
+    "partners:service_update": EDITORS,
+    "partners:service_delete": EDITORS,  # GET: the confirmation page
     "partners:verify": post_only(),
     "partners:report_resolve": post_only(),
     # a territory's network: its coordination accepts partners of other territories
@@ -248,6 +255,7 @@ def site(territory, other_territory, coordinator):
         "partner": partner,
         "foreign_partner": foreign,
         "contact": ContactFactory(partner=partner),
+        "service": ServiceFactory(partner=partner),
         "report": ErrorReportFactory(partner=partner, reported_by=coordinator),
         "roadmap": roadmap,
         "axis": axis,
@@ -274,6 +282,9 @@ def url_kwargs(name, site):
         "partners:vcard": {"slug": site["partner"].slug},
         "partners:contact_vcard": {"slug": site["partner"].slug, "pk": site["contact"].pk},
         "partners:report_resolve": {"pk": site["report"].pk},
+        "partners:service_create": {"slug": site["partner"].slug},
+        "partners:service_update": {"slug": site["partner"].slug, "pk": site["service"].pk},
+        "partners:service_delete": {"slug": site["partner"].slug, "pk": site["service"].pk},
         "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
         "partners:network_decline": {"territory": slug, "slug": site["foreign_partner"].slug},
         "referents:detail": {"pk": site["referent"].pk},
