@@ -74,6 +74,20 @@ def find_commune(value, known=()):
     return candidates[0]
 
 
+def option_groups(choices):
+    """[(group label or None, [(value, label)])] of a choice list, for a hand-written <select>
+    with <optgroup>s: consecutive plain options form one group without a label."""
+    groups = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            groups.append((value, list(label)))
+        elif groups and groups[-1][0] is None:
+            groups[-1][1].append((value, label))
+        else:
+            groups.append((None, [(value, label)]))
+    return groups
+
+
 def grouped_themes(options):
     """Theme choices of the directory: each category (`se-former`, matching its sub-themes too)
     as the first option of a group holding its sub-themes (`se-former--…`); local themes alone."""
@@ -127,6 +141,9 @@ class DirectorySearchForm(forms.Form):
         self.fields["public"].choices = [("", _("Tous"))] + options["public"]
         self.fields["theme"].choices = [("", _("Toutes"))] + grouped_themes(options["theme"])
         self.fields["category"].choices = [("", _("Toutes"))] + options["category"]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.groups = option_groups(field.choices)
 
     def clean_commune(self):
         value = self.cleaned_data["commune"].strip()

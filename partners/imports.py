@@ -26,8 +26,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from partners.forms import ALL_PUBLICS, unique_slug
 from partners import phones
+from partners.forms import ALL_PUBLICS, unique_slug
 from partners.models import RESERVED_SLUGS, Category, Partner, Public, Theme
 from portal.exports import FORMULA_STARTS, decode_upload
 from portal.models import Commune, Department, Territory

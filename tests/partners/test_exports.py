@@ -5,11 +5,10 @@ import io
 import json
 
 import pytest
-from django.urls import reverse
 from data_inclusion.schema import v1
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from partners.models import Partner
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
