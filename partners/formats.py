@@ -163,16 +163,62 @@ def _standard_slugs(items):
     return slugs or None
 
 
-def _with_source_date(record, item):
-    """`date_maj`: the producer's date when the record is still what was imported from it
-    (a round trip gives the same records), else the date of the last change here."""
-    imported = item.di_imported or {}
-    same = imported and all(
-        record.get(key) == imported.get(key) for key in record if key != "date_maj"
-    )
-    if same and item.di_updated_on:
-        record["date_maj"] = item.di_updated_on.isoformat()
-    return record
+# The fields the portal stores (and a coordinator may edit) for each kind of record; the others of
+# an imported record are given back as they were imported (import_data_inclusion).
+STRUCTURE_FIELDS = [
+    "nom",
+    "description",
+    "siret",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "telephone",
+    "courriel",
+    "site_web",
+    "horaires_accueil",
+    "reseaux_porteurs",
+]
+SERVICE_FIELDS = [
+    "nom",
+    "description",
+    "type",
+    "thematiques",
+    "frais",
+    "frais_precisions",
+    "publics",
+    "publics_precisions",
+    "conditions_acces",
+    "modes_accueil",
+    "zone_eligibilite",
+    "lien_mobilisation",
+    "modes_mobilisation",
+    "mobilisable_par",
+    "mobilisation_precisions",
+    "horaires_accueil",
+]
+
+
+def locally_edited(record, item, fields):
+    """The stored fields of an imported record that differ from what the import wrote."""
+    baseline = (item.di_imported or {}).get("baseline")
+    if baseline is None:
+        return set()
+    return {name for name in fields if record.get(name) != baseline.get(name)}
+
+
+def _overlay(record, item, fields):
+    """An imported record is exported as imported, except the fields edited here since: a
+    round trip gives the same records, and `date_maj` is the producer's while nothing changed."""
+    imported = (item.di_imported or {}).get("record")
+    if not imported:
+        return record
+    edited = locally_edited(record, item, fields)
+    result = {name: imported.get(name) for name in record}
+    result.update({name: record[name] for name in edited})
+    if edited:
+        result["date_maj"] = record["date_maj"]
+    return result
 
 
 def structure_key(partner, source):
@@ -182,8 +228,9 @@ def structure_key(partner, source):
     return source, partner.slug
 
 
-def data_inclusion_structure(partner, url, source):
-    """A partner as a data·inclusion v1 `Structure` (a dict of its fields, in its order)."""
+def data_inclusion_structure(partner, url, source, *, as_stored=False):
+    """A partner as a data·inclusion v1 `Structure` (a dict of its fields, in its order).
+    `as_stored`: the values the portal holds, without the imported record's overlay."""
     commune = partner.commune
     record_source, record_id = structure_key(partner, source)
     record = {
@@ -208,11 +255,12 @@ def data_inclusion_structure(partner, url, source):
         "accessibilite_lieu": None,
         "reseaux_porteurs": [partner.category.slug] if partner.category.is_standard else None,
     }
-    return _with_source_date(record, partner)
+    return record if as_stored else _overlay(record, partner, STRUCTURE_FIELDS)
 
 
-def data_inclusion_service(service, url, source):
-    """A Service as a data·inclusion v1 `Service`; `url`: its partner's page."""
+def data_inclusion_service(service, url, source, *, as_stored=False, themes=None, publics=None):
+    """A Service as a data·inclusion v1 `Service`; `url`: its partner's page. `themes` and
+    `publics`: the lists to use instead of the service's (a service not saved yet)."""
     partner = service.partner
     commune = partner.commune
     record_source, structure_id = structure_key(partner, source)
@@ -220,7 +268,9 @@ def data_inclusion_service(service, url, source):
         record_source, record_id = service.di_source, service.di_id
     else:
         record_id = f"{partner.slug}--{service.pk}"
-    themes = [theme for theme in service.themes.all() if theme.parent_id is not None]
+    themes = service.themes.all() if themes is None else themes
+    themes = [theme for theme in themes if theme.parent_id is not None]
+    publics = service.publics.all() if publics is None else publics
     record = {
         "source": record_source,
         "structure_id": structure_id,
@@ -233,7 +283,7 @@ def data_inclusion_service(service, url, source):
         "thematiques": _standard_slugs(themes),
         "frais": service.fee or None,
         "frais_precisions": service.fee_details or None,
-        "publics": _standard_slugs(service.publics.all()),
+        "publics": _standard_slugs(publics),
         "publics_precisions": service.publics_details or None,
         "conditions_acces": service.access_conditions or None,
         "commune": commune.name if commune else None,
@@ -256,7 +306,7 @@ def data_inclusion_service(service, url, source):
         "nombre_semaines": None,
         "horaires_accueil": service.opening_hours_osm or None,
     }
-    return _with_source_date(record, service)
+    return record if as_stored else _overlay(record, service, SERVICE_FIELDS)
 
 
 # CSV of data·inclusion records: `,`-separated, UTF-8, one column per field of the schema, lists
