@@ -18,6 +18,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import ijson
 import opening_hours
@@ -25,6 +26,7 @@ import pydantic
 from data_inclusion.schema import v1
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +81,10 @@ class ImportReport:
         lines = []
         for kind, label in (("structure", _("structures")), ("service", _("services"))):
             lines.append(
-                _("%(label)s : %(created)s créé(s), %(updated)s mis à jour, %(same)s inchangé(s)")
+                _(
+                    "%(label)s — créations : %(created)s, mises à jour : %(updated)s, "
+                    "inchangés : %(same)s"
+                )
                 % {
                     "label": label.capitalize(),
                     "created": self.created[kind],
@@ -88,14 +93,12 @@ class ImportReport:
                 }
             )
         for reason, count in sorted(self.skipped.items()):
-            lines.append(
-                _("Ignoré(s) : %(count)s — %(reason)s") % {"count": count, "reason": reason}
-            )
+            lines.append(_("Ignorés : %(count)s — %(reason)s") % {"count": count, "reason": reason})
         for kind, record_id, reason in self.skipped_examples:
             lines.append(f"  {kind} {record_id} : {reason}")
         if self.conflict_count:
             lines.append(
-                _("Valeurs locales conservées (modifiées localement) : %(count)s")
+                _("Valeurs modifiées localement et conservées : %(count)s")
                 % {"count": self.conflict_count}
             )
         for kind, record_id, name, local, incoming in self.conflicts:
@@ -203,9 +206,11 @@ class Context:
         self.themes = {item.slug: item for item in Theme.objects.all()}
         self.slugs = set(Partner.objects.values_list("slug", flat=True))
         self.source = territory.slug
+        # reverse() once: a partner's address is this with its slug.
+        self.url_pattern = reverse("partners:detail", args=["SLUG"])
 
     def url(self, partner):
-        return partner.get_absolute_url()
+        return self.url_pattern.replace("SLUG", partner.slug)
 
 
 def _partner_values(record, context):
@@ -369,7 +374,8 @@ def _import_structures(source, context, report):
             territory=context.territory, siret__in=sirets, di_id=""
         ).select_related("category", "commune")
     }
-    result = {}
+    result, to_create, to_update, update_fields = {}, [], [], set()
+    now = timezone.now()
     for key, record in kept.items():
         partner = by_key.get(key)
         if partner is None and record.get("siret"):
@@ -378,10 +384,11 @@ def _import_structures(source, context, report):
             report.skip("structure", record["id"], _("géré par un autre territoire"))
             continue
         values = _partner_values(record, context)
-        kept_baseline, changed = {}, True
+        kept_baseline, names = {}, []
         if partner is None:
             partner = Partner(territory=context.territory, **values)
             partner.slug = unique_slug(partner.name, context.slugs, check_database=False)
+            partner.created_at = partner.updated_at = now
             context.slugs.add(partner.slug)
             report.created["structure"] += 1
         else:
@@ -394,20 +401,32 @@ def _import_structures(source, context, report):
             names = [name for name in sorted(write) if getattr(partner, name) != values[name]]
             for name in names:
                 setattr(partner, name, values[name])
-            changed = bool(names)
-            (report.updated if changed else report.unchanged)["structure"] += 1
+            (report.updated if names else report.unchanged)["structure"] += 1
+        old_key = (partner.di_source, partner.di_id, partner.di_updated_on)
         partner.di_source, partner.di_id = key
-        partner.di_updated_on = record["date_maj"]
+        partner.di_updated_on = date.fromisoformat(record["date_maj"])
         stored = formats.data_inclusion_structure(
             partner, context.url(partner), context.source, as_stored=True
         )
         baseline = {name: stored.get(name) for name in formats.STRUCTURE_FIELDS}
         baseline.update(kept_baseline)
         imported = {"record": record, "baseline": baseline}
-        if changed or partner.di_imported != imported:
+        if partner.pk is None:
             partner.di_imported = imported
-            partner.save()
+            partner.search_text = partner.build_search_text()
+            to_create.append(partner)
+        elif names or partner.di_imported != imported or old_key != (*key, partner.di_updated_on):
+            partner.di_imported = imported
+            partner.search_text = partner.build_search_text()
+            if names:
+                partner.updated_at = now
+            update_fields.update(names)
+            to_update.append(partner)
         result[key] = partner
+    Partner.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        fields = {"di_imported", "di_source", "di_id", "di_updated_on", "search_text", "updated_at"}
+        Partner.objects.bulk_update(to_update, sorted(fields | update_fields), batch_size=200)
     return result
 
 
@@ -467,6 +486,7 @@ def _write_services(batch, context, report):
             service.search_text = service.build_search_text()
             service.created_at = service.updated_at = now
             to_create.append(service)
+            needs_update, old_state = False, None
             write = {"themes", "publics"}
             baseline_kept = {}
             report.created["service"] += 1
@@ -500,9 +520,10 @@ def _write_services(batch, context, report):
                 report.updated["service"] += 1
             else:
                 report.unchanged["service"] += 1
-            to_update.append(service)
             write = {"themes", "publics"} if relations_changed else set()
-        service.di_updated_on = record["date_maj"]
+            old_state = (service.di_imported, service.di_updated_on, service.partner_id)
+            needs_update = bool(changed or relations_changed)
+        service.di_updated_on = date.fromisoformat(record["date_maj"])
         stored = formats.data_inclusion_service(
             service,
             context.url(partner),
@@ -514,6 +535,11 @@ def _write_services(batch, context, report):
         baseline = {name: stored.get(name) for name in formats.SERVICE_FIELDS}
         baseline.update(baseline_kept)
         service.di_imported = {"record": record, "baseline": baseline}
+        if service.pk is not None and (
+            needs_update
+            or old_state != (service.di_imported, service.di_updated_on, service.partner_id)
+        ):
+            to_update.append(service)
         if write:
             links.append((service, themes, publics))
     Service.objects.bulk_create(to_create, batch_size=500)
@@ -523,9 +549,12 @@ def _write_services(batch, context, report):
         )
         Service.objects.bulk_update(to_update, fields, batch_size=500)
     if links:
-        ids = [service.pk for service, _themes, _publics in links]
-        Service.themes.through.objects.filter(service_id__in=ids).delete()
-        Service.publics.through.objects.filter(service_id__in=ids).delete()
+        # New services have no links yet: only the updated ones lose their old links.
+        created = {id(service) for service in to_create}
+        ids = [service.pk for service, _t, _p in links if id(service) not in created]
+        if ids:
+            Service.themes.through.objects.filter(service_id__in=ids).delete()
+            Service.publics.through.objects.filter(service_id__in=ids).delete()
         Service.themes.through.objects.bulk_create(
             [
                 Service.themes.through(service_id=service.pk, theme_id=theme.pk)

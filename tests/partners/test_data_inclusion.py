@@ -160,7 +160,7 @@ def test_check_data_inclusion_lists_every_invalid_record(catalogue, capsys):
     assert "Tous les enregistrements sont valides" in capsys.readouterr().out
     PartnerFactory(territory=catalogue.partner.territory, name="AB", slug="ab")
     ServiceFactory(partner=catalogue.partner, name="Xy")
-    with pytest.raises(CommandError, match="2 enregistrement"):
+    with pytest.raises(CommandError, match="invalides au format v1 : 2"):
         call_command("check_data_inclusion")
     out = capsys.readouterr().out
     assert "structure ab (AB)" in out and "nom" in out

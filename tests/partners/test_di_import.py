@@ -126,7 +126,7 @@ def test_import_creates_the_territory_records_and_reports_what_it_skipped(files,
     assert reasons[("structure", "dora--s5")].startswith("invalide (nom")
     assert reasons[("service", "dora--v4")] == "structure hors du territoire ou absente"
     assert reasons[("service", "dora--v5")].startswith("invalide (thematiques")
-    assert any("Ignoré(s)" in line for line in report.lines())
+    assert any("Ignorés : " in line for line in report.lines())
 
 
 def test_a_v1_file_round_trips(files, territory):
@@ -232,5 +232,5 @@ def test_command(files, territory, capsys):
         dry_run=True,
     )
     out = capsys.readouterr().out
-    assert "Structures : 3 créé(s)" in out and "rien n'a été enregistré" in out
+    assert "Structures — créations : 3" in out and "rien n'a été enregistré" in out
     assert not Partner.objects.filter(di_source="dora").exists()

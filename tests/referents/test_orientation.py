@@ -32,7 +32,8 @@ def test_orientation_lists_matching_partners_with_reason(
     response = referent_client.post(reverse("referents:orientation", args=[territory.slug]), data)
     matches = response.context["matches"]
     assert [m.partner for m in matches] == [mission_locale]
-    assert matches[0].reason == "Mission locale : jeunes, mobilité, zone : Grand Angoulême"
+    # the category label is the data·inclusion package's (réseau porteur « Mission Locale »)
+    assert matches[0].reason == "Mission Locale : jeunes, mobilité, zone : Grand Angoulême"
     assert "Vos contacts pour l'emploi" in response.content.decode()
 
 

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             for message in messages:
                 self.stdout.write(f"  - {message}")
         if invalid:
-            raise CommandError(f"{len(invalid)} enregistrement(s) invalide(s) au format v1.")
+            raise CommandError(f"Enregistrements invalides au format v1 : {len(invalid)}.")
         self.stdout.write(self.style.SUCCESS("Tous les enregistrements sont valides (v1)."))
