@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partners import imports, services
-from partners.forms import ImportForm
+from partners.di_import import import_data_inclusion, report_as_json
+from partners.forms import DataInclusionImportForm, ImportForm
 from partners.models import (
     Category,
     Contact,
@@ -17,11 +18,14 @@ from partners.models import (
     NetworkMembership,
     Partner,
     Public,
+    Service,
     Theme,
 )
 from portal.exports import csv_response
+from portal.models import Territory
 
 IMPORT_SALT = "partners.import.v2"  # v2: {"data", "plan"}
+DI_IMPORT_SALT = "partners.di_import.v1"  # {"territory", "structures", "services", "expected"}
 
 
 @admin.register(Category)
@@ -32,11 +36,30 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["label", "slug"]
 
 
-@admin.register(Public, Theme)
+@admin.register(Public)
 class ReferenceItemAdmin(admin.ModelAdmin):
-    list_display = ["label", "slug", "position"]
+    list_display = ["label", "slug", "is_standard", "position"]
     list_editable = ["position"]
+    list_filter = ["is_standard"]
     search_fields = ["label", "slug"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ReferenceItemAdmin):
+    list_display = ["label", "slug", "parent", "is_standard", "position"]
+    list_select_related = ["parent"]
+    list_filter = ["is_standard", ("parent", admin.EmptyFieldListFilter)]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "partner", "service_type", "fee", "di_id", "updated_at"]
+    list_select_related = ["partner"]
+    list_filter = ["partner__territory", "service_type", "fee"]
+    search_fields = ["name", "partner__name", "di_id"]
+    autocomplete_fields = ["partner"]
+    filter_horizontal = ["themes", "publics"]
+    readonly_fields = ["di_source", "di_id", "di_updated_on"]
 
 
 class ContactInline(admin.TabularInline):
@@ -166,6 +189,11 @@ class PartnerAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="partners_partner_import",
             ),
+            path(
+                "importer-data-inclusion/",
+                self.admin_site.admin_view(self.di_import_view),
+                name="partners_partner_di_import",
+            ),
             *super().get_urls(),
         ]
 
@@ -242,6 +270,72 @@ class PartnerAdmin(admin.ModelAdmin):
             "columns": imports.IMPORT_COLUMNS,
         }
         return TemplateResponse(request, "partners/admin_import.html", context)
+
+    def di_import_view(self, request):
+        """data·inclusion v1 files: the report of what the import would do (created, updated,
+        unchanged, skipped and why, local values kept), then confirm: all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = DataInclusionImportForm(request.POST or None, request.FILES or None)
+        report, payload, territory = None, "", None
+        if request.method == "POST" and request.POST.get("payload"):
+            try:
+                signed = signing.loads(request.POST["payload"], salt=DI_IMPORT_SALT, max_age=3600)
+            except signing.BadSignature:
+                messages.error(
+                    request, _("Aperçu expiré ou altéré : déposez les fichiers à nouveau.")
+                )
+                return redirect(reverse("admin:partners_partner_di_import"))
+            territory = get_object_or_404(Territory, pk=signed["territory"])
+            files = {kind: signed[kind].encode("latin-1") for kind in ("structures", "services")}
+            report = import_data_inclusion(
+                territory=territory, expected=signed["expected"], **files
+            )
+            if report.written:
+                messages.success(request, _("Import data·inclusion enregistré."))
+                return redirect(reverse("admin:partners_partner_changelist"))
+            messages.warning(
+                request,
+                _(
+                    "Les fiches ont changé depuis l'aperçu : rien n'a été importé. Vérifiez ce "
+                    "nouvel aperçu puis confirmez."
+                ),
+            )
+            report = import_data_inclusion(territory=territory, dry_run=True, **files)
+            payload = self._di_payload(territory, files, report)
+            form = DataInclusionImportForm(initial={"territory": territory})
+        elif request.method == "POST" and form.is_valid():
+            territory = form.cleaned_data["territory"]
+            files = {kind: form.cleaned_data[kind].read() for kind in ("structures", "services")}
+            try:
+                report = import_data_inclusion(territory=territory, dry_run=True, **files)
+            except (ValueError, UnicodeDecodeError) as error:
+                form.add_error(None, _("Fichier illisible : %(error)s") % {"error": error})
+            else:
+                payload = self._di_payload(territory, files, report)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Importer des fichiers data·inclusion (v1)"),
+            "form": form,
+            "report": report,
+            "territory": territory,
+            "payload": payload,
+        }
+        return TemplateResponse(request, "partners/admin_di_import.html", context)
+
+    def _di_payload(self, territory, files, report):
+        if not (report.created.total() or report.updated.total()):
+            return ""
+        return signing.dumps(
+            {
+                "territory": territory.pk,
+                "expected": report_as_json(report),
+                **{kind: data.decode("latin-1") for kind, data in files.items()},
+            },
+            salt=DI_IMPORT_SALT,
+            compress=True,
+        )
 
 
 @admin.register(ErrorReport)

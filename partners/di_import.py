@@ -65,6 +65,7 @@ class ImportReport:
     conflicts: list = field(default_factory=list)  # (kind, id, field, local, incoming)
     conflict_count: int = 0
     written: bool = False
+    stale: bool = False
 
     def skip(self, kind, record_id, reason):
         self.skipped[reason] += 1
@@ -324,8 +325,10 @@ def _merge(kind, item, current, incoming, field_map, report):
 # --- The import ---------------------------------------------------------------------------------
 
 
-def import_data_inclusion(*, structures, services, territory, dry_run=False):
+def import_data_inclusion(*, structures, services, territory, dry_run=False, expected=None):
     """Import the files into `territory` (all or nothing). `dry_run`: the preview, rolled back.
+    `expected`: the preview's summary (report_as_json); when the import would now do something
+    else (records edited meanwhile), nothing is written and the report is marked `stale`.
     Returns the ImportReport."""
     report = ImportReport()
     try:
@@ -333,6 +336,9 @@ def import_data_inclusion(*, structures, services, territory, dry_run=False):
             context = Context(territory)
             partners = _import_structures(structures, context, report)
             _import_services(services, partners, context, report)
+            if expected is not None and report_as_json(report) != expected:
+                report.stale = True
+                raise _Rollback
             if dry_run:
                 raise _Rollback
             if report.created.total() or report.updated.total():
@@ -583,4 +589,5 @@ def report_as_json(report):
             "conflicts": report.conflict_count,
         },
         ensure_ascii=False,
+        sort_keys=True,
     )

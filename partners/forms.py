@@ -508,3 +508,34 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError(_("Le fichier dépasse 1 Mo : découpez-le."))
         return upload
+
+
+class DataInclusionImportForm(forms.Form):
+    """The admin's data·inclusion import: two v1 files (JSON or CSV) and the territory."""
+
+    MAX_BYTES = 5_000_000
+
+    territory = forms.ModelChoiceField(
+        label=_("Territoire"), queryset=Territory.objects.order_by("name"), empty_label=None
+    )
+    structures = forms.FileField(label=_("Structures (v1, JSON ou CSV)"))
+    services = forms.FileField(label=_("Services (v1, JSON ou CSV)"))
+
+    def _clean_file(self, name):
+        upload = self.cleaned_data[name]
+        if not upload.name.lower().endswith((".json", ".csv")):
+            raise ValidationError(_("Le fichier doit être un JSON ou un CSV (.json, .csv)."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "Le fichier dépasse 5 Mo : importez le fichier national avec la commande "
+                    "manage.py import_data_inclusion."
+                )
+            )
+        return upload
+
+    def clean_structures(self):
+        return self._clean_file("structures")
+
+    def clean_services(self):
+        return self._clean_file("services")

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from data_inclusion.schema import v1
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError
 
@@ -234,3 +235,51 @@ def test_command(files, territory, capsys):
     out = capsys.readouterr().out
     assert "Structures — créations : 3" in out and "rien n'a été enregistré" in out
     assert not Partner.objects.filter(di_source="dora").exists()
+
+
+ADMIN_URL = "/admin/partners/partner/importer-data-inclusion/"
+
+
+def test_admin_preview_then_confirm(staff_client, files, territory):
+    def uploads():
+        return {
+            "territory": territory.pk,
+            "structures": SimpleUploadedFile(
+                "structures.json", open(files["structures"], "rb").read()
+            ),
+            "services": SimpleUploadedFile("services.json", open(files["services"], "rb").read()),
+        }
+
+    preview = staff_client.post(ADMIN_URL, uploads())
+    assert preview.status_code == 200
+    text = preview.text
+    assert "Structures — créations : 3" in text and "commune hors du territoire" in text
+    assert not Partner.objects.filter(di_source="dora").exists()  # the preview writes nothing
+    payload = preview.context["payload"]
+    # Someone creates one of the records meanwhile: the confirmation writes nothing.
+    other = PartnerFactory(territory=territory, slug="deja-la", di_source="dora", di_id="dora--s3")
+    stale = staff_client.post(ADMIN_URL, {"payload": payload})
+    assert stale.status_code == 200 and "ont changé depuis l" in stale.text
+    assert Partner.objects.filter(di_source="dora").count() == 1
+    other.delete()
+    confirmed = staff_client.post(ADMIN_URL, {"payload": payload})
+    assert confirmed.status_code == 302
+    assert Partner.objects.filter(di_source="dora").count() == 3
+    assert Service.objects.filter(di_source="dora").count() == 3
+
+
+def test_admin_import_refuses_other_files(staff_client, territory):
+    response = staff_client.post(
+        ADMIN_URL,
+        {
+            "territory": territory.pk,
+            "structures": SimpleUploadedFile("structures.xlsx", b"x"),
+            "services": SimpleUploadedFile("services.json", b"[]"),
+        },
+    )
+    assert "doit être un JSON ou un CSV" in response.text
+    assert not Partner.objects.filter(di_source="dora").exists()
+
+
+def test_admin_import_is_for_staff(coordinator_client):
+    assert coordinator_client.get(ADMIN_URL).status_code == 302  # the admin's sign-in
