@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from data_inclusion.schema import v1  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from partners.di_import import import_data_inclusion  # noqa: E402
@@ -146,6 +147,8 @@ def main():
     parser.add_argument("--csv", action="store_true")
     options = parser.parse_args()
     territory = setup_territory()
+    # As in production: with DEBUG, Django would keep the last 9,000 queries' SQL in memory.
+    settings.DEBUG = False
     with tempfile.TemporaryDirectory() as folder:
         extension = "csv" if options.csv else "json"
         paths = {kind: str(Path(folder) / f"{kind}.{extension}") for kind in ("s", "v")}

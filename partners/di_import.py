@@ -14,6 +14,7 @@ territory: `manage.py import_data_inclusion` and the admin's preview (docs/partn
 """
 
 import csv
+import functools
 import io
 import json
 from collections import Counter
@@ -25,7 +26,8 @@ import opening_hours
 import pydantic
 from data_inclusion.schema import v1
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,6 +177,7 @@ def _validated(model, raw):
 # --- Applying one record ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=10_000)
 def _phone(value):
     try:
         return phones.to_e164(value or "")
@@ -182,6 +185,7 @@ def _phone(value):
         return value or ""
 
 
+@functools.lru_cache(maxsize=10_000)
 def _hours(value):
     """(OSM hours, free text): a value opening-hours-py refuses goes to the free text."""
     if not value:
@@ -389,6 +393,10 @@ def _import_structures(source, context, report):
         if partner is not None and partner.territory_id != context.territory.pk:
             report.skip("structure", record["id"], _("géré par un autre territoire"))
             continue
+        if partner is not None and (partner.di_imported or {}).get("record") == record:
+            report.unchanged["structure"] += 1  # unchanged at the source: nothing to do
+            result[key] = partner
+            continue
         values = _partner_values(record, context)
         kept_baseline, names = {}, []
         if partner is None:
@@ -476,10 +484,19 @@ def _write_services(batch, context, report):
         (service.di_source, service.di_id): service
         for service in Service.objects.filter(
             di_id__in=[record["id"] for record, _partner in batch]
-        )
-        .select_related("partner__category", "partner__commune")
-        .prefetch_related("themes", "publics")
+        ).select_related("partner__category", "partner__commune")
     }
+    # A record the producer did not change since the last import needs nothing (local edits
+    # stay as they are): only the others are compared field by field, with their links.
+    unchanged = set()
+    for record, partner in batch:
+        service = existing.get((record["source"], record["id"]))
+        if service is not None and service.partner_id == partner.pk:
+            if (service.di_imported or {}).get("record") == record:
+                unchanged.add(id(service))
+    prefetch_related_objects(
+        [item for item in existing.values() if id(item) not in unchanged], "themes", "publics"
+    )
     to_create, to_update, update_fields, links = [], [], set(), []
     now = timezone.now()
     for record, partner in batch:
@@ -487,6 +504,9 @@ def _write_services(batch, context, report):
         values = _service_values(record, context)
         themes, publics = _relations(record, context)
         service = existing.get(key)
+        if service is not None and id(service) in unchanged:
+            report.unchanged["service"] += 1
+            continue
         if service is None:
             service = Service(partner=partner, di_source=key[0], di_id=key[1], **values)
             service.search_text = service.build_search_text()
@@ -561,22 +581,26 @@ def _write_services(batch, context, report):
         if ids:
             Service.themes.through.objects.filter(service_id__in=ids).delete()
             Service.publics.through.objects.filter(service_id__in=ids).delete()
-        Service.themes.through.objects.bulk_create(
-            [
-                Service.themes.through(service_id=service.pk, theme_id=theme.pk)
-                for service, themes, _publics in links
-                for theme in themes
-            ],
-            batch_size=2000,
+        # The link rows by executemany: tens of thousands of rows, no model instance each.
+        _insert_links(
+            Service.themes.through,
+            "theme_id",
+            [(service.pk, theme.pk) for service, themes, _publics in links for theme in themes],
         )
-        Service.publics.through.objects.bulk_create(
-            [
-                Service.publics.through(service_id=service.pk, public_id=public.pk)
-                for service, _themes, publics in links
-                for public in publics
-            ],
-            batch_size=2000,
+        _insert_links(
+            Service.publics.through,
+            "public_id",
+            [(service.pk, public.pk) for service, _themes, publics in links for public in publics],
         )
+
+
+def _insert_links(through, column, rows):
+    if not rows:
+        return
+    table = connection.ops.quote_name(through._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in ("service_id", column))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s)", rows)  # noqa: S608
 
 
 def report_as_json(report):
