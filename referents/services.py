@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from partners.models import Partner, Public, Theme
+from partners.models import Partner, Public, Service, Theme
 from portal.models import Commune, Department, Region, Territory
 from referents.defaults import DEFAULT_OUTLINE
 from referents.models import (
@@ -289,6 +289,7 @@ class Match:
     themes: list
     zone: str
     closeness: int = 0
+    services: list = field(default_factory=list)  # the partner's services meeting a need
 
     @property
     def score(self):
@@ -303,29 +304,68 @@ class Match:
         return reason
 
 
+def _services_with_needs():
+    """A partner's services with their themes (for their categories) and publics."""
+    return Prefetch(
+        "offers",
+        queryset=Service.objects.prefetch_related("themes", "publics").order_by(
+            "position", "name", "pk"
+        ),
+    )
+
+
 def match_partners(*, commune, territory, publics, themes):
     """Partners of `territory`'s network serving `commune` that work with one of `publics` or
-    on one of `themes`: the nearest first (Proximity: a partner far away is never above a near
-    one), then the most criteria met; each with the reason it matched."""
+    on one of `themes` (needs are categories of thématiques: a service's sub-theme meets its
+    category), themselves or through one of their services: the nearest first (Proximity: a
+    partner far away is never above a near one), then the most criteria met; each with the
+    reason it matched and the services that meet a need."""
     public_ids = {public.pk for public in publics}
     theme_ids = {theme.pk for theme in themes}
     if not public_ids and not theme_ids:
         return []
+    by_pk = {("public", item.pk): item for item in publics}
+    by_pk.update({("theme", item.pk): item for item in themes})
+    services = Service.objects.filter(
+        Q(publics__in=public_ids) | Q(themes__in=theme_ids) | Q(themes__parent__in=theme_ids)
+    )
+    wanted = Partner.objects.filter(
+        Q(publics__in=public_ids)
+        | Q(themes__in=theme_ids)
+        | Q(pk__in=services.values("partner_id"))
+    )
     matches = []
-    wanted = Partner.objects.filter(Q(publics__in=public_ids) | Q(themes__in=theme_ids))
-    for partner in partners_serving(commune, territory).filter(pk__in=wanted.values("pk")):
+    candidates = partners_serving(commune, territory).prefetch_related(_services_with_needs())
+    for partner in candidates.filter(pk__in=wanted.values("pk")):
+        met_publics = {public.pk for public in partner.publics.all()} & public_ids
+        met_themes = {theme.pk for theme in partner.themes.all()} & theme_ids
+        meeting = []
+        for service in partner.offers.all():
+            service_publics = {public.pk for public in service.publics.all()} & public_ids
+            service_themes = {
+                theme.parent_id or theme.pk for theme in service.themes.all()
+            } & theme_ids
+            if service_publics or service_themes:
+                meeting.append(service)
+                met_publics |= service_publics
+                met_themes |= service_themes
         zone_closeness, zone = zone_of(partner, commune)
         matches.append(
             Match(
                 partner,
-                [public for public in partner.publics.all() if public.pk in public_ids],
-                [theme for theme in partner.themes.all() if theme.pk in theme_ids],
+                sorted((by_pk[("public", pk)] for pk in met_publics), key=_reference_order),
+                sorted((by_pk[("theme", pk)] for pk in met_themes), key=_reference_order),
                 zone,
                 proximity(partner, commune, zone_closeness),
+                meeting,
             )
         )
     matches.sort(key=lambda match: (match.closeness, -match.score, match.partner.name))
     return matches
+
+
+def _reference_order(item):
+    return (item.position, item.label)
 
 
 def unmet_needs(needs, matches):

@@ -2,11 +2,13 @@
 
 from itertools import groupby
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partners.models import Service
 from portal.models import Membership
 from portal.pdf import cached_pdf_response
 from referents.models import Meeting, Referent
@@ -29,6 +31,10 @@ def guide_context(territory, commune):
             .order_by("category__position", "category__label", "name")
         )
         referents = Referent.objects.for_network(territory)
+    # Their services (data·inclusion v1), named in each partner's entry: one query.
+    prefetch_related_objects(
+        partners, Prefetch("offers", queryset=Service.objects.order_by("position", "name", "pk"))
+    )
     outline = outline_for(territory)
     groups = [
         (category, list(items)) for category, items in groupby(partners, lambda p: p.category)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from referents.models import OrientationCount
+from tests.factories import ServiceFactory
 
 
 def test_form_says_nothing_is_stored(referent_client, territory):
@@ -148,3 +149,28 @@ def test_the_admin_shows_interviews_by_month_only(as_persona, territory, soyaux)
     assert "17" not in listing.text.split("<tbody>")[1].split("</tbody>")[0]
     detail = staff.get(reverse("admin:referents_orientationcount_change", args=[count.pk]))
     assert detail.status_code == 200 and "17 mars" not in detail.text
+
+
+def test_orientation_proposes_services_meeting_a_need(
+    territory, referent_client, soyaux, mission_locale
+):
+    """A need (a category of thématiques) is met by a service's sub-theme: the partner is
+    proposed with that service, and the guide names the partner's services."""
+    mission_locale.themes.clear()
+    mission_locale.publics.clear()
+    service = ServiceFactory(
+        partner=mission_locale,
+        name="Permis solidaire",
+        themes=["mobilite--preparer-un-permis"],
+        publics=["seniors"],
+    )
+    names = boxes(referent_client.get(reverse("referents:orientation", args=[territory.slug])))
+    data = {"commune": soyaux.pk, names["A besoin d'une solution de mobilité"]: "on"}
+    response = referent_client.post(reverse("referents:orientation", args=[territory.slug]), data)
+    matches = response.context["matches"]
+    assert [match.partner for match in matches] == [mission_locale]
+    assert matches[0].services == [service]
+    assert [theme.slug for theme in matches[0].themes] == ["mobilite"]
+    assert f'href="{service.get_absolute_url()}">Permis solidaire</a>' in response.text
+    guide = referent_client.get(reverse("referents:guide", args=[territory.slug])).text
+    assert "Permis solidaire" in guide

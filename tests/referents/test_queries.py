@@ -10,7 +10,7 @@ from django.utils import timezone
 from partners.models import Contact
 from portal.models import Commune
 from referents.models import Referent
-from tests.factories import MeetingFactory, ReferentFactory
+from tests.factories import MeetingFactory, ReferentFactory, ServiceFactory
 from tests.referents.conftest import make_partner
 from tests.referents.test_orientation import boxes
 
@@ -50,6 +50,12 @@ def grow(territory, epci, department, size):
         )
         Contact.objects.create(partner=partner, first_name="A", last_name=f"B{index}")
         Contact.objects.create(partner=partner, first_name="C", last_name=f"D{index}")
+        for _number in range(2):
+            ServiceFactory(
+                partner=partner,
+                themes=["mobilite--financer-ma-mobilite", "numerique--acquerir-un-equipement"],
+                publics=["jeunes", "seniors"],
+            )
     for index in range(size // 30):
         MeetingFactory(territory=territory, starts_at=timezone.now() - timedelta(days=30 * index))
 
@@ -60,6 +66,9 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
     meeting = MeetingFactory(territory=territory, host=mission_locale)
     meeting.invited.set(pair)
     meeting.present.set(pair[:1])
+    ServiceFactory(
+        partner=mission_locale, themes=["mobilite--preparer-un-permis"], publics=["jeunes"]
+    )
     if request.param:
         grow(territory, epci, communes[0].department, request.param)
         meeting.invited.set(Referent.objects.all())
@@ -91,18 +100,19 @@ def test_meeting_page_query_count(referent_client, network, django_assert_num_qu
 
 
 def test_guide_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 référents,
-    # 10 outline sections, 11 publics and 12 themes (default outline), 13 coordinators, 14 meetings
-    with django_assert_num_queries(14):
+    # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 their services,
+    # 10 référents, 11 outline sections, 12 publics and 13 themes (default outline),
+    # 14 coordinators, 15 meetings
+    with django_assert_num_queries(15):
         referent_client.get(reverse("referents:guide", args=[territory.slug]))
 
 
 def test_commune_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
-    # 10-13 zone prefetches, 14 référents, 15 sections, 16-17 default outline, 18 coordinators,
-    # 19 meetings
+    # 10-13 zone prefetches, 14 their services, 15 référents, 16 sections, 17-18 default
+    # outline, 19 coordinators, 20 meetings
     url = reverse("referents:guide", args=[territory.slug]) + f"?commune={network['commune'].pk}"
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         referent_client.get(url)
 
 
@@ -117,7 +127,8 @@ def test_orientation_query_count(territory, referent_client, network, django_ass
     }
     # 4 outline sections, 5-6 publics and themes (default outline), 7 commune with department,
     # 8 partners of the network serving it (address with department, in-territory flag),
-    # 9 publics, 10 themes, 11 contacts, 12-15 zone prefetches, 16 savepoint, 17 count,
-    # 18 its needs, 19 release savepoint, 20-21 the commune selector (count, communes)
-    with django_assert_num_queries(21):
+    # 9 publics, 10 themes, 11 contacts, 12-15 zone prefetches, 16 their services, 17 the
+    # services' themes, 18 publics, 19 savepoint, 20 count, 21 its needs, 22 release
+    # savepoint, 23-24 the commune selector (count, communes)
+    with django_assert_num_queries(24):
         referent_client.post(url, data)
