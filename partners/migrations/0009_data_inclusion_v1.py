@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
+import partners.models
+
 from partners import phones
 from partners.reference_data import sync
 
@@ -73,7 +75,7 @@ class Migration(migrations.Migration):
                 ('di_source', models.CharField(blank=True, max_length=100, verbose_name='source data·inclusion')),
                 ('di_id', models.CharField(blank=True, max_length=200, verbose_name='identifiant data·inclusion')),
                 ('di_updated_on', models.DateField(blank=True, null=True, verbose_name='mis à jour à la source le')),
-                ('di_imported', models.JSONField(blank=True, default=dict, editable=False, verbose_name='valeurs importées')),
+                ('di_imported', partners.models.ImportedRecordField(blank=True, default=dict, editable=False, verbose_name="valeurs importées")),
                 ('search_text', models.TextField(default='', editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
@@ -92,7 +94,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partner',
             name='di_imported',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='valeurs importées'),
+            field=partners.models.ImportedRecordField(blank=True, default=dict, editable=False, verbose_name="valeurs importées"),
         ),
         migrations.AddField(
             model_name='partner',
