@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Contact
-from portal.models import Commune
+from portal.models import Commune, CommuneOutline
 from referents.models import Referent
 from tests.factories import MeetingFactory, ReferentFactory
 from tests.referents.conftest import make_partner
@@ -27,6 +27,17 @@ def grow(territory, epci, department, size):
             epci=epci,
         )
         for index in range(size)
+    )
+    CommuneOutline.objects.bulk_create(  # on the network's map
+        CommuneOutline(
+            commune=commune,
+            path=f"M{index * 10} 0l10 0 0 10-10 0z",
+            x_min=index * 10,
+            y_min=0,
+            x_max=index * 10 + 10,
+            y_max=10,
+        )
+        for index, commune in enumerate(communes)
     )
     Referent.objects.bulk_create(
         Referent(
@@ -71,9 +82,12 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
 
 
 def test_network_page_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes with EPCI, 5 active référents
+    # 4 communes with EPCI and outline (the map), 5 active référents
     with django_assert_num_queries(5):
-        referent_client.get(reverse("referents:list", args=[territory.slug]))
+        response = referent_client.get(reverse("referents:list", args=[territory.slug]))
+    assert response.text.count('<a href="/referents/grand-angouleme/#commune-') == (
+        CommuneOutline.objects.count()
+    )
 
 
 def test_referent_page_query_count(referent_client, network, django_assert_num_queries):
