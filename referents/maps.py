@@ -47,6 +47,39 @@ def coverage_map(territory, rows, *, links=True):
     return figure
 
 
+LOCATOR_STYLES = (
+    Style("commune", gettext_lazy("la commune"), "#1d4e89"),
+    Style("territoire", gettext_lazy("les autres communes du territoire"), "#e4e7ec"),
+)
+
+
+def guide_map(territory, communes, referents, commune=None):
+    """The guide's map: the territory's communes coloured by coverage (`referents`: the active
+    ones), or, in a commune's guide, where the commune lies in the territory."""
+    if commune is not None:
+        figure = Map(
+            id="carte-guide",
+            title=_("%(commune)s dans %(territory)s")
+            % {"commune": commune.name, "territory": territory.name},
+        )
+        for other in communes:
+            outline = getattr(other, "outline", None)
+            if outline is not None:
+                mine = other.pk == commune.pk
+                figure.add_area(
+                    outline,
+                    style=LOCATOR_STYLES[0 if mine else 1],
+                    label=other.name,
+                    highlight=mine,
+                )
+        return figure, LOCATOR_STYLES
+    by_commune = {}
+    for referent in referents:
+        by_commune.setdefault(referent.commune_id, []).append(referent)
+    rows = [{"commune": c, "referents": by_commune.get(c.pk, [])} for c in communes]
+    return coverage_map(territory, rows, links=False), COVERAGE_STYLES
+
+
 def interviews_map(territory, communes, totals):
     """The observatory's map: each commune shaded by its first interviews over the period
     (`totals`: {commune id: count}). A count under 5, zero included, is « moins de 5 » in one

@@ -1,6 +1,7 @@
 """The référents' network on a map: each commune coloured by its coverage, linked to its row of
 the table, with a legend that gives the same figures as the page's counters."""
 
+import io
 import re
 
 import pytest
@@ -55,3 +56,37 @@ def test_a_filtered_table_keeps_the_whole_map(territory, referent_client, mapped
 def test_no_map_without_outlines(territory, referent_client, communes):
     html = referent_client.get(reverse("referents:list", args=[territory.slug])).text
     assert "map-figure" not in html
+
+
+def map_fills(pdf):
+    """How many shapes were filled with the even-odd rule (the map's communes) on each page."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return [
+        len(re.findall(rb"(?<![A-Za-z])B\*", page.get_contents().get_data()))
+        for page in reader.pages
+    ]
+
+
+def test_the_guide_and_its_pdf_show_the_map(territory, referent_client, mapped):
+    response = referent_client.get(reverse("referents:guide", args=[territory.slug]))
+    figure = response.context["map"]
+    assert [label for _o, _s, label, href in figure.areas if href is None] == [
+        "Angoulême : binôme",
+        "Soyaux : un référent",
+    ]  # a printed guide: no links
+    assert "Binôme (1)" in response.text
+    fills = map_fills(
+        referent_client.get(reverse("referents:guide_pdf", args=[territory.slug])).content
+    )
+    assert 2 in fills  # both communes with an outline, drawn on one page
+
+
+def test_a_communes_guide_locates_it_in_the_territory(territory, referent_client, mapped):
+    soyaux = mapped[1]
+    url = reverse("referents:guide", args=[territory.slug]) + f"?commune={soyaux.pk}"
+    response = referent_client.get(url)
+    figure = response.context["map"]
+    assert [label for _o, _s, label, _h in figure.areas] == ["Angoulême", "Soyaux"]
+    assert [figure.areas[index][2] for index in figure.highlighted] == ["Soyaux"]

@@ -106,17 +106,18 @@ def test_meeting_page_query_count(referent_client, network, django_assert_num_qu
 
 def test_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 référents,
-    # 10 outline sections, 11 publics and 12 themes (default outline), 13 coordinators, 14 meetings
-    with django_assert_num_queries(14):
+    # 10 communes with outline (map), 11 outline sections, 12 publics and 13 themes (default
+    # outline), 14 coordinators, 15 meetings
+    with django_assert_num_queries(15):
         referent_client.get(reverse("referents:guide", args=[territory.slug]))
 
 
 def test_commune_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
-    # 10-13 zone prefetches, 14 référents, 15 sections, 16-17 default outline, 18 coordinators,
-    # 19 meetings
+    # 10-13 zone prefetches, 14 référents, 15 communes with outline (map), 16 sections, 17-18
+    # default outline, 19 coordinators, 20 meetings
     url = reverse("referents:guide", args=[territory.slug]) + f"?commune={network['commune'].pk}"
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         referent_client.get(url)
 
 
