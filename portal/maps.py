@@ -234,7 +234,7 @@ class Map:
         defs = "".join(style.defs(self.id, px) for style in self.styles())
         if defs:
             parts.append(f"<defs>{defs}</defs>")
-        stroke = f'stroke="#8a8f98" stroke-width="{px * 0.6:.2f}" stroke-linejoin="round"'
+        stroke = f'stroke="#8a8f98" stroke-width="{px * 0.6:.3g}" stroke-linejoin="round"'
         parts.append(f'<g class="map-areas" fill-rule="evenodd" {stroke}>')
         for index, (outline, style, label, href) in enumerate(self.areas):
             if index in self.highlighted:
@@ -242,14 +242,14 @@ class Map:
             parts.append(self._area(outline, style, label, href))
         parts.append("</g>")
         if self.highlighted:
-            highlight = f'stroke="#1b1b1b" stroke-width="{px * 2.5:.2f}" stroke-linejoin="round"'
+            highlight = f'stroke="#1b1b1b" stroke-width="{px * 2.5:.3g}" stroke-linejoin="round"'
             parts.append(f'<g class="map-highlight" fill-rule="evenodd" {highlight}>')
             for index in sorted(self.highlighted):
                 parts.append(self._area(*self.areas[index]))
             parts.append("</g>")
         if self.points:
-            radius = f"{px * 3.5:.2f}"
-            parts.append(f'<g class="map-points" stroke="#ffffff" stroke-width="{px:.2f}">')
+            radius = f"{px * 3.5:.3g}"
+            parts.append(f'<g class="map-points" stroke="#ffffff" stroke-width="{px:.3g}">')
             for (cx, cy), label, href, style in self.points:
                 fill = style.paint(self.id) if style else "#a3000b"
                 circle = (

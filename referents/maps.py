@@ -94,7 +94,7 @@ def interviews_map(territory, communes, totals):
     for commune in communes:
         total = totals.get(commune.pk, 0)
         shown = shown_count(total)
-        rows.append({"commune": commune, "total": shown})
+        rows.append({"commune": commune, "value": shown})
         outline = getattr(commune, "outline", None)
         if outline is not None:
             figure.add_area(outline, style=count_style(total), label=f"{commune.name} : {shown}")

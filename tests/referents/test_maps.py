@@ -59,7 +59,8 @@ def test_no_map_without_outlines(territory, referent_client, communes):
 
 
 def map_fills(pdf):
-    """How many shapes were filled with the even-odd rule (the map's communes) on each page."""
+    """How many shapes were filled with the even-odd rule and stroked (`B*`: the map's
+    communes) on each page."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))

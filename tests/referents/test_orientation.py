@@ -175,7 +175,7 @@ def test_the_observatory_map_shades_communes_without_revealing_small_counts(
         "Champniers : 0": "n0",  # none: 0, in the same shade
         "Soyaux : 6": "n5",
     }
-    table = [(row["commune"].name, str(row["total"])) for row in response.context["commune_rows"]]
+    table = [(row["commune"].name, str(row["value"])) for row in response.context["commune_rows"]]
     assert table == [("Angoulême", "moins de 5"), ("Champniers", "0"), ("Soyaux", "6")]
     legend = [(item.style.label, item.count) for item in response.context["legend"]]
     assert legend == [(style.label, {"n0": 2, "n5": 1}.get(style.key, 0)) for style in COUNT_STYLES]
