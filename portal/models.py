@@ -1,6 +1,7 @@
 """Core models: accounts, the official administrative map and the territories built on it."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -164,6 +165,27 @@ class TerritoryQuerySet(models.QuerySet):
         )
 
 
+# Words that follow a fixed prefix where a territory's slug may also stand (/referents/<slug>/):
+# a territory called so would be shadowed by the page of that name. Digits alone are taken by
+# the pages of one object (/referents/<pk>/). tests/portal/test_models.py checks the list
+# against the URL conf.
+RESERVED_TERRITORY_SLUGS = frozenset(
+    {"ajouter", "rendez-vous", "guide", "orientation", "trame", "territoire", "territoires"}
+)
+
+
+def validate_territory_slug(value):
+    if value in RESERVED_TERRITORY_SLUGS or value.isdigit():
+        raise ValidationError(
+            _(
+                "« %(slug)s » est réservé par une page du portail : choisissez un autre "
+                "identifiant."
+            ),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
 class Territory(models.Model):
     """A territory of the network: one EPCI or a project territory of several."""
 
@@ -178,7 +200,11 @@ class Territory(models.Model):
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(
-        _("identifiant d'adresse"), max_length=80, unique=True, help_text=_("Utilisé dans les URL.")
+        _("identifiant d'adresse"),
+        max_length=80,
+        unique=True,
+        validators=[validate_territory_slug],
+        help_text=_("Utilisé dans les URL."),
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.CA)
     presentation = models.TextField(_("présentation"), blank=True)
@@ -205,7 +231,7 @@ class Territory(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("home") + f"?territoire={self.slug}"
+        return reverse("territory_home", kwargs={"territory_slug": self.slug})
 
     @property
     def communes(self):
@@ -278,6 +304,35 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class CommuneOutline(models.Model):
+    """A commune's outline, projected and simplified for maps drawn by the server (portal/maps.py):
+    an SVG path in map units (`portal.maps.UNIT` metres, y pointing down) and its bounding box,
+    so that a map of a territory joins stored paths and computes nothing per commune. Filled by
+    `manage.py import_contours` from any GeoJSON whose features carry the INSEE code."""
+
+    commune = models.OneToOneField(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+    )
+    path = models.TextField(_("tracé (SVG)"))
+    x_min = models.IntegerField()
+    y_min = models.IntegerField()
+    x_max = models.IntegerField()
+    y_max = models.IntegerField()
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contour de commune")
+        verbose_name_plural = _("contours de communes")
+
+    def __str__(self):
+        return str(self.commune_id)
 
 
 class FormSubmission(models.Model):

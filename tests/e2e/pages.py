@@ -113,7 +113,7 @@ PAGE_TYPES = [
     PageType("partner_update", _url("partners:update", "uimm-charente")),
     PageType("partner_report_errors", _url("partners:report", "uimm-charente"), submit=True),
     PageType("partner_review", _url("partners:review")),
-    PageType("partner_network", _url("partners:network")),
+    PageType("partner_network", _url("partners:network", TERRITORY)),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
     # Roadmaps
     PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
