@@ -568,7 +568,7 @@ def _write_services(batch, context, report):
             to_update.append(service)
         if write:
             links.append((service, themes, publics))
-    Service.objects.bulk_create(to_create, batch_size=500)
+    _create_services(to_create)
     if to_update:
         fields = sorted(
             update_fields | {"search_text", "updated_at", "partner", "di_imported", "di_updated_on"}
@@ -592,6 +592,33 @@ def _write_services(batch, context, report):
             "public_id",
             [(service.pk, public.pk) for service, _themes, publics in links for public in publics],
         )
+
+
+def _create_services(services):
+    """Insert new services and set their pks: bulk_create, or COPY on PostgreSQL (a multi-row
+    INSERT of thousands of rows is parsed and quoted in Python by psycopg: COPY streams them)."""
+    if not services:
+        return
+    if connection.vendor != "postgresql":
+        Service.objects.bulk_create(services, batch_size=500)
+        return
+    fields = [field for field in Service._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(Service._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for service in services:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(service, True), connection)
+                        for field in fields
+                    ]
+                )
+    keys = Service.objects.filter(di_id__in=[service.di_id for service in services])
+    pks = {(source, key): pk for source, key, pk in keys.values_list("di_source", "di_id", "pk")}
+    for service in services:
+        service.pk = pks[(service.di_source, service.di_id)]
+        service._state.adding = False
 
 
 def _insert_links(through, column, rows):
