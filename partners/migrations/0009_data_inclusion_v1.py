@@ -5,37 +5,9 @@ import partners.phones
 import partners.validators
 import portal.validators
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
 import partners.models
-
-from partners import phones
-from partners.reference_data import sync
-
-
-def to_v1(apps, schema_editor):
-    """The reference lists from the data-inclusion-schema package (labels, the v1 sub-themes
-    under their categories, the local additions `employeurs`, `recruter` and the local partner
-    categories marked as not standard); phones in E.164 (a value that is not a valid number is
-    kept as it was, for a coordinator to correct)."""
-    sync(
-        apps.get_model("partners", "Category"),
-        apps.get_model("partners", "Public"),
-        apps.get_model("partners", "Theme"),
-    )
-    for name in ("Partner", "Contact"):
-        model = apps.get_model("partners", name)
-        changed = []
-        for item in model.objects.exclude(phone="").only("pk", "phone"):
-            try:
-                value = phones.to_e164(item.phone)
-            except ValidationError:
-                continue
-            if value != item.phone:
-                item.phone = value
-                changed.append(item)
-        model.objects.bulk_update(changed, ["phone"], batch_size=500)
 
 
 
@@ -205,5 +177,4 @@ class Migration(migrations.Migration):
             model_name='service',
             constraint=models.UniqueConstraint(condition=models.Q(('di_id', ''), _negated=True), fields=('di_source', 'di_id'), name='partners_service_unique_di_key'),
         ),
-        migrations.RunPython(to_v1, migrations.RunPython.noop),
     ]

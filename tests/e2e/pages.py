@@ -18,6 +18,16 @@ def _partner():
     return reverse("partners:detail", args=["uimm-charente"])
 
 
+def _service(name):
+    def build():
+        from partners.models import Service
+
+        service = Service.objects.filter(partner__slug="uimm-charente").order_by("pk").first()
+        return reverse(f"partners:{name}", args=["uimm-charente", service.pk])
+
+    return build
+
+
 def _action():
     from roadmaps.models import Action
 
@@ -111,6 +121,11 @@ PAGE_TYPES = [
     PageType("partner_detail_coordinator", _partner, ("coordinator",)),
     PageType("partner_create_errors", _url("partners:create"), submit=True),
     PageType("partner_update", _url("partners:update", "uimm-charente")),
+    PageType(
+        "service_create_errors", _url("partners:service_create", "uimm-charente"), submit=True
+    ),
+    PageType("service_update", _service("service_update")),
+    PageType("service_delete", _service("service_delete")),
     PageType("partner_report_errors", _url("partners:report", "uimm-charente"), submit=True),
     PageType("partner_review", _url("partners:review")),
     PageType("partner_network", _url("partners:network", TERRITORY)),
