@@ -15,7 +15,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0008_network_decisions'),
-        ('portal', '0004_epci_kind_lower_case'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
