@@ -136,6 +136,9 @@ EXPECTED = {
     "partners:network_decline": post_only(),
     # companies: the register of the territory's establishments (members read, coordinators add)
     "companies:list": MEMBERS,
+    "companies:export_csv": MEMBERS,
+    "companies:export_xlsx": MEMBERS,
+    "companies:create": EDITORS,
     "companies:detail": MEMBERS,
     # referents
     "referents:list": MEMBERS,
@@ -192,6 +195,9 @@ EXPECTED = {
 TERRITORY_IN_QUERY = {
     "home",
     "companies:list",
+    "companies:export_csv",
+    "companies:export_xlsx",
+    "companies:create",
     "partners:network",
     *(f"referents:legacy_{name}" for _, name in LEGACY_PATHS),
 }
