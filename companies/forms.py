@@ -114,7 +114,7 @@ class EstablishmentFilterForm(forms.Form):
         if data.get("section"):
             establishments = establishments.filter(naf__section=data["section"])
         if data.get("division"):
-            establishments = establishments.filter(naf_id__startswith=data["division"] + ".")
+            establishments = establishments.filter(naf__code__startswith=data["division"] + ".")
         if data.get("effectif"):
             establishments = establishments.filter(workforce_band_id=data["effectif"])
         if data.get("employeur"):
