@@ -390,6 +390,7 @@ MAILLAGE = {
 DEMO_LOADERS = [
     "portal.demo.load",
     "partners.demo.load",
+    "companies.demo.load",
     "roadmaps.demo.load",
     "referents.demo.load",
 ]
