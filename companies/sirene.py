@@ -145,7 +145,13 @@ class Report:
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # the first MAX_ERRORS
+    warning_count: int = 0
+
+    def warn(self, message):
+        self.warning_count += 1
+        if len(self.warnings) < MAX_ERRORS:
+            self.warnings.append(message)
 
     @property
     def changed(self):
@@ -301,10 +307,11 @@ def _rows(text, label, width, errors, progress):
 
 
 def _clean(value):
-    """A published value: `[ND]` (not diffused) is empty; no control characters."""
+    """A published value: `[ND]` (not diffused) is empty; no control characters, line breaks
+    and runs of spaces made one space."""
     if not value or value == NOT_DIFFUSED:
         return ""
-    return strip_control_characters(value).strip()
+    return " ".join(strip_control_characters(value).split())
 
 
 def _date(value):
@@ -331,15 +338,17 @@ class _Fields:
 
     def __init__(self, model):
         self.limits = {
-            f.name: f.max_length for f in model._meta.get_fields() if getattr(f, "max_length", 0)
+            f.name: (f.max_length, f.verbose_name)
+            for f in model._meta.get_fields()
+            if getattr(f, "max_length", 0)
         }
 
     def check(self, name, value):
-        limit = self.limits[name]
+        limit, label = self.limits[name]
         if len(value) > limit:
             raise ValueError(
                 _("« %(field)s » trop long (%(max)s caractères au plus).")
-                % {"field": name, "max": limit}
+                % {"field": label, "max": limit}
             )
         return value
 
@@ -413,7 +422,7 @@ class Importer:
             naf_id = activity
         naf25 = _clean(row.get("activitePrincipaleNAF25Etablissement", ""))
         if naf25 and naf25 not in self.naf25:
-            self.report.warnings.append(
+            self.report.warn(
                 _("SIRET %(siret)s : code NAF 2025 « %(code)s » inconnu, ignoré.")
                 % {"siret": siret, "code": naf25[:10]}
             )
