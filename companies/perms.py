@@ -62,19 +62,27 @@ def get_establishment_rw_for_user(request, siret, queryset=None):
     return establishment, territory
 
 
-def get_register_territory_for_user(request):
-    """(territory, can_edit) of the register's pages: `?territoire=<slug>` (404 if hidden),
-    else the current territory (an account with none gets the page that says so)."""
-    slug = request.GET.get("territoire", "").strip()
-    if slug:
-        return access.get_territory_for_user(request, slug)
-    territory = access.require_current_territory(request)
+def get_register_territory_for_user(request, slug=None):
+    """(territory, can_edit) of the register's pages: the territory `slug` (in the path; 404
+    if hidden), found among the user's territories (fetched with their roles: no query of its
+    own). Without a slug, the territory an old address meant (`?territoire=` or the current
+    territory; an account with none gets the page that says so)."""
+    territory = (
+        access.legacy_territory_for_user(request)
+        if slug is None
+        else access.territory_named(request.user, slug)
+    )
+    if territory is None:
+        raise Http404
     return territory, access.can_edit(request.user, territory)
 
 
-def get_register_territory_rw_for_user(request):
-    """The territory an establishment is added to by hand: as above, 403 if read-only."""
-    territory, can_edit = get_register_territory_for_user(request)
+def get_register_territory_rw_for_user(request, slug):
+    """The territory an establishment is added to by hand: 404 if hidden, 403 if read-only."""
+    territory, can_edit = get_register_territory_for_user(request, slug)
     if not can_edit:
         raise PermissionDenied
     return territory
+
+
+legacy_territory_for_user = access.legacy_territory_for_user

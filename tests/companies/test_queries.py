@@ -25,7 +25,7 @@ def add_establishments(territory, count, start):
 
 
 def test_list_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
-    url = reverse("companies:list")
+    url = reverse("companies:list", args=[territory.slug])
     add_establishments(territory, 3, 0)
     coordinator_client.get(url)  # the nomenclatures' choices are read once per process
     # 1 session, 2 user, 3 memberships with their territories, 4 communes of the territory
@@ -42,7 +42,7 @@ def test_list_queries_are_constant(django_assert_num_queries, coordinator_client
 
 
 def test_export_queries_are_constant(django_assert_num_queries, referent_client, territory):
-    url = reverse("companies:export_csv")
+    url = reverse("companies:export_csv", args=[territory.slug])
     add_establishments(territory, 3, 0)
     referent_client.get(url)
     # 1 session, 2 user, 3 memberships, 4 communes of the territory, 5 the establishments.

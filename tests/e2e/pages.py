@@ -122,13 +122,13 @@ PAGE_TYPES = [
     PageType("partner_update", _url("partners:update", "uimm-charente")),
     PageType("partner_report_errors", _url("partners:report", "uimm-charente"), submit=True),
     PageType("partner_review", _url("partners:review")),
-    PageType("partner_network", _url("partners:network")),
+    PageType("partner_network", _url("partners:network", TERRITORY)),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
     # Companies
-    PageType("company_list", _url("companies:list"), ("referent", "coordinator")),
-    PageType("company_search", _url("companies:list", query="?q=mecanique&section=C")),
+    PageType("company_list", _url("companies:list", TERRITORY), ("referent", "coordinator")),
+    PageType("company_search", _url("companies:list", TERRITORY, query="?q=mecanique&section=C")),
     PageType("company_detail", _establishment, ("referent", "coordinator")),
-    PageType("company_create_errors", _url("companies:create"), submit=True),
+    PageType("company_create_errors", _url("companies:create", TERRITORY), submit=True),
     # Roadmaps
     PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),
