@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -589,6 +589,10 @@ class Importer:
         )
         if self.report.changed:
             cache.content_changed()
+            # Fresh statistics for the query planner: SQLite has none until asked, and without
+            # them it would sort a territory's rows instead of reading the list's index.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Establishment._meta.db_table}")
 
     def write_legal_units(self, legal_units, now):
         """{siren: LegalUnit} of every legal unit the establishments name."""
@@ -668,7 +672,7 @@ def project(establishments):
 
 def _search_text(name, unit, naf_label):
     parts = [name, unit.name, unit.acronym, naf_label]
-    return normalize(" ".join(part for part in parts if part))[:1000]
+    return normalize(" ".join(part for part in parts if part))[:600]
 
 
 def _model_values(values):
