@@ -220,6 +220,7 @@ class Establishment(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"level": NafCode.Level.SUBCLASS},
+        db_index=False,  # in the list's covering index (Meta.indexes)
     )
     activity_code = models.CharField(
         _("code d'activité du fichier"),
@@ -245,6 +246,7 @@ class Establishment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # in the list's covering index (Meta.indexes)
     )
     workforce_year = models.PositiveSmallIntegerField(
         _("année de l'effectif"), null=True, blank=True
@@ -311,8 +313,8 @@ class Establishment(models.Model):
             # The register's list, read in its default order with every filter it may have
             # but ESS (a territory's communes, state, NAF, band, employer, search text): the
             # page of ids comes from the index alone, without a sort (docs/performance.md).
-            # A separate index on the commune would be preferred by SQLite's planner, and
-            # then sort a territory's rows: there is none.
+            # A separate index on the commune, the NAF code or the band would be preferred by
+            # SQLite's planner, which would then read and sort a territory's rows: there is none.
             models.Index(
                 fields=[
                     "search_text",

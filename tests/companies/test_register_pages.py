@@ -277,3 +277,11 @@ def test_add_refuses_a_siret_already_in_the_register(coordinator_client, establi
 def test_add_is_for_coordinators(referent_client, angouleme):
     assert referent_client.post(CREATE, valid_data(angouleme)).status_code == 403
     assert not Establishment.objects.exists()
+
+
+def test_filters_keep_their_values_in_the_form(coordinator_client, register):
+    response = coordinator_client.get(LIST, {"section": "I", "etat": "tous", "q": "<b>"})
+    text = response.content.decode()
+    assert '<option value="I" selected>I — HÉBERGEMENT ET RESTAURATION</option>' in text
+    assert '<option value="tous" selected>Tous</option>' in text
+    assert "<b>" not in text.split('name="q"')[1][:200]
