@@ -3,6 +3,7 @@
 import functools
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Establishment, NafCode, WorkforceBand
@@ -51,8 +52,10 @@ class EstablishmentFilterForm(forms.Form):
     SORTS = {
         "nom": ("search_text", "siret"),
         "commune": ("commune__search_name", "search_text", "siret"),
-        "effectif": ("-workforce_band__position", "search_text", "siret"),
-        "creation": ("-created_on", "search_text", "siret"),
+        # Unknown last, on SQLite and PostgreSQL alike (PostgreSQL puts NULL first when
+        # descending).
+        "effectif": (F("workforce_band__position").desc(nulls_last=True), "search_text", "siret"),
+        "creation": (F("created_on").desc(nulls_last=True), "search_text", "siret"),
         "siret": ("siret",),
     }
     STATES = [("actifs", _("Ouverts")), ("fermes", _("Fermés")), ("tous", _("Tous"))]

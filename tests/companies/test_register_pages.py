@@ -285,3 +285,19 @@ def test_filters_keep_their_values_in_the_form(coordinator_client, register):
     assert '<option value="I" selected>I — HÉBERGEMENT ET RESTAURATION</option>' in text
     assert '<option value="tous" selected>Tous</option>' in text
     assert "<b>" not in text.split('name="q"')[1][:200]
+
+
+def test_sort_by_creation_puts_unknown_dates_last(coordinator_client, register):
+    import datetime
+
+    Establishment.objects.filter(pk=register["bank"].pk).update(
+        created_on=datetime.date(2024, 5, 1)
+    )
+    Establishment.objects.filter(pk=register["cafe"].pk).update(
+        created_on=datetime.date(2020, 5, 1)
+    )
+    Establishment.objects.exclude(pk__in=[register["bank"].pk, register["cafe"].pk]).update(
+        created_on=None
+    )
+    found = names(coordinator_client.get(LIST, {"tri": "creation"}))
+    assert found[:2] == ["Banque Mutuelle d'Essai", "Café de l'Éperon"]
