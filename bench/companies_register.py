@@ -112,6 +112,7 @@ def fill(territory, count, start):
         LegalUnit.objects.bulk_create(units, batch_size=2000)
         unit_ids = dict(LegalUnit.objects.filter(siren__startswith="9").values_list("siren", "pk"))
         names = {pk: name for pk, name in LegalUnit.objects.values_list("pk", "name")}
+        ess = dict(LegalUnit.objects.values_list("pk", "is_ess"))
         establishments = []
         sirens = sorted(unit_ids)
         for index in range(start, start + count):
@@ -131,6 +132,7 @@ def fill(territory, count, start):
                     activity_nomenclature="NAFRev2",
                     workforce_band_id=rng.choice(bands),
                     is_employer=index % 3 != 0,
+                    is_ess=ess[unit_ids[siren]],
                     is_active=index % 4 != 3,
                     is_head_office=index % 5 == 0,
                     address=f"{index % 90 + 1} rue de la République",

@@ -138,7 +138,7 @@ class EstablishmentFilterForm(forms.Form):
         if data.get("employeur"):
             establishments = establishments.filter(is_employer=data["employeur"] == "oui")
         if data.get("ess"):
-            establishments = establishments.filter(legal_unit__is_ess=data["ess"] == "oui")
+            establishments = establishments.filter(is_ess=data["ess"] == "oui")
         state = data.get("etat") or "actifs"
         if state != "tous":
             establishments = establishments.filter(is_active=state == "actifs")
@@ -187,7 +187,6 @@ class EstablishmentCreateForm(forms.ModelForm):
             "workforce_band",
             "is_employer",
             "is_head_office",
-            "is_ess",
         ]
 
     def __init__(self, *args, territory, **kwargs):

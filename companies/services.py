@@ -20,6 +20,7 @@ def add_establishment(*, form, by):
         },
     )
     establishment.legal_unit = legal_unit
+    establishment.is_ess = legal_unit.is_ess
     establishment.naf_id = data["naf_code"]
     establishment.activity_code = data["naf_code"]
     establishment.activity_nomenclature = "NAFRev2"

@@ -101,6 +101,7 @@ ESTABLISHMENT_FIELDS = (
     "workforce_band_id",
     "workforce_year",
     "is_employer",
+    "is_ess",
     "is_active",
     "is_head_office",
     "address",
@@ -557,6 +558,7 @@ class Importer:
         for siret, values in establishments.items():
             values = dict(values, legal_unit_id=units[values["siren"]].pk)
             values["source"] = Establishment.Source.SIRENE
+            values["is_ess"] = units[values["siren"]].is_ess
             values["search_text"] = _search_text(
                 values["name"], units[values["siren"]], self.naf_labels.get(values["naf_id"])
             )

@@ -252,6 +252,13 @@ class Establishment(models.Model):
         _("année de l'effectif"), null=True, blank=True
     )
     is_employer = models.BooleanField(_("employeur"), null=True, blank=True)
+    is_ess = models.BooleanField(
+        _("économie sociale et solidaire"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Celle de l'unité légale, recopiée pour le filtre de la liste."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     is_head_office = models.BooleanField(_("siège"), default=False)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
@@ -311,8 +318,8 @@ class Establishment(models.Model):
         ]
         indexes = [
             # The register's list, read in its default order with every filter it may have
-            # but ESS (a territory's communes, state, NAF, band, employer, search text): the
-            # page of ids comes from the index alone, without a sort (docs/performance.md).
+            # (a territory's communes, state, NAF, band, employer, ESS, search text): the page
+            # of ids comes from the index alone, without a sort (docs/performance.md).
             # A separate index on the commune, the NAF code or the band would be preferred by
             # SQLite's planner, which would then read and sort a territory's rows: there is none.
             models.Index(
@@ -324,6 +331,7 @@ class Establishment(models.Model):
                     "naf",
                     "workforce_band",
                     "is_employer",
+                    "is_ess",
                 ],
                 name="companies_estab_list_idx",
             ),

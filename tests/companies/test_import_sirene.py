@@ -343,3 +343,13 @@ def test_an_unclosed_quote_refuses_the_run(tmp_path, territory, other_territory)
         run((etab, unit_file))
     assert "ligne 7 : guillemet ouvert jamais fermé" in failure.value.errors[0]
     assert not Establishment.objects.exists()
+
+
+def test_the_establishments_carry_their_legal_unit_s_ess(tmp_path, territory, other_territory):
+    establishments, units = default_rows()
+    run(stock(tmp_path, establishments, units))
+    assert Establishment.objects.get(siret=sirene_files.siret_of(SIREN_B)).is_ess is True
+    units[1]["economieSocialeSolidaireUniteLegale"] = "N"
+    report = run(stock(tmp_path, establishments, units))
+    assert (report.legal_units_updated, report.updated) == (1, 1)
+    assert Establishment.objects.get(siret=sirene_files.siret_of(SIREN_B)).is_ess is False

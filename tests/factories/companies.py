@@ -44,6 +44,7 @@ class EstablishmentFactory(DjangoModelFactory):
     activity_code = factory.LazyAttribute(lambda o: o.naf.code if o.naf else "")
     activity_nomenclature = "NAFRev2"
     is_employer = True
+    is_ess = factory.LazyAttribute(lambda o: o.legal_unit.is_ess)
     is_active = True
     is_head_office = True
     address = "1 rue de l'Essai"
