@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
+from roadmaps.maps import ACTION_STYLES, actions_map
 from roadmaps.models import Indicator, IndicatorValue, decimal_label
 from roadmaps.perms import check_roadmap_visible, get_roadmap_for_user
 from roadmaps.services import versions
@@ -15,8 +16,11 @@ from roadmaps.views.common import Overview
 
 
 def dashboard_context(roadmap, today=None):
-    """Queries: axes, actions (with step counts), indicators, their values, the last version."""
+    """Queries: axes, actions (with step counts), indicators, their values, the last version;
+    the map: the territory's communes with their outline, the communes of the open actions."""
     overview = Overview.load(roadmap, today)
+    communes = roadmap.territory.communes.select_related("outline").order_by("search_name")
+    figure, map_rows, territory_wide = actions_map(roadmap, communes, overview.actions)
     indicators = list(
         Indicator.objects.filter(action__axis__roadmap=roadmap)
         .select_related("action__axis")
@@ -45,6 +49,10 @@ def dashboard_context(roadmap, today=None):
         "indicators": indicators,
         "last_version": last_version,
         "changes": changes,
+        "map": figure,
+        "legend": figure.legend(ACTION_STYLES),
+        "map_rows": map_rows,
+        "territory_wide": territory_wide,
         "generated_at": timezone.localtime(),
     }
 
