@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from portal.maps import outline_from_geometry
 from portal.models import Commune, CommuneOutline
@@ -33,21 +34,43 @@ class ContoursReport:
     missing: list = field(default_factory=list)  # territories' communes still without outline
 
     def lines(self):
+        def plural(singular, plural_form, count, **values):
+            return ngettext(singular, plural_form, count) % {"count": count, **values}
+
         yield (
-            f"{self.created} contour(s) créé(s), {self.updated} mis à jour, "
-            f"{self.unchanged} inchangé(s)."
+            ", ".join(
+                [
+                    plural("%(count)s contour créé", "%(count)s contours créés", self.created),
+                    plural("%(count)s mis à jour", "%(count)s mis à jour", self.updated),
+                    plural("%(count)s inchangé", "%(count)s inchangés", self.unchanged),
+                ]
+            )
+            + "."
         )
         if self.unknown:
             shown = ", ".join(self.unknown[:10]) + (" …" if len(self.unknown) > 10 else "")
-            yield f"{len(self.unknown)} tracé(s) ignoré(s), commune inconnue : {shown}"
+            yield plural(
+                "%(count)s tracé ignoré, commune inconnue : %(codes)s",
+                "%(count)s tracés ignorés, communes inconnues : %(codes)s",
+                len(self.unknown),
+                codes=shown,
+            )
         if self.empty:
-            empty = ", ".join(self.empty)
-            yield f"{len(self.empty)} tracé(s) vide(s) à l'échelle de la carte : {empty}"
+            yield plural(
+                "%(count)s tracé vide à l'échelle de la carte : %(codes)s",
+                "%(count)s tracés vides à l'échelle de la carte : %(codes)s",
+                len(self.empty),
+                codes=", ".join(self.empty),
+            )
         if self.missing:
             shown = ", ".join(self.missing[:10]) + (" …" if len(self.missing) > 10 else "")
-            yield (
-                f"{len(self.missing)} commune(s) des territoires sans contour (carte "
-                f"incomplète, tableau complet) : {shown}"
+            yield plural(
+                "%(count)s commune des territoires sans contour (carte incomplète, tableau "
+                "complet) : %(codes)s",
+                "%(count)s communes des territoires sans contour (carte incomplète, tableau "
+                "complet) : %(codes)s",
+                len(self.missing),
+                codes=shown,
             )
 
 

@@ -152,8 +152,8 @@ def test_a_bad_file_changes_nothing(communes, tmp_path, content, message):
 def test_the_command_reports_in_french(communes, territory, tmp_path, capsys):
     call_command("import_contours", str(geojson(tmp_path, demo_features("16015"))))
     out = capsys.readouterr().out
-    assert "1 contour(s) créé(s), 0 mis à jour, 0 inchangé(s)." in out
-    assert "2 commune(s) des territoires sans contour" in out
+    assert "1 contour créé, 0 mis à jour, 0 inchangé." in out
+    assert "2 communes des territoires sans contour" in out
 
 
 # --- The SVG --------------------------------------------------------------------------------
