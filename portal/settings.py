@@ -392,3 +392,6 @@ DEMO_LOADERS = [
     "roadmaps.demo.load",
     "referents.demo.load",
 ]
+
+# Panels of a member's home page, provided by the apps above portal (portal/panels.py).
+HOME_PANELS = []
