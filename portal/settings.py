@@ -45,6 +45,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal",
     "partners",
+    "companies",
     "referents",
     "roadmaps",
     "django.contrib.admin",

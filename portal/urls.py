@@ -53,6 +53,7 @@ urlpatterns = [
     path("territoire/", views.territory_switch, name="territory_switch"),
     path("comptes/", include(accounts)),
     path("partenaires/", include("partners.urls")),
+    path("entreprises/", include("companies.urls")),
     path("referents/", include("referents.urls")),
     path("feuilles-de-route/", include("roadmaps.urls")),
     path(

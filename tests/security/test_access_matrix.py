@@ -35,6 +35,7 @@ from tests.factories import (
     AxisFactory,
     ContactFactory,
     ErrorReportFactory,
+    EstablishmentFactory,
     IndicatorFactory,
     MeetingFactory,
     PartnerFactory,
@@ -133,6 +134,9 @@ EXPECTED = {
     "partners:network": EDITORS,
     "partners:network_accept": post_only(),
     "partners:network_decline": post_only(),
+    # companies: the register of the territory's establishments (members read, coordinators add)
+    "companies:list": MEMBERS,
+    "companies:detail": MEMBERS,
     # referents
     "referents:list": MEMBERS,
     "referents:detail": MEMBERS,
@@ -187,6 +191,7 @@ EXPECTED = {
 # Pages of "the current territory": the territory is named in the query string.
 TERRITORY_IN_QUERY = {
     "home",
+    "companies:list",
     "partners:network",
     *(f"referents:legacy_{name}" for _, name in LEGACY_PATHS),
 }
@@ -255,6 +260,7 @@ def site(territory, other_territory, coordinator):
         "step": StepFactory(action=action),
         "indicator": IndicatorFactory(action=action),
         "referent": referent,
+        "establishment": EstablishmentFactory(commune=angouleme),
         "meeting": MeetingFactory(territory=territory),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
@@ -276,6 +282,7 @@ def url_kwargs(name, site):
         "partners:report_resolve": {"pk": site["report"].pk},
         "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
         "partners:network_decline": {"territory": slug, "slug": site["foreign_partner"].slug},
+        "companies:detail": {"siret": site["establishment"].siret},
         "referents:detail": {"pk": site["referent"].pk},
         "referents:update": {"pk": site["referent"].pk},
         "referents:meeting_detail": {"pk": site["meeting"].pk},
@@ -342,7 +349,7 @@ def snapshot():
     """Every row of the project's own tables but the accounts (signing in sets `last_login`)."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for label in ["portal", "partners", "referents", "roadmaps"]
+        for label in ["portal", "partners", "companies", "referents", "roadmaps"]
         for model in apps.get_app_config(label).get_models()
         if model._meta.label != "portal.User"
     }
