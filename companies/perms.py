@@ -78,3 +78,121 @@ def get_register_territory_rw_for_user(request):
     if not can_edit:
         raise PermissionDenied
     return territory
+
+
+# --- The follow-up: échanges, needs and projects, rappels, contacts at the company ----------
+#
+# Every follow-up record belongs to the territory whose network wrote it. Its coordination
+# (and staff) read and change everything, private notes and rappels included. Its référents
+# read the échanges without their private notes, the contacts at the company (members only:
+# personal data), and only the OPEN RECRUITMENT needs (to send job seekers); never a private
+# note, a rappel, another need or the history. Elsewhere: 404.
+
+from companies.models import CompanyContact, Exchange, Need, Reminder  # noqa: E402
+
+
+def _followup_record(request, queryset, pk):
+    """(record, can_edit) of a follow-up record: 404 unless the user may see its territory."""
+    record = get_object_or_404(queryset, pk=pk)
+    access.check_can_view(request.user, record.territory)
+    return record, access.can_edit(request.user, record.territory)
+
+
+def _followup_record_rw(request, queryset, pk):
+    record = get_object_or_404(queryset, pk=pk)
+    access.check_can_edit(request.user, record.territory)
+    return record
+
+
+def get_followup_rights(request, territory, can_edit):
+    """What the user sees of the follow-up seen from `territory` (the establishment page's
+    territory, None for staff when no territory holds it): a dict of booleans."""
+    if territory is None:
+        return {"followup": False, "can_edit": False, "private": False}
+    return {"followup": True, "can_edit": can_edit, "private": can_edit}
+
+
+def needs_visible_to(request, territory, queryset=None):
+    """The territory's needs the user may read: every one for its coordination and staff, the
+    open recruitment needs for its référents; raises 404 if the territory is hidden."""
+    queryset = Need.objects.all() if queryset is None else queryset
+    access.check_can_view(request.user, territory)
+    queryset = queryset.filter(territory=territory)
+    if access.can_edit(request.user, territory):
+        return queryset
+    return queryset.recruitment().open()
+
+
+def get_needs_territory_for_user(request):
+    """(territory, can_edit) of /entreprises/besoins/ and the territory summary: as the
+    register's list (`?territoire=`, else the current territory)."""
+    return get_register_territory_for_user(request)
+
+
+def get_summary_territory_for_user(request):
+    """(territory, can_edit) of the territory summary: its coordination only (403 for a
+    référent, who reads the open recruitment needs instead)."""
+    territory, can_edit = get_register_territory_for_user(request)
+    if not can_edit:
+        raise PermissionDenied
+    return territory
+
+
+def get_exchange_rw_for_user(request, pk):
+    """An échange for changing it: 404 outside the user's territories, 403 read-only."""
+    return _followup_record_rw(
+        request, Exchange.objects.select_related("establishment__legal_unit", "territory"), pk
+    )
+
+
+def get_need_for_user(request, pk):
+    """(need, can_edit): 404 outside the user's territories, and for a référent any need but
+    an open recruitment need."""
+    queryset = Need.objects.select_related(
+        "establishment__legal_unit", "establishment__naf", "territory", "exchange"
+    )
+    need, can_edit = _followup_record(request, queryset, pk)
+    if not can_edit and not (need.is_recruitment and need.is_open):
+        raise Http404
+    return need, can_edit
+
+
+def get_need_rw_for_user(request, pk):
+    """A need for changing it (its form, a note, its roadmap action): 404 / 403."""
+    need, can_edit = get_need_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied
+    return need
+
+
+def get_reminder_rw_for_user(request, pk):
+    return _followup_record_rw(
+        request, Reminder.objects.select_related("establishment", "territory"), pk
+    )
+
+
+def get_contact_rw_for_user(request, pk):
+    return _followup_record_rw(
+        request, CompanyContact.objects.select_related("establishment", "territory"), pk
+    )
+
+
+def get_history_for_user(request, siret):
+    """(establishment, territory) of the follow-up history page: its coordination only (the
+    history holds the private notes)."""
+    establishment, territory = get_establishment_rw_for_user(request, siret)
+    if territory is None:
+        raise Http404
+    return establishment, territory
+
+
+def get_my_reminders_for_user(request, territory):
+    """The user's pending rappels in `territory` (oldest first) for their home page, or None
+    when they are not of its coordination (référents have no rappels)."""
+    if not request.user.is_authenticated or not access.can_edit(request.user, territory):
+        return None
+    return list(
+        Reminder.objects.filter(territory=territory, person=request.user, done=False)
+        .select_related("establishment__legal_unit")
+        .order_by("date", "pk")
+    )

@@ -1,11 +1,13 @@
-"""Panels that the apps above `portal` add to a member's home page, without `portal` importing
-them (DESIGN.md: the higher app provides what a lower app's page shows).
+"""Panels that the apps above an app add to its pages, without the lower app importing them
+(DESIGN.md: the higher app provides what a lower app's page shows).
 
-`settings.HOME_PANELS` names functions `panel(request, territory)`, as `DEMO_LOADERS` names
-the demo loaders. Each returns None (nothing to show to this user) or a `Panel`: the template
-of an include and its context. The home page includes them in order, each with `panel` in its
-context. A panel decides who sees it through its own app's perms.py, and runs a constant number
-of queries.
+A setting names functions, as `DEMO_LOADERS` names the demo loaders: `HOME_PANELS`
+(`panel(request, territory)`, on a member's home page) and `NEED_PANELS`
+(`panel(request, need, can_edit)`, on the page of a company's need: the roadmap action it
+relates to). Each returns None (nothing to show to this user) or a `Panel`: the template of an
+include and its context. The page includes them in order, each with `panel` in its context. A
+panel decides who sees what through its own app's perms.py, and runs a constant number of
+queries.
 """
 
 from dataclasses import dataclass, field
@@ -20,11 +22,16 @@ class Panel:
     context: dict = field(default_factory=dict)
 
 
-def home_panels(request, territory):
-    """The panels of the home page of `territory` for the request's user, in settings order."""
+def collect_panels(setting, request, *args):
+    """The panels named by `settings.<setting>` for this request, in order."""
     panels = []
-    for path in getattr(settings, "HOME_PANELS", []):
-        panel = import_string(path)(request, territory)
+    for path in getattr(settings, setting, []):
+        panel = import_string(path)(request, *args)
         if panel is not None:
             panels.append(panel)
     return panels
+
+
+def home_panels(request, territory):
+    """The panels of the home page of `territory` for the request's user."""
+    return collect_panels("HOME_PANELS", request, territory)

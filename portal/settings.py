@@ -394,5 +394,7 @@ DEMO_LOADERS = [
     "referents.demo.load",
 ]
 
-# Panels of a member's home page, provided by the apps above portal (portal/panels.py).
-HOME_PANELS = []
+# Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
+# (« mes rappels »), a company's need (the roadmap action it relates to).
+HOME_PANELS = ["companies.followup.panels.my_reminders"]
+NEED_PANELS = ["roadmaps.panels.need_action"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companies.followup.queries import territory_summary
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
@@ -15,7 +16,9 @@ from roadmaps.views.common import Overview
 
 
 def dashboard_context(roadmap, today=None):
-    """Queries: axes, actions (with step counts), indicators, their values, the last version."""
+    """Queries: axes, actions (with step counts), indicators, their values, the last version,
+    then the follow-up of companies this year (companies.followup.queries.territory_summary:
+    NAF sections, échanges by sector, needs by sector and status, needs by kind)."""
     overview = Overview.load(roadmap, today)
     indicators = list(
         Indicator.objects.filter(action__axis__roadmap=roadmap)
@@ -45,6 +48,7 @@ def dashboard_context(roadmap, today=None):
         "indicators": indicators,
         "last_version": last_version,
         "changes": changes,
+        "companies_summary": territory_summary(territory=roadmap.territory),
         "generated_at": timezone.localtime(),
     }
 
