@@ -44,15 +44,19 @@ def save_by(obj, *, by):
     """Save `obj`, its history record naming `by` as the author (None: nobody, not the request's
     user). The one place that tells django-simple-history who acts: services, model methods and
     the demo pass their `by` here, never `_history_user` themselves."""
-    obj._history_user = by
+    _name_author(obj, by)
     obj.save()
     return obj
 
 
 def delete_by(obj, *, by):
     """Delete `obj`, its last history record naming `by` as the author."""
-    obj._history_user = by
+    _name_author(obj, by)
     obj.delete()
+
+
+def _name_author(obj, by):
+    obj._history_user = by
 
 
 class ActionHistoricalRecords(HistoricalRecords):
