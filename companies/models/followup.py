@@ -191,9 +191,9 @@ class NeedQuerySet(FollowUpQuerySet):
         return self.open().filter(last_activity_at__lt=since)
 
     def for_list(self):
-        return self.select_related("establishment__commune", "territory").order_by(
-            "kind", "status", "-created_at", "-pk"
-        )
+        return self.select_related(
+            "establishment__commune", "establishment__legal_unit", "territory"
+        ).order_by("kind", "status", "-created_at", "-pk")
 
 
 class Need(models.Model):
