@@ -208,8 +208,6 @@ class Progress:
         self.report, self.raw, self.size, self.label = report, raw, size, label
 
     def __call__(self, line):
-        if self.report is None or line % PROGRESS_EVERY:
-            return
         share = self.raw.tell() * 100 // self.size if self.size else 100
         self.report(
             _("%(file)s : %(lines)s lignes lues (%(share)s %%)")
@@ -251,29 +249,55 @@ def _header(reader, label, required):
     return columns, len(header)
 
 
-def _rows(reader, label, width, errors, progress):
-    """(line number, row) of well-formed lines; a line of the wrong width (truncated), a broken
-    quote or bytes that are not UTF-8 are errors. Stops reading at a broken quote or encoding,
-    which make the rest of the file unreadable."""
+def _rows(text, label, width, errors, progress):
+    """(line number, row) of the well-formed records after the header line.
+
+    Fast path: a line without a quote is split on commas (twice as fast as the csv module, and
+    nearly every line of the stock files has none); a line with quotes is read by the csv
+    module, joined with the next lines while a quoted field is open (a line break in a field).
+    A record of the wrong width (a truncated line), a quote never closed or bytes that are not
+    UTF-8 are errors; the last two stop the reading (the rest cannot be trusted)."""
     line = 1
+    pending, pending_start = None, 0
     try:
-        for row in reader:
-            line = reader.line_num
-            progress(line)
+        for raw in text:
+            line += 1
+            if progress is not None and not line % PROGRESS_EVERY:
+                progress(line)
+            if pending is not None:
+                pending.append(raw)
+                if sum(part.count('"') for part in pending) % 2:
+                    continue  # the quoted field goes on
+                record, start = "".join(pending), pending_start
+                pending = None
+                row = next(csv.reader(io.StringIO(record)))
+            elif '"' in raw:
+                if raw.count('"') % 2:
+                    pending, pending_start = [raw], line
+                    continue
+                start = line
+                row = next(csv.reader(io.StringIO(raw)))
+            else:
+                start = line
+                row = raw.rstrip("\r\n").split(",")
             if len(row) != width:
-                if row:
+                if len(row) > 1 or row[0].strip():
                     errors.add(
                         label,
-                        line,
+                        start,
                         _("ligne tronquée ou mal formée (%(got)s colonnes au lieu de %(want)s).")
                         % {"got": len(row), "want": width},
                     )
                 continue
-            yield line, row
+            yield start, row
     except csv.Error as error:
-        errors.add(label, reader.line_num, _("ligne illisible (%(error)s).") % {"error": error})
+        errors.add(label, line, _("ligne illisible (%(error)s).") % {"error": error})
+        return
     except UnicodeDecodeError:
         errors.add(label, line + 1, _("caractères qui ne sont pas de l'UTF-8."))
+        return
+    if pending is not None:
+        errors.add(label, pending_start, _("guillemet ouvert jamais fermé."))
 
 
 def _clean(value):
@@ -351,9 +375,9 @@ class Importer:
             reader = csv.reader(text)
             columns, width = _header(reader, label, ESTABLISHMENT_COLUMNS)
             commune_index = columns["codeCommuneEtablissement"]
-            progress = Progress(self.progress, raw, size, label)
+            progress = Progress(self.progress, raw, size, label) if self.progress else None
             lines = 0
-            for line, row in _rows(reader, label, width, self.errors, progress):
+            for line, row in _rows(text, label, width, self.errors, progress):
                 lines = line
                 commune_id = self.communes.get(row[commune_index])
                 if commune_id is None:
@@ -462,8 +486,8 @@ class Importer:
             reader = csv.reader(text)
             columns, width = _header(reader, label, LEGAL_UNIT_COLUMNS)
             siren_index = columns["siren"]
-            progress = Progress(self.progress, raw, size, label)
-            for line, row in _rows(reader, label, width, self.errors, progress):
+            progress = Progress(self.progress, raw, size, label) if self.progress else None
+            for line, row in _rows(text, label, width, self.errors, progress):
                 siren = row[siren_index]
                 if siren not in sirens:
                     continue

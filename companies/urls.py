@@ -22,6 +22,9 @@ register_converter(SiretConverter, "siret")
 urlpatterns = [
     # The register
     path("", register.establishment_list, name="list"),
+    path("ajouter/", register.establishment_create, name="create"),
+    path("export.csv", register.export_csv, name="export_csv"),
+    path("export.xlsx", register.export_xlsx, name="export_xlsx"),
     path("<siret:siret>/", register.establishment_detail, name="detail"),
     # The follow-up
     path("<siret:siret>/echanges/nouveau/", followup.exchange_create, name="exchange_create"),

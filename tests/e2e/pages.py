@@ -64,6 +64,15 @@ def _section():
     return reverse("referents:section_update", args=[section.pk])
 
 
+def _establishment():
+    from companies.models import Establishment
+
+    establishment = (
+        Establishment.objects.filter(commune__epci__siren="200071827").order_by("siret").first()
+    )
+    return establishment.get_absolute_url()
+
+
 def _url(name, *args, query=""):
     return lambda: reverse(name, args=args) + query
 
@@ -115,6 +124,11 @@ PAGE_TYPES = [
     PageType("partner_review", _url("partners:review")),
     PageType("partner_network", _url("partners:network")),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
+    # Companies
+    PageType("company_list", _url("companies:list"), ("referent", "coordinator")),
+    PageType("company_search", _url("companies:list", query="?q=mecanique&section=C")),
+    PageType("company_detail", _establishment, ("referent", "coordinator")),
+    PageType("company_create_errors", _url("companies:create"), submit=True),
     # Roadmaps
     PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),

@@ -140,6 +140,9 @@ EXPECTED = {
     "partners:network_decline": post_only(),
     # companies: the register of the territory's establishments (members read, coordinators add)
     "companies:list": MEMBERS,
+    "companies:export_csv": MEMBERS,
+    "companies:export_xlsx": MEMBERS,
+    "companies:create": EDITORS,
     "companies:detail": MEMBERS,
     # companies: the follow-up. Référents read the échanges (no private note), the contacts
     # and the open recruitment needs; the rest (forms, history, rappels) is the coordination's.
@@ -215,6 +218,9 @@ EXPECTED = {
 TERRITORY_IN_QUERY = {
     "home",
     "companies:list",
+    "companies:export_csv",
+    "companies:export_xlsx",
+    "companies:create",
     "companies:need_list",
     "companies:need_export_csv",
     "companies:need_export_xlsx",
