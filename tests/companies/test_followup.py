@@ -427,3 +427,36 @@ def test_summary_counts_by_sector(referent_client, territory, establishment, exc
     assert (line.achieved, line.open) == (1, 2)
     assert line.sector.startswith("J")
     assert SECRET not in response.text
+
+
+# --- The register's follow-up filters ---------------------------------------------------------
+
+
+def listed(client, territory, **params):
+    response = client.get(reverse("companies:list"), {"territoire": territory.slug, **params})
+    assert response.status_code == 200
+    return {establishment.siret for establishment in response.context["page"].object_list}
+
+
+def test_list_filters_on_the_follow_up(as_persona, territory, establishment, angouleme):
+    from tests.factories import EstablishmentFactory
+
+    met_long_ago = EstablishmentFactory(commune=angouleme, name="Rencontré il y a longtemps")
+    never = EstablishmentFactory(commune=angouleme, name="Jamais rencontré")
+    ExchangeFactory(establishment=establishment, territory=territory, date=timezone.localdate())
+    ExchangeFactory(establishment=met_long_ago, territory=territory, date=datetime.date(2020, 1, 6))
+    NeedFactory(establishment=met_long_ago, territory=territory, kind=Need.Kind.DIFFICULTY)
+    NeedFactory(establishment=establishment, territory=territory)
+    coordinator = as_persona("coordinator")
+    assert listed(coordinator, territory, suivi="oui") == {establishment.siret, met_long_ago.siret}
+    assert listed(coordinator, territory, suivi="non") == {never.siret}
+    assert listed(coordinator, territory, sans_echange="on") == {met_long_ago.siret, never.siret}
+    assert listed(coordinator, territory, besoin="difficulte") == {met_long_ago.siret}
+    assert listed(coordinator, territory, besoin="tous") == {
+        establishment.siret,
+        met_long_ago.siret,
+    }
+    referent = as_persona("referent")
+    # a référent never learns which establishments have a difficulty
+    assert listed(referent, territory, besoin="difficulte") == set()
+    assert listed(referent, territory, besoin="tous") == {establishment.siret}
