@@ -6,10 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies.models import CompanyContact, Need, Reminder, save_by
+from companies.models import CompanyContact, Exchange, Need, Reminder, save_by
 from portal import locking
 
 HIDDEN_FIELDS = {"version", "id", "establishment", "territory"}
@@ -209,3 +210,28 @@ def delete_contact(*, contact):
     contact.exchanges.clear()
     contact.delete()
     CompanyContact.history.filter(id=pk).delete()
+
+
+CONTACT_RETENTION_YEARS = 3
+
+
+def contacts_to_purge(today=None):
+    """Contacts at companies kept longer than the privacy page says: added more than three
+    years ago, and no échange of their territory with their establishment for three years."""
+    today = today or timezone.localdate()
+    limit = today.replace(year=today.year - CONTACT_RETENTION_YEARS)
+    recent = Exchange.objects.filter(
+        establishment_id=OuterRef("establishment_id"),
+        territory_id=OuterRef("territory_id"),
+        date__gte=limit,
+    )
+    return CompanyContact.objects.filter(created_at__date__lt=limit).exclude(Exists(recent))
+
+
+@transaction.atomic
+def purge_contacts(*, today=None):
+    """Delete everywhere the contacts `contacts_to_purge` finds; returns how many."""
+    contacts = list(contacts_to_purge(today))
+    for contact in contacts:
+        delete_contact(contact=contact)
+    return len(contacts)

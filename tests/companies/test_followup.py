@@ -460,3 +460,29 @@ def test_list_filters_on_the_follow_up(as_persona, territory, establishment, ang
     # a référent never learns which establishments have a difficulty
     assert listed(referent, territory, besoin="difficulte") == set()
     assert listed(referent, territory, besoin="tous") == {establishment.siret}
+
+
+def test_purge_deletes_contacts_without_echange_for_three_years(
+    territory, establishment, angouleme
+):
+    from django.core.management import call_command
+
+    from tests.factories import EstablishmentFactory
+
+    old = timezone.now() - datetime.timedelta(days=4 * 365)
+    kept_by_exchange = CompanyContactFactory(establishment=establishment, territory=territory)
+    ExchangeFactory(establishment=establishment, territory=territory, date=timezone.localdate())
+    other = EstablishmentFactory(commune=angouleme)
+    purged = CompanyContactFactory(establishment=other, territory=territory)
+    recent = CompanyContactFactory(establishment=other, territory=territory)
+    ExchangeFactory(establishment=other, territory=territory, date=datetime.date(2020, 1, 6))
+    CompanyContact.objects.filter(pk__in=[kept_by_exchange.pk, purged.pk]).update(created_at=old)
+    out = io.StringIO()
+    call_command("purge_company_contacts", "--dry-run", stdout=out)
+    assert "1 contact(s) seraient supprimés" in out.getvalue()
+    assert CompanyContact.objects.count() == 3
+    call_command("purge_company_contacts", stdout=io.StringIO())
+    assert set(CompanyContact.objects.all()) == {kept_by_exchange, recent}
+    assert not CompanyContact.history.filter(id=purged.pk).exists()
+    call_command("purge_company_contacts", stdout=out)
+    assert "0 contact(s) supprimés" in out.getvalue()
