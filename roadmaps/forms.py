@@ -355,6 +355,7 @@ class NeedActionForm(forms.Form):
         queryset=Action.objects.none(),
         required=False,
         empty_label=_("aucune"),
+        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _("Cette action n'est pas dans la feuille de route du territoire.")
         },
