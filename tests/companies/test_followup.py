@@ -486,3 +486,17 @@ def test_purge_deletes_contacts_without_echange_for_three_years(
     assert not CompanyContact.history.filter(id=purged.pk).exists()
     call_command("purge_company_contacts", stdout=out)
     assert "0 contact(s) supprimés" in out.getvalue()
+
+
+def test_action_page_lists_the_linked_needs_a_user_may_read(as_persona, territory, needs):
+    from roadmaps.models import NeedLink
+    from tests.factories import ActionFactory, AxisFactory, RoadmapFactory
+
+    action = ActionFactory(axis=AxisFactory(roadmap=RoadmapFactory(territory=territory)))
+    NeedLink.objects.create(need=needs["recruitment"], action=action)
+    NeedLink.objects.create(need=needs["difficulty"], action=action)
+    coordinator_page = as_persona("coordinator").get(action.get_absolute_url()).text
+    assert "Deux usineurs" in coordinator_page and "Difficulté de trésorerie" in coordinator_page
+    referent_page = as_persona("referent").get(action.get_absolute_url()).text
+    assert "Deux usineurs" in referent_page
+    assert "Difficulté de trésorerie" not in referent_page
