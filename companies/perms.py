@@ -138,6 +138,16 @@ def get_summary_territory_for_user(request):
     return territory
 
 
+def get_followup_establishment_rw_for_user(request, siret):
+    """(establishment, territory) to add to its follow-up (an échange, a need, a rappel, a
+    contact): as `get_establishment_rw_for_user`, and 404 when no territory holds its commune
+    (staff only reach such an establishment: there is no network to follow it)."""
+    establishment, territory = get_establishment_rw_for_user(request, siret)
+    if territory is None:
+        raise Http404
+    return establishment, territory
+
+
 def get_exchange_rw_for_user(request, pk):
     """An échange for changing it: 404 outside the user's territories, 403 read-only."""
     return _followup_record_rw(
@@ -180,10 +190,7 @@ def get_contact_rw_for_user(request, pk):
 def get_history_for_user(request, siret):
     """(establishment, territory) of the follow-up history page: its coordination only (the
     history holds the private notes)."""
-    establishment, territory = get_establishment_rw_for_user(request, siret)
-    if territory is None:
-        raise Http404
-    return establishment, territory
+    return get_followup_establishment_rw_for_user(request, siret)
 
 
 def get_my_reminders_for_user(request, territory):

@@ -149,7 +149,7 @@ def _edit(request, *, obj, form_class, form_kwargs, save, title, back, success):
 
 def exchange_create(request, siret):
     """A new échange, and optionally the need detected with it: one step, both or neither."""
-    establishment, territory = perms.get_establishment_rw_for_user(request, siret)
+    establishment, territory = perms.get_followup_establishment_rw_for_user(request, siret)
     form = ExchangeForm(
         request.POST or None,
         establishment=establishment,
@@ -201,7 +201,7 @@ def exchange_update(request, pk):
 
 
 def need_create(request, siret):
-    establishment, territory = perms.get_establishment_rw_for_user(request, siret)
+    establishment, territory = perms.get_followup_establishment_rw_for_user(request, siret)
     form = NeedForm(request.POST or None, territory=territory)
     del form.fields["version"]
     if form.is_valid():
@@ -273,7 +273,7 @@ def need_note_create(request, pk):
 
 
 def reminder_create(request, siret):
-    establishment, territory = perms.get_establishment_rw_for_user(request, siret)
+    establishment, territory = perms.get_followup_establishment_rw_for_user(request, siret)
     form = ReminderForm(
         request.POST or None,
         territory=territory,
@@ -315,7 +315,7 @@ def reminder_mark(request, pk):
 
 
 def contact_create(request, siret):
-    establishment, territory = perms.get_establishment_rw_for_user(request, siret)
+    establishment, territory = perms.get_followup_establishment_rw_for_user(request, siret)
     form = CompanyContactForm(request.POST or None)
     del form.fields["version"]
     if form.is_valid():

@@ -500,3 +500,14 @@ def test_action_page_lists_the_linked_needs_a_user_may_read(as_persona, territor
     referent_page = as_persona("referent").get(action.get_absolute_url()).text
     assert "Deux usineurs" in referent_page
     assert "Difficulté de trésorerie" not in referent_page
+
+
+def test_no_follow_up_for_an_establishment_no_territory_holds(staff_client):
+    from tests.factories import EstablishmentFactory
+
+    lone = EstablishmentFactory()  # its commune is in no territory: only staff see it
+    assert staff_client.get(lone.get_absolute_url()).status_code == 200
+    url = reverse("companies:exchange_create", args=[lone.siret])
+    assert staff_client.get(url).status_code == 404
+    assert staff_client.post(url, {"summary": "x"}).status_code == 404
+    assert not Exchange.objects.exists()
