@@ -1,5 +1,6 @@
-"""Benchmark: the companies register (/entreprises/) of a territory of 50,000 establishments
-(p95 < 100 ms), with its follow-up filters, then an establishment's page and the needs page.
+"""Benchmark: the companies register (/entreprises/<territoire>/) of a territory of 50,000
+establishments (p95 < 100 ms), with its follow-up filters, then an establishment's page, the
+needs page and the follow-up summary.
 
 Fills a dedicated database (one territory of 40 communes, 50,000 establishments of 40,000 legal
 units with NAF codes, workforce bands and names from a vocabulary), then times the pages with
@@ -233,7 +234,7 @@ def measure(client, url, params, runs):
         sql.append(spent[0] * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
-    page = response.context["page"] if response.context and "page" in response.context else None
+    page = response.context.get("page") if response.context is not None else None
     count = page.paginator.count if page is not None else 1
     return percentiles(timings), percentiles(sql), len(queries), count
 
@@ -250,9 +251,9 @@ def main():
     args = parser.parse_args()
     territory = setup_database(args.establishments)
     vendor = connection.vendor
-    if vendor == "postgresql":  # fresh statistics after the bulk inserts, as autovacuum would
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # Fresh statistics after the bulk inserts, as import_sirene leaves them (and autovacuum).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     total = Establishment.objects.in_territory(territory).count()
     print(f"\nBase : {vendor}, {total} établissements dans le territoire")
     user, _created = User.objects.get_or_create(username="bench.entreprises")
@@ -266,10 +267,10 @@ def main():
     print(f"{'scénario':36} {'résultats':>9} {'req.':>4} {'médiane':>8} {'p95':>8} {'SQL p95':>8}")
     worst = 0
     detail = Establishment.objects.in_territory(territory).order_by("siret")[1234]
-    pages = [("/entreprises/", label, params) for label, params in SCENARIOS]
+    pages = [(f"/entreprises/{SLUG}/", label, params) for label, params in SCENARIOS]
     pages.append((detail.get_absolute_url(), "page d'un établissement", {}))
-    pages.append(("/entreprises/besoins/", "besoins et projets", {"territoire": SLUG}))
-    pages.append(("/entreprises/synthese/", "synthèse du suivi", {"territoire": SLUG}))
+    pages.append((f"/entreprises/{SLUG}/besoins/", "besoins et projets", {}))
+    pages.append((f"/entreprises/{SLUG}/synthese/", "synthèse du suivi", {}))
     for url, label, params in pages:
         params = {
             key: commune if value == "__commune__" else value for key, value in params.items()

@@ -30,6 +30,18 @@ def naf_choices():
 
 
 @functools.cache
+def section_ranges():
+    """{section: (first division, last division)}: a section's divisions follow each other, so
+    its sous-classes are a range of codes (`C`: from 10 to 33.xx), filtered without a join."""
+    ranges = {}
+    items = NafCode.objects.filter(level=NafCode.Level.DIVISION).order_by("position")
+    for code, section in items.values_list("code", "section"):
+        first, _last = ranges.get(section, (code, code))
+        ranges[section] = (first, code)
+    return ranges
+
+
+@functools.cache
 def band_choices():
     """The Sirene workforce bands, read once per process (loaded by the initial migration)."""
     return tuple(WorkforceBand.objects.order_by("position").values_list("code", "label"))
@@ -133,9 +145,12 @@ class EstablishmentFilterForm(forms.Form):
         if data.get("commune"):
             establishments = establishments.filter(commune_id=data["commune"])
         if data.get("section"):
-            establishments = establishments.filter(naf__section=data["section"])
+            first, last = section_ranges()[data["section"]]
+            # "~" sorts after every character of a code: 33.20Z <= "33~".
+            establishments = establishments.filter(naf_id__gte=first, naf_id__lte=last + "~")
         if data.get("division"):
-            establishments = establishments.filter(naf__code__startswith=data["division"] + ".")
+            division = data["division"]
+            establishments = establishments.filter(naf_id__gte=division, naf_id__lte=division + "~")
         if data.get("effectif"):
             establishments = establishments.filter(workforce_band_id=data["effectif"])
         if data.get("employeur"):

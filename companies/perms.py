@@ -62,22 +62,30 @@ def get_establishment_rw_for_user(request, siret, queryset=None):
     return establishment, territory
 
 
-def get_register_territory_for_user(request):
-    """(territory, can_edit) of the register's pages: `?territoire=<slug>` (404 if hidden),
-    else the current territory (an account with none gets the page that says so)."""
-    slug = request.GET.get("territoire", "").strip()
-    if slug:
-        return access.get_territory_for_user(request, slug)
-    territory = access.require_current_territory(request)
+def get_register_territory_for_user(request, slug=None):
+    """(territory, can_edit) of the register's pages: the territory `slug` (in the path; 404
+    if hidden), found among the user's territories (fetched with their roles: no query of its
+    own). Without a slug, the territory an old address meant (`?territoire=` or the current
+    territory; an account with none gets the page that says so)."""
+    territory = (
+        access.legacy_territory_for_user(request)
+        if slug is None
+        else access.territory_named(request.user, slug)
+    )
+    if territory is None:
+        raise Http404
     return territory, access.can_edit(request.user, territory)
 
 
-def get_register_territory_rw_for_user(request):
-    """The territory an establishment is added to by hand: as above, 403 if read-only."""
-    territory, can_edit = get_register_territory_for_user(request)
+def get_register_territory_rw_for_user(request, slug):
+    """The territory an establishment is added to by hand: 404 if hidden, 403 if read-only."""
+    territory, can_edit = get_register_territory_for_user(request, slug)
     if not can_edit:
         raise PermissionDenied
     return territory
+
+
+legacy_territory_for_user = access.legacy_territory_for_user
 
 
 # --- The follow-up: échanges, needs and projects, rappels, contacts at the company ----------
@@ -123,19 +131,10 @@ def needs_visible_to(request, territory, queryset=None):
     return queryset.recruitment().open()
 
 
-def get_needs_territory_for_user(request):
-    """(territory, can_edit) of /entreprises/besoins/ and the territory summary: as the
-    register's list (`?territoire=`, else the current territory)."""
-    return get_register_territory_for_user(request)
-
-
-def get_summary_territory_for_user(request):
-    """(territory, can_edit) of the territory summary: its coordination only (403 for a
-    référent, who reads the open recruitment needs instead)."""
-    territory, can_edit = get_register_territory_for_user(request)
-    if not can_edit:
-        raise PermissionDenied
-    return territory
+def get_needs_territory_for_user(request, slug):
+    """(territory, can_edit) of the territory's needs page, its exports and its summary
+    (/entreprises/<territoire>/besoins/, …/synthese/): as the register's list (404 if hidden)."""
+    return get_register_territory_for_user(request, slug)
 
 
 def get_followup_establishment_rw_for_user(request, siret):
@@ -148,10 +147,12 @@ def get_followup_establishment_rw_for_user(request, siret):
     return establishment, territory
 
 
-def get_exchange_rw_for_user(request, pk):
-    """An échange for changing it: 404 outside the user's territories, 403 read-only."""
+def get_exchange_rw_for_user(request, siret, pk):
+    """An échange of the establishment `siret` for changing it: 404 outside the user's
+    territories (or of another establishment), 403 read-only."""
+    queryset = Exchange.objects.filter(establishment__siret=siret)
     return _followup_record_rw(
-        request, Exchange.objects.select_related("establishment__legal_unit", "territory"), pk
+        request, queryset.select_related("establishment__legal_unit", "territory"), pk
     )
 
 
@@ -175,15 +176,19 @@ def get_need_rw_for_user(request, pk):
     return need
 
 
-def get_reminder_rw_for_user(request, pk):
+def get_reminder_rw_for_user(request, siret, pk):
+    """A rappel of the establishment `siret`, to mark it done: 404 / 403 as an échange."""
+    queryset = Reminder.objects.filter(establishment__siret=siret)
     return _followup_record_rw(
-        request, Reminder.objects.select_related("establishment", "territory"), pk
+        request, queryset.select_related("establishment__legal_unit", "territory"), pk
     )
 
 
-def get_contact_rw_for_user(request, pk):
+def get_contact_rw_for_user(request, siret, pk):
+    """A contact at the establishment `siret`, to change or delete it: 404 / 403."""
+    queryset = CompanyContact.objects.filter(establishment__siret=siret)
     return _followup_record_rw(
-        request, CompanyContact.objects.select_related("establishment", "territory"), pk
+        request, queryset.select_related("establishment__legal_unit", "territory"), pk
     )
 
 

@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -145,7 +145,13 @@ class Report:
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # the first MAX_ERRORS
+    warning_count: int = 0
+
+    def warn(self, message):
+        self.warning_count += 1
+        if len(self.warnings) < MAX_ERRORS:
+            self.warnings.append(message)
 
     @property
     def changed(self):
@@ -301,10 +307,11 @@ def _rows(text, label, width, errors, progress):
 
 
 def _clean(value):
-    """A published value: `[ND]` (not diffused) is empty; no control characters."""
+    """A published value: `[ND]` (not diffused) is empty; no control characters, line breaks
+    and runs of spaces made one space."""
     if not value or value == NOT_DIFFUSED:
         return ""
-    return strip_control_characters(value).strip()
+    return " ".join(strip_control_characters(value).split())
 
 
 def _date(value):
@@ -331,15 +338,17 @@ class _Fields:
 
     def __init__(self, model):
         self.limits = {
-            f.name: f.max_length for f in model._meta.get_fields() if getattr(f, "max_length", 0)
+            f.name: (f.max_length, f.verbose_name)
+            for f in model._meta.get_fields()
+            if getattr(f, "max_length", 0)
         }
 
     def check(self, name, value):
-        limit = self.limits[name]
+        limit, label = self.limits[name]
         if len(value) > limit:
             raise ValueError(
                 _("« %(field)s » trop long (%(max)s caractères au plus).")
-                % {"field": name, "max": limit}
+                % {"field": label, "max": limit}
             )
         return value
 
@@ -413,7 +422,7 @@ class Importer:
             naf_id = activity
         naf25 = _clean(row.get("activitePrincipaleNAF25Etablissement", ""))
         if naf25 and naf25 not in self.naf25:
-            self.report.warnings.append(
+            self.report.warn(
                 _("SIRET %(siret)s : code NAF 2025 « %(code)s » inconnu, ignoré.")
                 % {"siret": siret, "code": naf25[:10]}
             )
@@ -580,6 +589,10 @@ class Importer:
         )
         if self.report.changed:
             cache.content_changed()
+            # Fresh statistics for the query planner: SQLite has none until asked, and without
+            # them it would sort a territory's rows instead of reading the list's index.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Establishment._meta.db_table}")
 
     def write_legal_units(self, legal_units, now):
         """{siren: LegalUnit} of every legal unit the establishments name."""
@@ -659,7 +672,7 @@ def project(establishments):
 
 def _search_text(name, unit, naf_label):
     parts = [name, unit.name, unit.acronym, naf_label]
-    return normalize(" ".join(part for part in parts if part))[:1000]
+    return normalize(" ".join(part for part in parts if part))[:600]
 
 
 def _model_values(values):

@@ -115,13 +115,19 @@ def get_report_rw_for_user(request, pk):
     return report
 
 
-def get_network_territory_rw_for_user(request, slug=None):
+def get_network_territory_rw_for_user(request, slug):
     """The territory whose network (« partenaires proposés », accepted, set aside) is shown or
-    changed: `slug` (path) or `?territoire=`, else the current territory. Only its
-    coordination sees it: hidden territory 404, read-only 403."""
-    slug = slug or request.GET.get("territoire", "").strip()
-    if slug:
-        return access.get_territory_rw_for_user(request, slug)
-    territory = access.require_current_territory(request)
-    access.check_can_edit(request.user, territory)
-    return territory
+    changed, named by the slug in the path. Only its coordination sees it: hidden territory
+    404, read-only 403."""
+    return access.get_territory_rw_for_user(request, slug)
+
+
+def network_territories_for(user):
+    """The territories whose network the user runs (the review queue links to them): no query
+    for a member (their territories came with their roles)."""
+    editable = access.editable_territory_ids_for(user)
+    return [t for t in access.territory_list(user) if editable is None or t.pk in editable]
+
+
+# The territory the old network address (?territoire= or the session) meant.
+legacy_territory_for_user = access.legacy_territory_for_user

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", directory.partner_list, name="list"),
     path("nouveau/", editing.partner_create, name="create"),
     path("a-verifier/", editing.review_queue, name="review"),
-    path("a-verifier/reseau/", network.network, name="network"),
+    # The old address (territory from ?territoire= or the session) redirects to the new one.
+    path("a-verifier/reseau/", network.legacy_network, name="legacy_network"),
+    path("a-verifier/reseau/<slug:territory>/", network.network, name="network"),
     path(
         "a-verifier/reseau/<slug:territory>/<slug:slug>/accepter/",
         network.network_accept,

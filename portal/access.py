@@ -190,6 +190,19 @@ def current_territory(request):
     return territories[0]
 
 
+def legacy_territory_for_user(request):
+    """The territory an old address (before the slug was in the path, portal.legacy) meant:
+    `?territoire=<slug>` if given (404 if the user may not see it; no query for a member), else
+    the user's current territory (the "no territory yet" page if they have none)."""
+    slug = request.GET.get("territoire", "").strip()
+    if slug:
+        territory = territory_named(request.user, slug)
+        if territory is None:
+            raise Http404
+        return territory
+    return require_current_territory(request)
+
+
 class NoTerritory(Exception):
     """A page needs the user's current territory and the user has none: no membership yet (or,
     for staff, no territory exists). portal.middleware answers with the page that explains it

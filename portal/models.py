@@ -1,6 +1,7 @@
 """Core models: accounts, the official administrative map and the territories built on it."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -164,6 +165,36 @@ class TerritoryQuerySet(models.QuerySet):
         )
 
 
+# Words that follow a fixed prefix where a territory's slug may also stand (/referents/<slug>/):
+# a territory called so would be shadowed by the page of that name. Digits alone are taken by
+# the pages of one object (/referents/<pk>/). tests/portal/test_models.py checks the list
+# against the URL conf.
+RESERVED_TERRITORY_SLUGS = frozenset(
+    {
+        "ajouter",
+        "rendez-vous",
+        "guide",
+        "orientation",
+        "trame",
+        "territoire",
+        "territoires",
+        "besoins",  # /entreprises/besoins/
+    }
+)
+
+
+def validate_territory_slug(value):
+    if value in RESERVED_TERRITORY_SLUGS or value.isdigit():
+        raise ValidationError(
+            _(
+                "« %(slug)s » est réservé par une page du portail : choisissez un autre "
+                "identifiant."
+            ),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
 class Territory(models.Model):
     """A territory of the network: one EPCI or a project territory of several."""
 
@@ -178,7 +209,11 @@ class Territory(models.Model):
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(
-        _("identifiant d'adresse"), max_length=80, unique=True, help_text=_("Utilisé dans les URL.")
+        _("identifiant d'adresse"),
+        max_length=80,
+        unique=True,
+        validators=[validate_territory_slug],
+        help_text=_("Utilisé dans les URL."),
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.CA)
     presentation = models.TextField(_("présentation"), blank=True)
@@ -205,7 +240,7 @@ class Territory(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("home") + f"?territoire={self.slug}"
+        return reverse("territory_home", kwargs={"territory_slug": self.slug})
 
     @property
     def communes(self):

@@ -51,6 +51,7 @@ accounts = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("territoire/", views.territory_switch, name="territory_switch"),
+    path("territoires/<slug:territory_slug>/", views.territory_home, name="territory_home"),
     path("comptes/", include(accounts)),
     path("partenaires/", include("partners.urls")),
     path("entreprises/", include("companies.urls")),

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access, audit, panels, throttle
+from portal.legacy import redirect_to_territory
 from portal.models import Territory
 from portal.security import client_ip
 
@@ -25,14 +26,27 @@ logger = logging.getLogger(__name__)
 @login_not_required
 @require_safe
 def home(request):
-    """A visitor learns what the portal is; a member sees their territory at a glance (the
-    current one, or the one named by ?territoire=slug, which `Territory.get_absolute_url` gives)."""
+    """A visitor learns what the portal is; a member sees their current territory at a glance
+    (the territory's own page, `territory_home`, shows it under its own address). The old
+    `/?territoire=<slug>` redirects to that address."""
     if not request.user.is_authenticated:
         return render(request, "portal/home_visitor.html")
-    territories = Territory.objects.prefetch_related("epcis")
-    slug = request.GET.get("territoire") or (request.territory and request.territory.slug)
-    if not slug:
+    if "territoire" in request.GET:
+        territory = access.legacy_territory_for_user(request)
+        return redirect_to_territory(request, territory, "territory_home")
+    if not request.territory:
         return no_territory(request)
+    return _territory_home(request, request.territory.slug)
+
+
+@require_safe
+def territory_home(request, territory_slug):
+    """A territory at a glance, for its members: `Territory.get_absolute_url`."""
+    return _territory_home(request, territory_slug)
+
+
+def _territory_home(request, slug):
+    territories = Territory.objects.prefetch_related("epcis")
     territory, role, can_edit = access.get_territory_role_for_user(request, slug, territories)
     context = {
         "territory": territory,

@@ -46,14 +46,8 @@ def get_territory_rw_for_user(request, slug):
     return _writable(*get_territory_for_user(request, slug))
 
 
-def legacy_territory_for_user(request):
-    """The territory an old référents address (before the slug was in the path) meant:
-    `?territoire=<slug>` if given (404 if the user may not see it), else the user's current
-    territory (the "no territory yet" page if they have none)."""
-    slug = request.GET.get("territoire", "").strip()
-    if slug:
-        return get_territory_for_user(request, slug)[0]
-    return access.require_current_territory(request)
+# The territory an old référents address (before the slug was in the path) meant.
+legacy_territory_for_user = access.legacy_territory_for_user
 
 
 # --- Référents -------------------------------------------------------------------------------

@@ -220,6 +220,7 @@ class Establishment(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"level": NafCode.Level.SUBCLASS},
+        db_index=False,  # in the list's covering index (Meta.indexes)
     )
     activity_code = models.CharField(
         _("code d'activité du fichier"),
@@ -245,6 +246,7 @@ class Establishment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # in the list's covering index (Meta.indexes)
     )
     workforce_year = models.PositiveSmallIntegerField(
         _("année de l'effectif"), null=True, blank=True
@@ -260,6 +262,8 @@ class Establishment(models.Model):
         verbose_name=_("commune"),
         on_delete=models.PROTECT,
         related_name="establishments",
+        # No index of its own: the list's covering index holds it (see Meta.indexes).
+        db_index=False,
     )
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -271,7 +275,7 @@ class Establishment(models.Model):
     created_on = models.DateField(_("date de création"), null=True, blank=True)
     closed_on = models.DateField(_("date de fermeture"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.SIRENE)
-    search_text = models.CharField(max_length=1000, editable=False, default="")
+    search_text = models.CharField(max_length=600, editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ajouté par"),
@@ -306,8 +310,23 @@ class Establishment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["commune", "is_active"], name="companies_estab_commune_idx"),
-            models.Index(fields=["naf"], name="companies_estab_naf_idx"),
+            # The register's list, read in its default order with every filter it may have
+            # but ESS (a territory's communes, state, NAF, band, employer, search text): the
+            # page of ids comes from the index alone, without a sort (docs/performance.md).
+            # A separate index on the commune, the NAF code or the band would be preferred by
+            # SQLite's planner, which would then read and sort a territory's rows: there is none.
+            models.Index(
+                fields=[
+                    "search_text",
+                    "siret",
+                    "is_active",
+                    "commune",
+                    "naf",
+                    "workforce_band",
+                    "is_employer",
+                ],
+                name="companies_estab_list_idx",
+            ),
         ]
 
     def __str__(self):
@@ -343,4 +362,4 @@ class Establishment(models.Model):
         parts = [self.name, self.legal_unit.name, self.legal_unit.acronym]
         if self.naf_id:
             parts.append(self.naf.label)
-        return normalize(" ".join(part for part in parts if part))[:1000]
+        return normalize(" ".join(part for part in parts if part))[:600]

@@ -29,6 +29,7 @@ from companies.followup.forms import (
 from companies.followup.history import followup_history
 from companies.models import CompanyContact, Exchange, Need, Reminder
 from portal.exports import csv_response, xlsx_response
+from portal.legacy import redirect_to_territory
 from portal.panels import collect_panels
 from portal.submissions import create_once
 
@@ -67,6 +68,8 @@ def establishment_followup_context(request, establishment, territory, can_edit):
                 .order_by("done", "date", "pk")
             )
         )
+    for reminder in reminders or []:
+        reminder.establishment = establishment  # the same row: no query per rappel
     for exchange in exchanges:
         exchange.detail_people = [p.get_full_name() or p.username for p in exchange.people.all()]
     return {
@@ -183,8 +186,8 @@ def exchange_create(request, siret):
     )
 
 
-def exchange_update(request, pk):
-    exchange = perms.get_exchange_rw_for_user(request, pk)
+def exchange_update(request, siret, pk):
+    exchange = perms.get_exchange_rw_for_user(request, siret, pk)
     return _edit(
         request,
         obj=exchange,
@@ -298,9 +301,9 @@ def reminder_create(request, siret):
 
 
 @require_POST
-def reminder_mark(request, pk):
+def reminder_mark(request, siret, pk):
     """Mark a rappel done (`done=1`) or to do (`done=0`): the POST says which."""
-    reminder = perms.get_reminder_rw_for_user(request, pk)
+    reminder = perms.get_reminder_rw_for_user(request, siret, pk)
     done = {"1": True, "0": False}.get(request.POST.get("done", ""))
     if done is None:
         return HttpResponseBadRequest(_("Indiquez si le rappel est fait (1) ou à faire (0)."))
@@ -340,8 +343,8 @@ def contact_create(request, siret):
     )
 
 
-def contact_update(request, pk):
-    contact = perms.get_contact_rw_for_user(request, pk)
+def contact_update(request, siret, pk):
+    contact = perms.get_contact_rw_for_user(request, siret, pk)
     return _edit(
         request,
         obj=contact,
@@ -354,9 +357,9 @@ def contact_update(request, pk):
     )
 
 
-def contact_delete(request, pk):
+def contact_delete(request, siret, pk):
     """GET asks for confirmation; POST deletes the contact everywhere."""
-    contact = perms.get_contact_rw_for_user(request, pk)
+    contact = perms.get_contact_rw_for_user(request, siret, pk)
     back = contact.get_absolute_url()
     if request.method == "POST":
         services.delete_contact(contact=contact)
@@ -401,12 +404,19 @@ def _filtered_needs(request, territory):
 
 
 @require_safe
-def need_list(request):
+def legacy_need_list(request):
+    """/entreprises/besoins/ (old addresses, with `?territoire=`): to the territory's needs."""
+    territory = perms.legacy_territory_for_user(request)
+    return redirect_to_territory(request, territory, "companies:need_list", kwarg="territory")
+
+
+@require_safe
+def need_list(request, territory):
     """/entreprises/besoins/: the open needs by type and status, recruitment needs by métier
     and sector, « à relancer », and the list (filtered). Queries after the territory: section
     labels, type × status table, recruitment table, « à relancer », count and page — constant.
     """
-    territory, can_edit = perms.get_needs_territory_for_user(request)
+    territory, can_edit = perms.get_needs_territory_for_user(request, territory)
     filters, needs, listed = _filtered_needs(request, territory)
     labels = queries.section_labels()
     table, totals = queries.status_table(needs.open())
@@ -465,9 +475,9 @@ def _export_rows(needs):
 
 
 @require_safe
-def need_export(request, fmt):
+def need_export(request, territory, fmt):
     """The filtered needs as CSV or XLSX (what the user may read: no description, no note)."""
-    territory, _can_edit = perms.get_needs_territory_for_user(request)
+    territory, _can_edit = perms.get_needs_territory_for_user(request, territory)
     _filters, _needs, listed = _filtered_needs(request, territory)
     header = [str(cell) for cell in EXPORT_HEADER]
     filename = f"besoins-{territory.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
@@ -478,10 +488,10 @@ def need_export(request, fmt):
 
 
 @require_safe
-def summary(request):
+def summary(request, territory):
     """The territory's follow-up over a year, for the steering committee (also on the
     roadmap's dashboard). Counts only."""
-    territory, _can_edit = perms.get_needs_territory_for_user(request)
+    territory, _can_edit = perms.get_needs_territory_for_user(request, territory)
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("annee", this_year))

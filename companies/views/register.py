@@ -14,11 +14,12 @@ from companies.forms import EstablishmentCreateForm, EstablishmentFilterForm
 from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
+from portal.legacy import redirect_to_territory
 from portal.submissions import create_once
 
 PAGE_SIZE = 50
 EXPORT_MAX = 10_000
-# What the list reads from the query string; anything else (`territoire`, `page`) is not a filter.
+# What the list reads from the query string; anything else (`page`) is not a filter.
 FILTER_PARAMS = set(EstablishmentFilterForm.base_fields)
 
 
@@ -41,14 +42,19 @@ def _filtered(request, territory):
     return form, form.filter(establishments)
 
 
+def legacy_list(request):
+    """/entreprises/ (the menu, old addresses with `?territoire=`): to the territory's list."""
+    territory = perms.legacy_territory_for_user(request)
+    return redirect_to_territory(request, territory, "companies:list", kwarg="territory")
+
+
 @require_GET
-def establishment_list(request):
-    territory, can_edit = perms.get_register_territory_for_user(request)
+def establishment_list(request, territory):
+    territory, can_edit = perms.get_register_territory_for_user(request, territory)
     form, establishments = _filtered(request, territory)
     page = None
     if establishments is not None:
-        establishments = establishments.defer("search_text")
-        page = Paginator(establishments, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _page_of(establishments, request.GET.get("page"))
     return render(
         request,
         "companies/establishment_list.html",
@@ -61,6 +67,16 @@ def establishment_list(request):
             "export_max": EXPORT_MAX,
         },
     )
+
+
+def _page_of(establishments, number):
+    """The page `number` of the establishments: its ids first (from the list's covering index,
+    no wide sort), then their rows with what the page shows. Queries: count, ids, rows."""
+    page = Paginator(establishments.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    rows = Establishment.objects.for_list().defer("search_text").in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 EXPORT_HEADER = [
@@ -126,8 +142,8 @@ def _export_rows(establishments):
         ]
 
 
-def _export(request):
-    territory, _can_edit = perms.get_register_territory_for_user(request)
+def _export(request, territory):
+    territory, _can_edit = perms.get_register_territory_for_user(request, territory)
     _form, establishments = _filtered(request, territory)
     rows = [] if establishments is None else list(establishments[:EXPORT_MAX])
     filename = f"entreprises-{territory.slug}-{timezone.localdate().isoformat()}"
@@ -135,14 +151,14 @@ def _export(request):
 
 
 @require_GET
-def export_csv(request):
-    filename, rows = _export(request)
+def export_csv(request, territory):
+    filename, rows = _export(request, territory)
     return csv_response(f"{filename}.csv", EXPORT_HEADER, rows)
 
 
 @require_GET
-def export_xlsx(request):
-    filename, rows = _export(request)
+def export_xlsx(request, territory):
+    filename, rows = _export(request, territory)
     return xlsx_response(f"{filename}.xlsx", EXPORT_HEADER, rows, title="Entreprises")
 
 
@@ -154,8 +170,8 @@ def establishment_detail(request, siret):
     return render(request, "companies/establishment_detail.html", context)
 
 
-def establishment_create(request):
-    territory = perms.get_register_territory_rw_for_user(request)
+def establishment_create(request, territory):
+    territory = perms.get_register_territory_rw_for_user(request, territory)
     form = EstablishmentCreateForm(request.POST or None, territory=territory)
     if request.method == "POST":
         if form.is_valid():

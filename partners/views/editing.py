@@ -96,7 +96,13 @@ def review_queue(request):
         .order_by("created_at")
     )
     return render(
-        request, "partners/review_queue.html", {"due": list(due), "reports": list(reports)}
+        request,
+        "partners/review_queue.html",
+        {
+            "due": list(due),
+            "reports": list(reports),
+            "networks": perms.network_territories_for(request.user),
+        },
     )
 
 

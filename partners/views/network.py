@@ -4,19 +4,25 @@ once its coordination has accepted them (docs/partners.md, « Réseau d'un terri
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners import perms, services
 from partners.models import NetworkMembership, Partner
+from portal.legacy import redirect_to_territory
 
 
-def network(request):
+def legacy_network(request):
+    """The old address (`?territoire=` or the current territory): to the territory's page."""
+    territory = perms.legacy_territory_for_user(request)
+    return redirect_to_territory(request, territory, "partners:network", kwarg="territory")
+
+
+def network(request, territory):
     """« Partenaires proposés » (to accept or set aside), « partenaires acceptés » (to set
     aside) and « partenaires écartés » (to accept after all).
     Queries: proposed partners with category, territory and commune; decisions likewise."""
-    territory = perms.get_network_territory_rw_for_user(request)
+    territory = perms.get_network_territory_rw_for_user(request, territory)
     proposed = (
         Partner.objects.proposed_to(territory.pk)
         .select_related("category", "territory", "commune")
@@ -46,7 +52,7 @@ def _decide(request, territory, slug, status, message):
     partner = get_object_or_404(Partner.objects.network_candidates(territory.pk), slug=slug)
     services.decide_network(territory=territory, partner=partner, status=status, by=request.user)
     messages.success(request, message % {"partner": partner, "territory": territory})
-    return redirect(reverse("partners:network") + f"?territoire={territory.slug}")
+    return redirect("partners:network", territory=territory.slug)
 
 
 @require_POST

@@ -97,12 +97,11 @@ def test_referent_reads_open_recruitment_needs_only(referent_client, needs):
 def test_referent_needs_page_and_exports_hold_open_recruitment_only(
     referent_client, territory, exchange, needs
 ):
-    query = {"territoire": territory.slug}
-    page = referent_client.get(reverse("companies:need_list"), query).text
+    page = referent_client.get(reverse("companies:need_list", args=[territory.slug])).text
     assert "Deux usineurs" in page
     assert "Difficulté de trésorerie" not in page
     assert 'id="a-relancer"' not in page
-    export = referent_client.get(reverse("companies:need_export_csv"), query)
+    export = referent_client.get(reverse("companies:need_export_csv", args=[territory.slug]))
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Établissement"
     assert [row[5] for row in rows[1:]] == ["Deux usineurs"]
@@ -121,7 +120,7 @@ def test_page_cache_never_gives_a_coordinator_page_to_a_referent(
 
 def test_other_territory_gets_404(other_coordinator_client, exchange, needs):
     assert other_coordinator_client.get(needs["recruitment"].get_absolute_url()).status_code == 404
-    url = reverse("companies:exchange_update", args=[exchange.pk])
+    url = reverse("companies:exchange_update", args=[exchange.establishment.siret, exchange.pk])
     assert other_coordinator_client.get(url).status_code == 404
 
 
@@ -211,7 +210,7 @@ def test_double_submit_creates_one_exchange(
 def test_stale_exchange_edit_writes_nothing_and_says_what_changed(
     coordinator_client, coordinator, exchange
 ):
-    url = reverse("companies:exchange_update", args=[exchange.pk])
+    url = reverse("companies:exchange_update", args=[exchange.establishment.siret, exchange.pk])
     version = exchange.version
     Exchange.objects.filter(pk=exchange.pk).update(version=version + 1)  # claimed elsewhere
     record = exchange.history.get()
@@ -233,7 +232,7 @@ def test_stale_exchange_edit_writes_nothing_and_says_what_changed(
 
 
 def test_exchange_edit_without_version_is_refused(coordinator_client, coordinator, exchange):
-    url = reverse("companies:exchange_update", args=[exchange.pk])
+    url = reverse("companies:exchange_update", args=[exchange.establishment.siret, exchange.pk])
     response = coordinator_client.post(url, exchange_data(coordinator, summary="Sans version"))
     assert response.status_code == 409
     exchange.refresh_from_db()
@@ -241,7 +240,7 @@ def test_exchange_edit_without_version_is_refused(coordinator_client, coordinato
 
 
 def test_exchange_edit_records_history(coordinator_client, coordinator, exchange, establishment):
-    url = reverse("companies:exchange_update", args=[exchange.pk])
+    url = reverse("companies:exchange_update", args=[exchange.establishment.siret, exchange.pk])
     response = coordinator_client.post(
         url,
         exchange_data(coordinator, summary="Nouveau compte rendu", version=exchange.version),
@@ -296,7 +295,7 @@ def test_needs_without_activity_are_to_follow_up(coordinator_client, territory, 
     Need.objects.filter(pk=needs["difficulty"].pk).update(last_activity_at=old)
     Need.objects.filter(pk=needs["closed"].pk).update(last_activity_at=old)  # closed: not listed
     page = coordinator_client.get(
-        reverse("companies:need_list"), {"territoire": territory.slug, "relancer": "on"}
+        reverse("companies:need_list", args=[territory.slug]), {"relancer": "on"}
     ).text
     section = page.split('id="a-relancer"')[1].split("</section>")[0]
     assert "Difficulté de trésorerie" in section
@@ -357,7 +356,7 @@ def test_mark_reminder_done_is_idempotent(
     coordinator_client, coordinator, territory, establishment
 ):
     reminder = ReminderFactory(establishment=establishment, territory=territory, person=coordinator)
-    url = reverse("companies:reminder_mark", args=[reminder.pk])
+    url = reverse("companies:reminder_mark", args=[establishment.siret, reminder.pk])
     for _ in range(2):
         assert coordinator_client.post(url, {"done": "1"}).status_code == 302
     reminder.refresh_from_db()
@@ -385,7 +384,7 @@ def test_deleting_a_contact_deletes_it_everywhere(
         establishment=establishment, territory=territory, last_name="Martineau"
     )
     exchange.contacts.add(contact)
-    url = reverse("companies:contact_delete", args=[contact.pk])
+    url = reverse("companies:contact_delete", args=[establishment.siret, contact.pk])
     assert coordinator_client.get(url).status_code == 200
     assert coordinator_client.post(url).status_code == 302
     assert not CompanyContact.objects.exists()
@@ -399,7 +398,7 @@ def test_contacts_hidden_from_other_territories(other_coordinator_client, establ
     contact = CompanyContactFactory(establishment=establishment, territory=territory)
     assert (
         other_coordinator_client.get(
-            reverse("companies:contact_update", args=[contact.pk])
+            reverse("companies:contact_update", args=[establishment.siret, contact.pk])
         ).status_code
         == 404
     )
@@ -420,7 +419,7 @@ def test_contact_bad_phone_and_email(coordinator_client, establishment):
 
 def test_summary_counts_by_sector(referent_client, territory, establishment, exchange, needs):
     Exchange.objects.filter(pk=exchange.pk).update(date=timezone.localdate())
-    response = referent_client.get(reverse("companies:summary"), {"territoire": territory.slug})
+    response = referent_client.get(reverse("companies:summary", args=[territory.slug]))
     summary = response.context["summary"]
     assert (summary.establishments_met, summary.exchanges, summary.needs) == (1, 1, 3)
     (line,) = summary.sectors
@@ -433,7 +432,7 @@ def test_summary_counts_by_sector(referent_client, territory, establishment, exc
 
 
 def listed(client, territory, **params):
-    response = client.get(reverse("companies:list"), {"territoire": territory.slug, **params})
+    response = client.get(reverse("companies:list", args=[territory.slug]), params)
     assert response.status_code == 200
     return {establishment.siret for establishment in response.context["page"].object_list}
 

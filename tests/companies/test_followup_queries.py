@@ -69,18 +69,18 @@ def test_establishment_page(coordinator_client, data, django_assert_num_queries)
     )
 
 
-# 1 session, 2 user, 3 territory (?territoire=), 4 memberships, 5 NAF sections, 6 type × status,
-# 7 count, 8 recruitment by métier and sector, 9 « à relancer », 10 page of needs
-NEED_LIST = 10
+# 1 session, 2 user, 3 memberships with their territories (the one in the path among them),
+# 4 NAF sections, 5 type × status, 6 count, 7 recruitment by métier and sector,
+# 8 « à relancer », 9 page of needs
+NEED_LIST = 9
 
 
 def test_need_list(coordinator_client, territory, data, django_assert_num_queries):
     count_queries(
         coordinator_client,
-        reverse("companies:need_list"),
+        reverse("companies:need_list", args=[territory.slug]),
         django_assert_num_queries,
         NEED_LIST,
-        territoire=territory.slug,
     )
 
 
@@ -114,13 +114,11 @@ def test_history(coordinator_client, data, django_assert_num_queries):
     count_queries(coordinator_client, url, django_assert_num_queries, HISTORY)
 
 
-# 1 session, 2 user, 3 territory (?territoire=), 4 memberships, 5 NAF sections, 6 échanges by
-# sector, 7 needs by sector and status, 8 needs by kind
-SUMMARY = 8
+# 1 session, 2 user, 3 memberships with their territories, 4 NAF sections, 5 échanges by
+# sector, 6 needs by sector and status, 7 needs by kind
+SUMMARY = 7
 
 
 def test_summary(coordinator_client, territory, data, django_assert_num_queries):
-    url = reverse("companies:summary")
-    count_queries(
-        coordinator_client, url, django_assert_num_queries, SUMMARY, territoire=territory.slug
-    )
+    url = reverse("companies:summary", args=[territory.slug])
+    count_queries(coordinator_client, url, django_assert_num_queries, SUMMARY)

@@ -243,7 +243,7 @@ def test_bad_rows_write_nothing_and_are_named(tmp_path, territory, other_territo
         ("dateCreationEtablissement", "0999-01-01", "date invalide"),
         ("trancheEffectifsEtablissement", "99", "tranche d'effectif « 99 » inconnue"),
         ("coordonneeLambertAbscisseEtablissement", "abc", "coordonnées"),
-        ("libelleVoieEtablissement", "X" * 400, "trop long"),
+        ("libelleVoieEtablissement", "X" * 400, "« adresse » trop long"),
     ],
 )
 def test_a_bad_value_refuses_the_run(tmp_path, territory, other_territory, column, value, message):
@@ -308,4 +308,38 @@ def test_command_errors_are_french_and_write_nothing(tmp_path, territory):
             unites_legales=str(unit_file),
             territory="inconnu",
         )
+    assert not Establishment.objects.exists()
+
+
+def test_an_unknown_naf_2025_code_is_a_warning(tmp_path, territory, other_territory):
+    establishments, units = default_rows()
+    establishments[0]["activitePrincipaleNAF25Etablissement"] = "99.99Y"
+    out = StringIO()
+    etab, unit_file = stock(tmp_path, establishments, units)
+    call_command(
+        "import_sirene", etablissements=str(etab), unites_legales=str(unit_file), stdout=out
+    )
+    assert "code NAF 2025 « 99.99Y » inconnu, ignoré" in out.getvalue()
+    assert Establishment.objects.get(siret=sirene_files.siret_of(SIREN_A, 1)).naf25_id is None
+
+
+def test_a_quoted_field_with_a_comma_and_a_line_break(tmp_path, territory, other_territory):
+    establishments, units = default_rows()
+    establishments[0]["enseigne1Etablissement"] = "ATELIER, PORT\nEST"
+    establishments[1]["libelleVoieEtablissement"] = 'DU "QUAI"'
+    report = run(stock(tmp_path, establishments, units))
+    assert report.created == 4 and report.lines_read == 6
+    names = set(Establishment.objects.values_list("name", flat=True))
+    assert "ATELIER, PORT EST" in names
+    assert Establishment.objects.filter(address='12 RUE DU "QUAI"').exists()
+
+
+def test_an_unclosed_quote_refuses_the_run(tmp_path, territory, other_territory):
+    establishments, units = default_rows()
+    etab, unit_file = stock(tmp_path, establishments, units)
+    with open(etab, "a", encoding="utf-8") as handle:
+        handle.write(f'{SIREN_A},00099,"{SIREN_A}00099,O\n')
+    with pytest.raises(ImportFailed) as failure:
+        run((etab, unit_file))
+    assert "ligne 7 : guillemet ouvert jamais fermé" in failure.value.errors[0]
     assert not Establishment.objects.exists()

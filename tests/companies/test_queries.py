@@ -25,24 +25,25 @@ def add_establishments(territory, count, start):
 
 
 def test_list_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
-    url = reverse("companies:list")
+    url = reverse("companies:list", args=[territory.slug])
     add_establishments(territory, 3, 0)
-    coordinator_client.get(url)  # the nomenclatures' choices are read once per process
+    coordinator_client.get(url, PARAMS)  # the nomenclatures are read once per process
     # 1 session, 2 user, 3 memberships with their territories, 4 communes of the territory
-    # (filter), 5 count, 6 page with legal unit, NAF, workforce band and commune.
-    with django_assert_num_queries(6):
+    # (filter), 5 count, 6 the page's ids, 7 their rows with legal unit, NAF, workforce band
+    # and commune.
+    with django_assert_num_queries(7):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 3
     add_establishments(territory, 60, 3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 63
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         coordinator_client.get(url, {**PARAMS, "page": 2})
 
 
 def test_export_queries_are_constant(django_assert_num_queries, referent_client, territory):
-    url = reverse("companies:export_csv")
+    url = reverse("companies:export_csv", args=[territory.slug])
     add_establishments(territory, 3, 0)
     referent_client.get(url)
     # 1 session, 2 user, 3 memberships, 4 communes of the territory, 5 the establishments.

@@ -11,7 +11,10 @@ from openpyxl import load_workbook
 from companies.models import Establishment, LegalUnit, NafCode, WorkforceBand
 from tests.factories import EstablishmentFactory, LegalUnitFactory, luhn_number
 
-LIST = reverse("companies:list")
+LIST = reverse("companies:list", args=["grand-angouleme"])
+CREATE = reverse("companies:create", args=["grand-angouleme"])
+EXPORT_CSV = reverse("companies:export_csv", args=["grand-angouleme"])
+EXPORT_XLSX = reverse("companies:export_xlsx", args=["grand-angouleme"])
 
 
 def names(response):
@@ -55,7 +58,16 @@ def test_list_shows_the_territory_establishments_only(coordinator_client, establ
 
 
 def test_another_territory_named_is_a_404(other_coordinator_client, territory):
-    assert other_coordinator_client.get(LIST, {"territoire": territory.slug}).status_code == 404
+    assert other_coordinator_client.get(LIST).status_code == 404
+
+
+def test_the_menu_address_goes_to_the_current_territory(coordinator_client, territory):
+    response = coordinator_client.get(reverse("companies:legacy_list"), {"q": "atelier"})
+    assert (response.status_code, response["Location"]) == (302, f"{LIST}?q=atelier")
+    response = coordinator_client.get(
+        reverse("companies:legacy_list"), {"territoire": territory.slug}
+    )
+    assert response["Location"] == LIST
 
 
 @pytest.mark.parametrize(
@@ -136,7 +148,7 @@ def export_rows(response):
 
 
 def test_csv_export_follows_the_filters(referent_client, register):
-    response = referent_client.get(reverse("companies:export_csv"), {"ess": "oui"})
+    response = referent_client.get(EXPORT_CSV, {"ess": "oui"})
     assert response["Content-Type"].startswith("text/csv")
     rows = export_rows(response)
     assert rows[0][:3] == ["SIRET", "SIREN", "Nom"]
@@ -147,7 +159,7 @@ def test_csv_export_follows_the_filters(referent_client, register):
 
 
 def test_xlsx_export(referent_client, register):
-    response = referent_client.get(reverse("companies:export_xlsx"), {"q": "eperon"})
+    response = referent_client.get(EXPORT_XLSX, {"q": "eperon"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0][0] == "SIRET" and len(rows) == 2
@@ -156,7 +168,7 @@ def test_xlsx_export(referent_client, register):
 
 def test_export_neutralises_formulas(referent_client, angouleme):
     EstablishmentFactory(commune=angouleme, name="=HYPERLINK(1)")
-    rows = export_rows(referent_client.get(reverse("companies:export_csv")))
+    rows = export_rows(referent_client.get(EXPORT_CSV))
     assert rows[1][2] == "'=HYPERLINK(1)"
 
 
@@ -190,9 +202,6 @@ def test_partial_diffusion_shows_no_name(referent_client, angouleme):
     response = referent_client.get(hidden.get_absolute_url())
     assert "Établissement non diffusible (diffusion partielle)" in response.text
     assert "l'adresse n'est pas publiée" in response.text.replace("&#x27;", "'")
-
-
-CREATE = reverse("companies:create")
 
 
 def valid_data(angouleme, **changes):
@@ -268,3 +277,11 @@ def test_add_refuses_a_siret_already_in_the_register(coordinator_client, establi
 def test_add_is_for_coordinators(referent_client, angouleme):
     assert referent_client.post(CREATE, valid_data(angouleme)).status_code == 403
     assert not Establishment.objects.exists()
+
+
+def test_filters_keep_their_values_in_the_form(coordinator_client, register):
+    response = coordinator_client.get(LIST, {"section": "I", "etat": "tous", "q": "<b>"})
+    text = response.content.decode()
+    assert '<option value="I" selected>I — HÉBERGEMENT ET RESTAURATION</option>' in text
+    assert '<option value="tous" selected>Tous</option>' in text
+    assert "<b>" not in text.split('name="q"')[1][:200]

@@ -93,8 +93,11 @@ def _followup(name, model):
     def build():
         from companies import models
 
-        record = getattr(models, model).objects.filter(territory__slug=TERRITORY).order_by("pk")
-        return reverse(f"companies:{name}", args=[record.first().pk])
+        queryset = getattr(models, model).objects.filter(territory__slug=TERRITORY)
+        record = queryset.select_related("establishment").order_by("pk").first()
+        if model == "Need":
+            return reverse(f"companies:{name}", args=[record.pk])
+        return reverse(f"companies:{name}", args=[record.establishment.siret, record.pk])
 
     return build
 
@@ -160,13 +163,13 @@ PAGE_TYPES = [
     PageType("partner_update", _url("partners:update", "uimm-charente")),
     PageType("partner_report_errors", _url("partners:report", "uimm-charente"), submit=True),
     PageType("partner_review", _url("partners:review")),
-    PageType("partner_network", _url("partners:network")),
+    PageType("partner_network", _url("partners:network", TERRITORY)),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
     # Companies
-    PageType("company_list", _url("companies:list"), ("referent", "coordinator")),
-    PageType("company_search", _url("companies:list", query="?q=mecanique&section=C")),
+    PageType("company_list", _url("companies:list", TERRITORY), ("referent", "coordinator")),
+    PageType("company_search", _url("companies:list", TERRITORY, query="?q=mecanique&section=C")),
     PageType("company_detail", _establishment, ("referent", "coordinator")),
-    PageType("company_create_errors", _url("companies:create"), submit=True),
+    PageType("company_create_errors", _url("companies:create", TERRITORY), submit=True),
     PageType("company_followed", _establishment_url("detail"), ("referent", "coordinator")),
     PageType("exchange_create_errors", _establishment_url("exchange_create"), submit=True),
     PageType("exchange_update", _followup("exchange_update", "Exchange")),
@@ -177,16 +180,8 @@ PAGE_TYPES = [
     PageType("company_contact_create_errors", _establishment_url("contact_create"), submit=True),
     PageType("company_contact_delete", _followup("contact_delete", "CompanyContact")),
     PageType("company_followup_history", _establishment_url("history")),
-    PageType(
-        "need_list",
-        _url("companies:need_list", query=f"?territoire={TERRITORY}"),
-        ("referent", "coordinator"),
-    ),
-    PageType(
-        "company_summary",
-        _url("companies:summary", query=f"?territoire={TERRITORY}"),
-        ("referent",),
-    ),
+    PageType("need_list", _url("companies:need_list", TERRITORY), ("referent", "coordinator")),
+    PageType("company_summary", _url("companies:summary", TERRITORY), ("referent",)),
     # Roadmaps
     PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),

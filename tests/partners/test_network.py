@@ -86,7 +86,7 @@ def test_coordinator_sees_proposed_partners_and_accepts_one(
     coordinator_client, coordinator, territory, bergerac_partner
 ):
     bergerac_partner.zone_departments.add(Department.objects.get(code="16"))
-    url = reverse("partners:network") + "?territoire=grand-angouleme"
+    url = reverse("partners:network", args=["grand-angouleme"])
     response = coordinator_client.get(url)
     assert [p.slug for p in response.context["proposed"]] == [bergerac_partner.slug]
     assert "1 partenaire proposé" in response.text
@@ -123,7 +123,7 @@ def test_a_set_aside_partner_leaves_our_pages_and_the_proposals(
 def test_coordinators_reach_the_network_page_from_the_referents_menu(
     as_persona, territory, bergerac_partner
 ):
-    url = reverse("partners:network") + "?territoire=grand-angouleme"
+    url = reverse("partners:network", args=["grand-angouleme"])
     assert (
         url
         in as_persona("coordinator")
@@ -178,7 +178,7 @@ def test_network_page_query_count(
         accepted = PartnerFactory(territory=other_territory, slug=f"accepte-{index}")
         accepted.zone_territories.add(territory)
         NetworkMembership.objects.create(territory=territory, partner=accepted)
-    url = reverse("partners:network") + "?territoire=grand-angouleme"
+    url = reverse("partners:network", args=["grand-angouleme"])
     # 1 session, 2 user, 3 territory named, 4 memberships with territories, 5 proposed partners
     # (category, territory, commune), 6 decisions (partner, category, territory, commune,
     # decided_by)

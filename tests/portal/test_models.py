@@ -120,5 +120,38 @@ def test_role_and_strings(territory):
     assert str(territory) == "Grand Angoulême"
     assert str(DepartmentFactory()) == "Charente (16)"
     assert territory.sector_list == ["mécatronique", "filière de l'image"]
-    assert territory.get_absolute_url() == "/?territoire=grand-angouleme"
+    assert territory.get_absolute_url() == "/territoires/grand-angouleme/"
     assert str(EPCIFactory(name="CC Lavalette Tude Dronne")) == "CC Lavalette Tude Dronne"
+
+
+def _first_fixed_segments(prefix):
+    """The fixed words that follow `prefix` in the URL conf where a territory slug also may."""
+    from django.urls import get_resolver
+
+    words = set()
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern) != prefix:
+            continue
+        for sub in pattern.url_patterns:
+            first = str(sub.pattern).split("/")[0]
+            if first and "<" not in first and not first.endswith((".ics", ".csv", ".xlsx")):
+                words.add(first)
+    return words
+
+
+@pytest.mark.parametrize("prefix", ["referents/", "feuilles-de-route/", "entreprises/"])
+def test_reserved_slugs_cover_the_fixed_words_of_the_url_conf(prefix):
+    from portal.models import RESERVED_TERRITORY_SLUGS
+
+    assert _first_fixed_segments(prefix) <= RESERVED_TERRITORY_SLUGS
+    assert {"guide", "rendez-vous"} <= _first_fixed_segments("referents/")
+
+
+@pytest.mark.parametrize("slug", ["guide", "rendez-vous", "ajouter", "trame", "123"])
+def test_a_territory_cannot_take_a_reserved_slug(slug):
+    from django.core.exceptions import ValidationError
+
+    territory = TerritoryFactory.build(slug=slug)
+    with pytest.raises(ValidationError) as error:
+        territory.full_clean(exclude=["epcis"])
+    assert "est réservé par une page du portail" in str(error.value.message_dict["slug"])

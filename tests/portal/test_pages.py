@@ -274,7 +274,18 @@ def test_territory_address_shows_that_territory(client, two_territories_user, ot
 
 
 def test_unknown_territory_address_is_404(referent_client):
+    assert referent_client.get("/territoires/nulle-part/").status_code == 404
     assert referent_client.get("/?territoire=nulle-part").status_code == 404
+    assert referent_client.get("/?territoire=../%3Cb%3E").status_code == 404
+
+
+def test_old_territory_address_redirects_to_the_slug_in_the_path(client, two_territories_user):
+    client.force_login(two_territories_user)
+    response = client.get("/?territoire=grand-bergeracois")
+    assert response.status_code == 302
+    assert response["Location"] == "/territoires/grand-bergeracois/"
+    # The plain home page still shows the current territory, under its own address too.
+    assert "<h1>Grand Angoulême</h1>" in client.get("/").text
 
 
 def test_favicon_ico_leads_to_the_svg_icon(client):

@@ -105,7 +105,8 @@ def post_only(*, referent=403, coordinator=302, other=404, without_territory=404
 
 EXPECTED = {
     # portal
-    "home": get(200, 200, 200, 404, 404, 200),
+    "home": get(200, 200, 200, 200, NO_TERRITORY, 200),  # the current territory's page
+    "territory_home": MEMBERS,
     "territory_switch": post_only(referent=302, other=302, without_territory=302),
     "login": GUEST_ONLY,
     "logout": post_only(referent=302, other=302, without_territory=302),
@@ -136,9 +137,12 @@ EXPECTED = {
     "partners:report_resolve": post_only(),
     # a territory's network: its coordination accepts partners of other territories
     "partners:network": EDITORS,
+    "partners:legacy_network": LEGACY_REDIRECT,
     "partners:network_accept": post_only(),
     "partners:network_decline": post_only(),
     # companies: the register of the territory's establishments (members read, coordinators add)
+    "companies:legacy_list": LEGACY_REDIRECT,
+    "companies:legacy_need_list": LEGACY_REDIRECT,
     "companies:list": MEMBERS,
     "companies:export_csv": MEMBERS,
     "companies:export_xlsx": MEMBERS,
@@ -216,21 +220,14 @@ EXPECTED = {
 
 # Pages of "the current territory": the territory is named in the query string.
 TERRITORY_IN_QUERY = {
-    "home",
-    "companies:list",
-    "companies:export_csv",
-    "companies:export_xlsx",
-    "companies:create",
-    "companies:need_list",
-    "companies:need_export_csv",
-    "companies:need_export_xlsx",
-    "companies:summary",
-    "partners:network",
+    "companies:legacy_list",
+    "companies:legacy_need_list",
+    "partners:legacy_network",
     *(f"referents:legacy_{name}" for _, name in LEGACY_PATHS),
 }
 
 # Pages of one territory named by the slug in their path (`territory_slug`).
-TERRITORY_IN_PATH = {f"referents:{name}" for _, name in LEGACY_PATHS}
+TERRITORY_IN_PATH = {"territory_home", *(f"referents:{name}" for _, name in LEGACY_PATHS)}
 
 
 def url_names(patterns=None, namespace=None):
@@ -322,21 +319,42 @@ def url_kwargs(name, site):
         "partners:vcard": {"slug": site["partner"].slug},
         "partners:contact_vcard": {"slug": site["partner"].slug, "pk": site["contact"].pk},
         "partners:report_resolve": {"pk": site["report"].pk},
+        "partners:network": {"territory": slug},
         "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
         "partners:network_decline": {"territory": slug, "slug": site["foreign_partner"].slug},
         "companies:detail": {"siret": site["establishment"].siret},
+        "companies:list": {"territory": slug},
+        "companies:export_csv": {"territory": slug},
+        "companies:export_xlsx": {"territory": slug},
+        "companies:create": {"territory": slug},
+        "companies:need_list": {"territory": slug},
+        "companies:need_export_csv": {"territory": slug},
+        "companies:need_export_xlsx": {"territory": slug},
+        "companies:summary": {"territory": slug},
         "companies:exchange_create": {"siret": site["establishment"].siret},
         "companies:need_create": {"siret": site["establishment"].siret},
         "companies:reminder_create": {"siret": site["establishment"].siret},
         "companies:contact_create": {"siret": site["establishment"].siret},
         "companies:history": {"siret": site["establishment"].siret},
-        "companies:exchange_update": {"pk": site["exchange"].pk},
+        "companies:exchange_update": {
+            "siret": site["establishment"].siret,
+            "pk": site["exchange"].pk,
+        },
         "companies:need": {"pk": site["need"].pk},
         "companies:need_update": {"pk": site["need"].pk},
         "companies:need_note_create": {"pk": site["need"].pk},
-        "companies:reminder_mark": {"pk": site["reminder"].pk},
-        "companies:contact_update": {"pk": site["company_contact"].pk},
-        "companies:contact_delete": {"pk": site["company_contact"].pk},
+        "companies:reminder_mark": {
+            "siret": site["establishment"].siret,
+            "pk": site["reminder"].pk,
+        },
+        "companies:contact_update": {
+            "siret": site["establishment"].siret,
+            "pk": site["company_contact"].pk,
+        },
+        "companies:contact_delete": {
+            "siret": site["establishment"].siret,
+            "pk": site["company_contact"].pk,
+        },
         "roadmaps:need_action": {"slug": slug, "pk": site["need"].pk},
         "referents:detail": {"pk": site["referent"].pk},
         "referents:update": {"pk": site["referent"].pk},
@@ -458,15 +476,25 @@ def test_current_territory_pages_without_a_territory(name, site, as_persona):
     assert list(OutlineSection.objects.all()) == [site["section"]]
 
 
-@pytest.mark.parametrize(("old", "name"), LEGACY_PATHS)
-def test_legacy_addresses_redirect_to_the_slug_in_the_path(old, name, site, as_persona):
+# (old URL name, new URL name, the new URL's keyword for the territory)
+LEGACY_URLS = [
+    *(
+        (f"referents:legacy_{name}", f"referents:{name}", "territory_slug")
+        for _, name in LEGACY_PATHS
+    ),
+    ("partners:legacy_network", "partners:network", "territory"),
+]
+
+
+@pytest.mark.parametrize(("old_name", "name", "kwarg"), LEGACY_URLS)
+def test_legacy_addresses_redirect_to_the_slug_in_the_path(old_name, name, kwarg, site, as_persona):
     """An old address (bookmark, shared link) keeps working: the territory it meant
     (`?territoire=`, else the current one) moves into the path, other parameters are kept;
     a POST keeps its method and body (307)."""
     slug = site["territory"].slug
-    new = reverse(f"referents:{name}", kwargs={"territory_slug": slug})
-    assert new != f"/referents/{old}"
-    old_url = reverse(f"referents:legacy_{name}")
+    new = reverse(name, kwargs={kwarg: slug})
+    old_url = reverse(old_name)
+    assert new != old_url
     client = as_persona("coordinator")
     named = client.get(old_url, {"territoire": slug, "commune": "7", "q": ["a", "b"]})
     assert (named.status_code, named["Location"]) == (302, f"{new}?commune=7&q=a&q=b")
@@ -474,3 +502,13 @@ def test_legacy_addresses_redirect_to_the_slug_in_the_path(old, name, site, as_p
     assert (current.status_code, current["Location"]) == (302, new)
     posted = client.post(f"{old_url}?territoire={slug}")
     assert (posted.status_code, posted["Location"]) == (307, new)
+    assert client.get(old_url, {"territoire": "pas un slug"}).status_code == 404
+
+
+def test_the_old_home_address_of_a_territory_redirects(site, as_persona):
+    slug = site["territory"].slug
+    new = reverse("territory_home", kwargs={"territory_slug": slug})
+    response = as_persona("coordinator").get("/", {"territoire": slug})
+    assert (response.status_code, response["Location"]) == (302, new)
+    assert outcome(as_persona("other_coordinator").get("/", {"territoire": slug})) == 404
+    assert outcome(as_persona("visitor").get("/", {"territoire": slug})) == 200

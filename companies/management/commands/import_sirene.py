@@ -51,8 +51,12 @@ class Command(BaseCommand):
             raise CommandError(f"{error}\n{details}".rstrip()) from error
         for line in report.lines():
             self.stdout.write(line)
-        for warning in report.warnings[:20]:
+        for warning in report.warnings:
             self.stdout.write(self.style.WARNING(warning))
+        if report.warning_count > len(report.warnings):
+            self.stdout.write(
+                self.style.WARNING(f"… et {report.warning_count - len(report.warnings)} autres.")
+            )
         if report.changed:
             self.stdout.write(self.style.SUCCESS("Import terminé."))
         else:
