@@ -5,6 +5,7 @@ Every loader in settings.DEMO_LOADERS is idempotent: running `load_demo` twice c
 
 from pathlib import Path
 
+from portal.contours import import_contours
 from portal.imports import load_directory
 from portal.models import EPCI, Membership, Territory, User
 
@@ -75,6 +76,10 @@ def load(stdout=None):
     if stdout:
         for line in report.lines():
             stdout.write(f"  {line}")
+    # The outlines of the 166 communes (IGN Admin Express COG 2018, via france-geojson): maps.
+    contours = import_contours(DEMO_DATA / "contours.geojson", label="Admin Express COG 2018")
+    if stdout and (contours.created or contours.updated):
+        stdout.write(f"  {next(contours.lines())}")
     territories = {}
     for data in TERRITORIES:
         data = dict(data)

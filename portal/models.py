@@ -315,6 +315,35 @@ class ContentVersion(models.Model):
         return f"{self.name}: {self.token}"
 
 
+class CommuneOutline(models.Model):
+    """A commune's outline, projected and simplified for maps drawn by the server (portal/maps.py):
+    an SVG path in map units (`portal.maps.UNIT` metres, y pointing down) and its bounding box,
+    so that a map of a territory joins stored paths and computes nothing per commune. Filled by
+    `manage.py import_contours` from any GeoJSON whose features carry the INSEE code."""
+
+    commune = models.OneToOneField(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+    )
+    path = models.TextField(_("tracé (SVG)"))
+    x_min = models.IntegerField()
+    y_min = models.IntegerField()
+    x_max = models.IntegerField()
+    y_max = models.IntegerField()
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contour de commune")
+        verbose_name_plural = _("contours de communes")
+
+    def __str__(self):
+        return str(self.commune_id)
+
+
 class FormSubmission(models.Model):
     """A creation form already sent: its token, and where its result is (portal/submissions.py).
 

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from portal.models import Membership
 from portal.pdf import cached_pdf_response
+from referents.maps import guide_map
 from referents.models import Meeting, Referent
 from referents.perms import get_territory_for_user
 from referents.services import outline_for, partners_for_territory, partners_serving
@@ -17,7 +18,7 @@ from referents.services import outline_for, partners_for_territory, partners_ser
 def guide_context(territory, commune):
     """Everything the guide shows, in a constant number of queries: coordinators, référents,
     partners with category, publics, themes and contacts (+ 4 zone prefetches for one commune),
-    the outline (2), the next rendez-vous."""
+    the outline (2), the next rendez-vous, the communes with their outline (the map)."""
     if commune:
         partners = list(partners_serving(commune, territory))
         referents = Referent.objects.filter(commune=commune).active().select_related("commune")
@@ -45,6 +46,9 @@ def guide_context(territory, commune):
                 or (item.theme and item.theme in partner.themes.all())
             ]
             routing.append({"label": item.answer_label, "partners": matching})
+    referents = list(referents)
+    communes = territory.communes.select_related("outline").order_by("search_name")
+    figure, styles = guide_map(territory, communes, referents, commune)
     coordinators = [
         membership.user
         for membership in Membership.objects.filter(
@@ -55,7 +59,9 @@ def guide_context(territory, commune):
         "territory": territory,
         "commune": commune,
         "coordinators": coordinators,
-        "referents": list(referents),
+        "referents": referents,
+        "map": figure,
+        "legend": figure.legend(styles),
         "groups": groups,
         "partner_count": len(partners),
         "outline": outline,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from portal.submissions import create_once
 from portal.text import normalize
 from referents.forms import ReferentForm
+from referents.maps import COVERAGE_STYLES, coverage_map
 from referents.models import MAX_ACTIVE_PER_COMMUNE, Meeting, Referent
 from referents.perms import (
     get_referent_for_user,
@@ -44,10 +45,11 @@ def coverage_of(rows):
 def network(request, territory_slug):
     """The territory's communes with their active référents and the coverage at a glance.
 
-    Queries: the communes with their EPCI, the active référents; filters run on those rows.
+    Queries: the communes with their EPCI and outline, the active référents; filters run on
+    those rows; the map shows them all.
     """
     territory, can_edit = get_territory_for_user(request, territory_slug)
-    communes = list(territory.communes.select_related("epci").order_by("search_name"))
+    communes = list(territory.communes.select_related("epci", "outline").order_by("search_name"))
     by_commune = {}
     for referent in Referent.objects.for_network(territory):
         by_commune.setdefault(referent.commune_id, []).append(referent)
@@ -55,6 +57,7 @@ def network(request, territory_slug):
         {"commune": commune, "referents": by_commune.get(commune.pk, [])} for commune in communes
     ]
     coverage = coverage_of(rows)
+    figure = coverage_map(territory, rows)
     epcis = sorted({c.epci for c in communes if c.epci}, key=lambda epci: epci.name)
 
     filters = {
@@ -86,6 +89,8 @@ def network(request, territory_slug):
             "can_edit": can_edit,
             "rows": rows,
             "coverage": coverage,
+            "map": figure,
+            "legend": figure.legend(COVERAGE_STYLES),
             "epcis": epcis,
             "filters": filters,
             "roles": Referent.Role.choices,

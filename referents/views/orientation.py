@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from portal.counts import shown_count
 from referents.forms import OrientationForm
+from referents.maps import INTERVIEW_STYLES, interviews_map
 from referents.models import OrientationCount
 from referents.perms import get_territory_for_user, get_territory_rw_for_user
 from referents.services import count_orientation, match_partners, outline_for, unmet_needs
@@ -57,7 +58,8 @@ def observatory(request, territory_slug):
     never finer than the month, and counts under 5 shown as « moins de 5 » (portal.counts).
 
     Queries: interviews per month and commune, needs per month and commune, needs met by no
-    known partner per month and commune.
+    known partner per month and commune; the map: the territory's communes with their outline,
+    interviews per commune.
     """
     territory = get_territory_rw_for_user(request, territory_slug)
     today = timezone.localdate()
@@ -92,8 +94,18 @@ def observatory(request, territory_slug):
         row["total"] = shown_count(row["total"])
         for key in ("needs", "unmet"):
             row[key] = [(label, shown_count(total)) for label, total in row[key]]
+    totals = dict(counts.values_list("commune_id").annotate(total=Count("pk")).order_by())
+    communes = territory.communes.select_related("outline").order_by("search_name")
+    figure, commune_rows = interviews_map(territory, communes, totals)
     return render(
         request,
         "referents/observatory.html",
-        {"territory": territory, "rows": ordered, "since": since},
+        {
+            "territory": territory,
+            "rows": ordered,
+            "since": since,
+            "map": figure,
+            "legend": figure.legend(INTERVIEW_STYLES),
+            "commune_rows": commune_rows,
+        },
     )

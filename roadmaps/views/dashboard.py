@@ -9,6 +9,7 @@ from companies.followup.queries import territory_summary
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
+from roadmaps.maps import ACTION_STYLES, actions_map
 from roadmaps.models import Indicator, IndicatorValue, decimal_label
 from roadmaps.perms import check_roadmap_visible, get_roadmap_for_user
 from roadmaps.services import versions
@@ -16,10 +17,13 @@ from roadmaps.views.common import Overview
 
 
 def dashboard_context(roadmap, today=None):
-    """Queries: axes, actions (with step counts), indicators, their values, the last version,
-    then the follow-up of companies this year (companies.followup.queries.territory_summary:
-    NAF sections, échanges by sector, needs by sector and status, needs by kind)."""
+    """Queries: axes, actions (with step counts), indicators, their values, the last version;
+    the map: the territory's communes with their outline, the communes of the open actions; the
+    follow-up of companies this year (companies.followup.queries.territory_summary: NAF
+    sections, échanges by sector, needs by sector and status, needs by kind)."""
     overview = Overview.load(roadmap, today)
+    communes = roadmap.territory.communes.select_related("outline").order_by("search_name")
+    figure, map_rows, territory_wide = actions_map(roadmap, communes, overview.actions)
     indicators = list(
         Indicator.objects.filter(action__axis__roadmap=roadmap)
         .select_related("action__axis")
@@ -49,6 +53,10 @@ def dashboard_context(roadmap, today=None):
         "last_version": last_version,
         "changes": changes,
         "companies_summary": territory_summary(territory=roadmap.territory),
+        "map": figure,
+        "legend": figure.legend(ACTION_STYLES),
+        "map_rows": map_rows,
+        "territory_wide": territory_wide,
         "generated_at": timezone.localtime(),
     }
 

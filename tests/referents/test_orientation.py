@@ -122,8 +122,9 @@ def test_observatory_never_shows_a_day_nor_fewer_than_five(
         count = count_orientation(territory=territory, commune=soyaux, themes=needs, unmet=unmet)
         OrientationCount.objects.filter(pk=count.pk).update(date=today.replace(day=day))
     client = as_persona("coordinator")
-    # session, user, memberships, then per month and commune: interviews, needs, unmet needs
-    with django_assert_num_queries(6):
+    # session, user, memberships, then per month and commune: interviews, needs, unmet needs;
+    # the map: interviews per commune, the communes with their outline
+    with django_assert_num_queries(8):
         response = client.get(reverse("referents:observatory", args=[territory.slug]))
     [row] = response.context["rows"]
     assert row["total"] == 6
@@ -147,3 +148,35 @@ def test_the_admin_shows_interviews_by_month_only(as_persona, territory, soyaux)
     assert "17" not in listing.text.split("<tbody>")[1].split("</tbody>")[0]
     detail = staff.get(reverse("admin:referents_orientationcount_change", args=[count.pk]))
     assert detail.status_code == 200 and "17 mars" not in detail.text
+
+
+def test_the_observatory_map_shades_communes_without_revealing_small_counts(
+    as_persona, territory, communes, soyaux
+):
+    from portal.maps import COUNT_STYLES
+    from portal.models import CommuneOutline
+    from referents.services import count_orientation
+
+    angouleme = communes[0]
+    for index, commune in enumerate(communes):
+        CommuneOutline.objects.create(
+            commune=commune, path="M0 0l1 0 0 1z", x_min=index, y_min=0, x_max=index + 1, y_max=1
+        )
+    for _ in range(6):
+        count_orientation(territory=territory, commune=soyaux, themes=[])
+    count_orientation(territory=territory, commune=angouleme, themes=[])
+    response = as_persona("coordinator").get(
+        reverse("referents:observatory", args=[territory.slug])
+    )
+    figure = response.context["map"]
+    shades = {label: style.key for _outline, style, label, _href in figure.areas}
+    assert shades == {
+        "Angoulême : moins de 5": "n0",  # one interview: the same shade as none
+        "Champniers : 0": "n0",  # none: 0, in the same shade
+        "Soyaux : 6": "n5",
+    }
+    table = [(row["commune"].name, str(row["value"])) for row in response.context["commune_rows"]]
+    assert table == [("Angoulême", "moins de 5"), ("Champniers", "0"), ("Soyaux", "6")]
+    legend = [(item.style.label, item.count) for item in response.context["legend"]]
+    assert legend == [(style.label, {"n0": 2, "n5": 1}.get(style.key, 0)) for style in COUNT_STYLES]
+    assert "Angoulême : 1" not in response.text

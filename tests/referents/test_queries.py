@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Contact
-from portal.models import Commune
+from portal.models import Commune, CommuneOutline
 from referents.models import Referent
 from tests.factories import MeetingFactory, ReferentFactory
 from tests.referents.conftest import make_partner
@@ -27,6 +27,17 @@ def grow(territory, epci, department, size):
             epci=epci,
         )
         for index in range(size)
+    )
+    CommuneOutline.objects.bulk_create(  # on the network's map
+        CommuneOutline(
+            commune=commune,
+            path=f"M{index * 10} 0l10 0 0 10-10 0z",
+            x_min=index * 10,
+            y_min=0,
+            x_max=index * 10 + 10,
+            y_max=10,
+        )
+        for index, commune in enumerate(communes)
     )
     Referent.objects.bulk_create(
         Referent(
@@ -71,9 +82,12 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
 
 
 def test_network_page_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes with EPCI, 5 active référents
+    # 4 communes with EPCI and outline (the map), 5 active référents
     with django_assert_num_queries(5):
-        referent_client.get(reverse("referents:list", args=[territory.slug]))
+        response = referent_client.get(reverse("referents:list", args=[territory.slug]))
+    assert response.text.count('<a href="/referents/grand-angouleme/#commune-') == (
+        CommuneOutline.objects.count()
+    )
 
 
 def test_referent_page_query_count(referent_client, network, django_assert_num_queries):
@@ -92,17 +106,18 @@ def test_meeting_page_query_count(referent_client, network, django_assert_num_qu
 
 def test_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 référents,
-    # 10 outline sections, 11 publics and 12 themes (default outline), 13 coordinators, 14 meetings
-    with django_assert_num_queries(14):
+    # 10 communes with outline (map), 11 outline sections, 12 publics and 13 themes (default
+    # outline), 14 coordinators, 15 meetings
+    with django_assert_num_queries(15):
         referent_client.get(reverse("referents:guide", args=[territory.slug]))
 
 
 def test_commune_guide_query_count(territory, referent_client, network, django_assert_num_queries):
     # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
-    # 10-13 zone prefetches, 14 référents, 15 sections, 16-17 default outline, 18 coordinators,
-    # 19 meetings
+    # 10-13 zone prefetches, 14 référents, 15 communes with outline (map), 16 sections, 17-18
+    # default outline, 19 coordinators, 20 meetings
     url = reverse("referents:guide", args=[territory.slug]) + f"?commune={network['commune'].pk}"
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         referent_client.get(url)
 
 
