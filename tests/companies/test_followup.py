@@ -478,13 +478,13 @@ def test_purge_deletes_contacts_without_echange_for_three_years(
     CompanyContact.objects.filter(pk__in=[kept_by_exchange.pk, purged.pk]).update(created_at=old)
     out = io.StringIO()
     call_command("purge_company_contacts", "--dry-run", stdout=out)
-    assert "1 contact(s) seraient supprimés" in out.getvalue()
+    assert "1 contact serait supprimé" in out.getvalue()
     assert CompanyContact.objects.count() == 3
     call_command("purge_company_contacts", stdout=io.StringIO())
     assert set(CompanyContact.objects.all()) == {kept_by_exchange, recent}
     assert not CompanyContact.history.filter(id=purged.pk).exists()
     call_command("purge_company_contacts", stdout=out)
-    assert "0 contact(s) supprimés" in out.getvalue()
+    assert "0 contact supprimé" in out.getvalue()
 
 
 def test_action_page_lists_the_linked_needs_a_user_may_read(as_persona, territory, needs):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from companies.followup import services
 
@@ -16,7 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
             count = services.contacts_to_purge().count()
-            self.stdout.write(f"{count} contact(s) seraient supprimés (rien n'est modifié).")
+            message = ngettext(
+                "%(count)d contact serait supprimé (rien n'est modifié).",
+                "%(count)d contacts seraient supprimés (rien n'est modifié).",
+                count,
+            )
+            self.stdout.write(message % {"count": count})
             return
         count = services.purge_contacts()
-        self.stdout.write(self.style.SUCCESS(f"{count} contact(s) supprimés."))
+        message = ngettext("%(count)d contact supprimé.", "%(count)d contacts supprimés.", count)
+        self.stdout.write(self.style.SUCCESS(message % {"count": count}))
