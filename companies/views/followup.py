@@ -49,7 +49,6 @@ def establishment_followup_context(request, establishment, territory, can_edit):
         return {"followup": rights}
     exchanges = list(
         Exchange.objects.filter(establishment=establishment, territory=territory)
-        .select_related("created_by")
         .prefetch_related("people", "partners", "contacts")
         .defer(*([] if rights["private"] else ["private_note"]))
     )
