@@ -1,5 +1,6 @@
 """Benchmark: the companies register (/entreprises/<territoire>/) of a territory of 50,000
-establishments (p95 < 100 ms), then an establishment's page.
+establishments (p95 < 100 ms), with its follow-up filters, then an establishment's page, the
+needs page and the follow-up summary.
 
 Fills a dedicated database (one territory of 40 communes, 50,000 establishments of 40,000 legal
 units with NAF codes, workforce bands and names from a vocabulary), then times the pages with
@@ -42,9 +43,17 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from stdnum import luhn  # noqa: E402
 
-from companies.models import Establishment, LegalUnit, NafCode, WorkforceBand  # noqa: E402
+from companies.models import (  # noqa: E402
+    Establishment,
+    Exchange,
+    LegalUnit,
+    NafCode,
+    Need,
+    WorkforceBand,
+)
 from portal.models import (  # noqa: E402
     EPCI,
     Commune,
@@ -85,7 +94,52 @@ def setup_database(count):
         started = time.perf_counter()
         fill(territory, count - existing, existing)
         print(f"  {count - existing} établissements créés en {time.perf_counter() - started:.0f} s")
+    if not Exchange.objects.filter(territory=territory).exists():
+        fill_followup(territory)
     return territory
+
+
+def fill_followup(territory, followed=5_000):
+    """The follow-up of one establishment in ten: two échanges each over three years, and a
+    need (every type and status) for half of them."""
+    import datetime
+
+    rng = random.Random(7)
+    ids = list(Establishment.objects.in_territory(territory).values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(followed, len(ids)))
+    today = timezone.localdate()
+    kinds, statuses = list(Need.Kind), list(Need.Status)
+    with transaction.atomic():
+        Exchange.objects.bulk_create(
+            [
+                Exchange(
+                    establishment_id=pk,
+                    territory=territory,
+                    date=today - datetime.timedelta(days=rng.randrange(3 * 365)),
+                    kind=rng.choice(list(Exchange.Kind)),
+                    summary="Échange du banc d'essai.",
+                )
+                for pk in chosen
+                for _ in range(2)
+            ],
+            batch_size=2000,
+        )
+        Need.objects.bulk_create(
+            [
+                Need(
+                    establishment_id=pk,
+                    territory=territory,
+                    kind=(kind := kinds[n % len(kinds)]),
+                    status=statuses[n % len(statuses)],
+                    title=f"Besoin {n}",
+                    job=f"Métier {n % 40}" if kind == Need.Kind.RECRUITMENT else "",
+                    positions=1 + n % 5 if kind == Need.Kind.RECRUITMENT else None,
+                )
+                for n, pk in enumerate(chosen[: len(chosen) // 2])
+            ],
+            batch_size=2000,
+        )
+    print(f"  suivi : {2 * len(chosen)} échanges, {len(chosen) // 2} besoins")
 
 
 def fill(territory, count, start):
@@ -155,6 +209,10 @@ SCENARIOS = [
     ("tri par effectif, page 10", {"tri": "effectif", "page": "10"}),
     ("tri par commune, page 200", {"tri": "commune", "page": "200"}),
     ("recherche + ESS + tranche", {"q": "atelier", "ess": "oui", "effectif": "11"}),
+    ("suivis", {"suivi": "oui"}),
+    ("jamais rencontrés, page 50", {"suivi": "non", "page": "50"}),
+    ("sans échange depuis 12 mois", {"sans_echange": "on"}),
+    ("besoin ouvert de recrutement", {"besoin": "recrutement"}),
 ]
 
 
@@ -220,6 +278,8 @@ def main():
     detail = Establishment.objects.in_territory(territory).order_by("siret")[1234]
     pages = [(f"/entreprises/{SLUG}/", label, params) for label, params in SCENARIOS]
     pages.append((detail.get_absolute_url(), "page d'un établissement", {}))
+    pages.append((f"/entreprises/{SLUG}/besoins/", "besoins et projets", {}))
+    pages.append((f"/entreprises/{SLUG}/synthese/", "synthèse du suivi", {}))
     for url, label, params in pages:
         params = {
             key: commune if value == "__commune__" else value for key, value in params.items()

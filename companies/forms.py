@@ -1,12 +1,14 @@
 """Forms of the register: the list's search and filters, and adding an establishment by hand."""
 
+import datetime
 import functools
 
 from django import forms
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Establishment, NafCode, WorkforceBand
+from companies.models import Establishment, Exchange, NafCode, Need, WorkforceBand
 from portal.text import strip_control_characters
 from portal.validators import validate_siret
 
@@ -75,8 +77,23 @@ class EstablishmentFilterForm(forms.Form):
         label=_("Économie sociale et solidaire"), choices=YES_NO, required=False
     )
     etat = forms.ChoiceField(label=_("État"), choices=STATES, required=False)
-    # Follow-up filters (followed or not, no échange for 12 months, an open need of a type):
-    # added here by the follow-up work, applied in `followup_filter` below.
+    # Follow-up filters (followed or not, no échange for 12 months, an open need of a type),
+    # applied in `followup_filter` below, within the territory's follow-up.
+    suivi = forms.ChoiceField(
+        label=_("Suivi"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            ("oui", _("Suivis (au moins un échange)")),
+            ("non", _("Jamais rencontrés")),
+        ],
+    )
+    sans_echange = forms.BooleanField(label=_("Sans échange depuis 12 mois"), required=False)
+    besoin = forms.ChoiceField(
+        label=_("Avec un besoin ouvert"),
+        required=False,
+        choices=[("", _("Peu importe")), ("tous", _("de tout type")), *Need.Kind.choices],
+    )
     tri = forms.ChoiceField(
         label=_("Trier par"),
         required=False,
@@ -89,8 +106,12 @@ class EstablishmentFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, communes=(), **kwargs):
+    def __init__(self, *args, communes=(), territory=None, needs=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The follow-up filters read the territory's échanges and the needs the user may see
+        # (companies.perms.needs_visible_to: a référent, the open recruitment needs only).
+        self.territory = territory
+        self.needs = needs if needs is not None else Need.objects.none()
         sections, divisions = naf_choices()
         self.fields["commune"].choices = [("", _("Toutes")), *communes]
         self.fields["section"].choices = sections
@@ -146,7 +167,22 @@ class EstablishmentFilterForm(forms.Form):
         return establishments.order_by(*self.SORTS[data.get("tri") or "nom"])
 
     def followup_filter(self, establishments):
-        """The follow-up filters (see the fields above): none yet."""
+        """The follow-up filters (see the fields above), as subqueries: no query of their own."""
+        data = self.cleaned_data
+        exchanges = Exchange.objects.filter(territory=self.territory)
+        if data.get("suivi") == "oui":
+            establishments = establishments.filter(pk__in=exchanges.values("establishment_id"))
+        elif data.get("suivi") == "non":
+            establishments = establishments.exclude(pk__in=exchanges.values("establishment_id"))
+        if data.get("sans_echange"):
+            since = timezone.localdate() - datetime.timedelta(days=365)
+            recent = exchanges.filter(date__gte=since).values("establishment_id")
+            establishments = establishments.exclude(pk__in=recent)
+        if data.get("besoin"):
+            needs = self.needs.open()
+            if data["besoin"] != "tous":
+                needs = needs.filter(kind=data["besoin"])
+            establishments = establishments.filter(pk__in=needs.values("establishment_id"))
         return establishments
 
 

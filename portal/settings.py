@@ -391,6 +391,12 @@ DEMO_LOADERS = [
     "portal.demo.load",
     "partners.demo.load",
     "companies.demo.load",
+    "companies.followup.demo.load",  # after the demo establishments (companies.demo)
     "roadmaps.demo.load",
     "referents.demo.load",
 ]
+
+# Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
+# (« mes rappels »), a company's need (the roadmap action it relates to).
+HOME_PANELS = ["companies.followup.panels.my_reminders"]
+NEED_PANELS = ["roadmaps.panels.need_action"]

@@ -28,7 +28,12 @@ def _filtered(request, territory):
     the territory that match it (None when the form is invalid). One query: the communes."""
     communes = list(territory.communes.order_by("search_name").values_list("pk", "name"))
     data = request.GET if FILTER_PARAMS & set(request.GET) else None
-    form = EstablishmentFilterForm(data, communes=communes)
+    form = EstablishmentFilterForm(
+        data,
+        communes=communes,
+        territory=territory,
+        needs=perms.needs_visible_to(request, territory),
+    )
     establishments = Establishment.objects.in_territory(territory).for_list()
     if form.is_bound and not form.is_valid():
         return form, None

@@ -58,9 +58,10 @@ def test_export_queries_are_constant(django_assert_num_queries, referent_client,
 def test_detail_queries_are_constant(django_assert_num_queries, referent_client, establishment):
     url = establishment.get_absolute_url()
     # 1 session, 2 user, 3 memberships, 4 the establishment with its legal unit, NAF codes,
-    # workforce band and commune, 5 the territories of its commune.
-    with django_assert_num_queries(5):
+    # workforce band and commune, 5 the territories of its commune; its follow-up
+    # (tests/companies/test_followup_queries.py with échanges): 6 échanges, 7 needs, 8 contacts.
+    with django_assert_num_queries(8):
         referent_client.get(url)
     add_establishments(establishment.commune.epci.territories.get(), 20, 0)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         referent_client.get(url)
