@@ -55,7 +55,7 @@ from portal.templatetags import portal_forms
 logger = logging.getLogger(__name__)
 
 CONTENT = "content"
-WATCHED_APPS = {"portal", "partners", "roadmaps", "referents"}
+WATCHED_APPS = {"portal", "partners", "companies", "roadmaps", "referents"}
 # Rows that no cached page shows: writing them must not make every page stale. The orientation
 # helper records one count per interview (shown on the observatory only, which is not cached);
 # a calendar feed's secret token shows on the rendez-vous page only (not cached either).

@@ -170,7 +170,16 @@ class TerritoryQuerySet(models.QuerySet):
 # the pages of one object (/referents/<pk>/). tests/portal/test_models.py checks the list
 # against the URL conf.
 RESERVED_TERRITORY_SLUGS = frozenset(
-    {"ajouter", "rendez-vous", "guide", "orientation", "trame", "territoire", "territoires"}
+    {
+        "ajouter",
+        "rendez-vous",
+        "guide",
+        "orientation",
+        "trame",
+        "territoire",
+        "territoires",
+        "besoins",  # /entreprises/besoins/
+    }
 )
 
 

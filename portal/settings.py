@@ -45,6 +45,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal",
     "partners",
+    "companies",
     "referents",
     "roadmaps",
     "django.contrib.admin",
@@ -389,9 +390,16 @@ MAILLAGE = {
 DEMO_LOADERS = [
     "portal.demo.load",
     "partners.demo.load",
+    "companies.demo.load",
+    "companies.followup.demo.load",  # after the demo establishments (companies.demo)
     "roadmaps.demo.load",
     "referents.demo.load",
 ]
+
+# Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
+# (« mes rappels »), a company's need (the roadmap action it relates to).
+HOME_PANELS = ["companies.followup.panels.my_reminders"]
+NEED_PANELS = ["roadmaps.panels.need_action"]
 
 # data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).
 DATA_INCLUSION_SOURCE = os.environ.get("DATA_INCLUSION_SOURCE", "maillage")

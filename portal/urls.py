@@ -54,6 +54,7 @@ urlpatterns = [
     path("territoires/<slug:territory_slug>/", views.territory_home, name="territory_home"),
     path("comptes/", include(accounts)),
     path("partenaires/", include("partners.urls")),
+    path("entreprises/", include("companies.urls")),
     path("referents/", include("referents.urls")),
     path("feuilles-de-route/", include("roadmaps.urls")),
     path(

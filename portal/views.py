@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from portal import access, audit, throttle
+from portal import access, audit, panels, throttle
 from portal.legacy import redirect_to_territory
 from portal.models import Territory
 from portal.security import client_ip
@@ -53,6 +53,7 @@ def _territory_home(request, slug):
         "figures": territory.figures(),
         "role": role,
         "can_edit": can_edit,
+        "panels": panels.home_panels(request, territory),
     }
     return render(request, "portal/home.html", context)
 

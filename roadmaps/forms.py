@@ -345,3 +345,26 @@ class CompareForm(forms.Form):
         choices = [(str(version.pk), str(version)) for version in versions]
         self.fields["de"].choices = choices
         self.fields["a"].choices = [("aujourdhui", _("aujourd'hui"))] + choices
+
+
+class NeedActionForm(forms.Form):
+    """The roadmap action a company's need relates to (empty: none)."""
+
+    action = forms.ModelChoiceField(
+        label=_("Action de la feuille de route"),
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label=_("aucune"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": _("Cette action n'est pas dans la feuille de route du territoire.")
+        },
+    )
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = (
+            Action.objects.filter(axis__roadmap=roadmap)
+            .select_related("axis")
+            .order_by("axis__number", "number")
+        )

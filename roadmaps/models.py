@@ -44,9 +44,19 @@ def save_by(obj, *, by):
     """Save `obj`, its history record naming `by` as the author (None: nobody, not the request's
     user). The one place that tells django-simple-history who acts: services, model methods and
     the demo pass their `by` here, never `_history_user` themselves."""
-    obj._history_user = by
+    _name_author(obj, by)
     obj.save()
     return obj
+
+
+def delete_by(obj, *, by):
+    """Delete `obj`, its last history record naming `by` as the author."""
+    _name_author(obj, by)
+    obj.delete()
+
+
+def _name_author(obj, by):
+    obj._history_user = by
 
 
 class ActionHistoricalRecords(HistoricalRecords):
@@ -627,3 +637,33 @@ class RoadmapVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.validated_on:%d/%m/%Y})"
+
+
+class NeedLink(models.Model):
+    """The roadmap action that a need or project detected at a company relates to (« un
+    besoin de recrutement en usinage → action 3.2, BTS avec le CFAI »). Stored here, above
+    companies (DESIGN.md): companies knows nothing of roadmaps, and shows the link through the
+    panel roadmaps provides (roadmaps/panels.py)."""
+
+    need = models.OneToOneField(
+        "companies.Need",
+        verbose_name=_("besoin ou projet"),
+        on_delete=models.CASCADE,
+        related_name="roadmap_link",
+    )
+    action = models.ForeignKey(
+        Action,
+        verbose_name=_("action de la feuille de route"),
+        on_delete=models.CASCADE,
+        related_name="need_links",
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("lien d'un besoin d'entreprise à une action")
+        verbose_name_plural = _("liens des besoins d'entreprises aux actions")
+
+    def __str__(self):
+        return f"{self.need} → {self.action}"

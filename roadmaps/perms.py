@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from companies.perms import get_need_rw_for_user
 from portal import access
 from roadmaps.models import Action, Axis, Roadmap
 
@@ -126,3 +127,16 @@ def get_indicator_rw_for_user(request, slug, pk, indicator_pk):
     for a user who may only read."""
     action = get_action_rw_for_user(request, slug, pk)
     return action, get_object_or_404(action.indicators, pk=indicator_pk)
+
+
+def get_need_link_rw_for_user(request, slug, need_pk):
+    """(need, roadmap) for linking a company's need (companies' access rules: 404 / 403) to an
+    action of its territory's current roadmap; 404 when the slug is not the need's territory or
+    the territory has no current roadmap."""
+    need = get_need_rw_for_user(request, need_pk)
+    if need.territory.slug != slug:
+        raise Http404
+    roadmap = Roadmap.current_for(need.territory)
+    if roadmap is None:
+        raise Http404
+    return need, roadmap

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, diagnostic, roadmaps
+from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps
 
 
 class DirectionConverter:
@@ -75,4 +75,5 @@ urlpatterns = [
         actions.indicator_value_create,
         name="indicator_value_create",
     ),
+    path("<slug:slug>/besoins/<int:pk>/action/", needs.need_action, name="need_action"),
 ]

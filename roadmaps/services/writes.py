@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import locking
-from roadmaps.models import Action, Axis, Roadmap, Step, save_by
+from roadmaps.models import Action, Axis, NeedLink, Roadmap, Step, delete_by, save_by
 from roadmaps.services.history import changes_since
 
 
@@ -263,3 +263,22 @@ def add_indicator_value(*, form, indicator, by):
     value.recorded_by = by
     value.save()
     return value
+
+
+# --- Links from companies' needs ----------------------------------------------------------
+
+
+@transaction.atomic
+def link_need(*, need, action, by):
+    """Relate a company's need to a roadmap action (None: no action); the same action again
+    writes nothing."""
+    link = NeedLink.objects.select_for_update().filter(need=need).first()
+    if action is None:
+        if link is not None:
+            delete_by(link, by=by)
+        return None
+    if link is not None and link.action_id == action.pk:
+        return link
+    link = link or NeedLink(need=need)
+    link.action = action
+    return save_by(link, by=by)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies.perms import needs_visible_to
 from portal.submissions import create_once
 from roadmaps.forms import (
     ActionForm,
@@ -54,6 +55,13 @@ def action_detail(request, slug, pk):
         "publics": list(action.publics.all()),
         "communes": list(action.communes.all()),
         "history": history.action_history(action),
+        # the companies' needs linked to the action (roadmaps.NeedLink) that the user may read
+        "needs": list(
+            needs_visible_to(request, roadmap.territory)
+            .filter(roadmap_link__action=action)
+            .select_related("establishment__legal_unit")
+            .order_by("status", "pk")
+        ),
     }
     if can_edit:
         context |= {

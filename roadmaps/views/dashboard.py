@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companies.followup.queries import territory_summary
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
@@ -17,7 +18,9 @@ from roadmaps.views.common import Overview
 
 def dashboard_context(roadmap, today=None):
     """Queries: axes, actions (with step counts), indicators, their values, the last version;
-    the map: the territory's communes with their outline, the communes of the open actions."""
+    the map: the territory's communes with their outline, the communes of the open actions; the
+    follow-up of companies this year (companies.followup.queries.territory_summary: NAF
+    sections, échanges by sector, needs by sector and status, needs by kind)."""
     overview = Overview.load(roadmap, today)
     communes = roadmap.territory.communes.select_related("outline").order_by("search_name")
     figure, map_rows, territory_wide = actions_map(roadmap, communes, overview.actions)
@@ -49,6 +52,7 @@ def dashboard_context(roadmap, today=None):
         "indicators": indicators,
         "last_version": last_version,
         "changes": changes,
+        "companies_summary": territory_summary(territory=roadmap.territory),
         "map": figure,
         "legend": figure.legend(ACTION_STYLES),
         "map_rows": map_rows,

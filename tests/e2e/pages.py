@@ -74,6 +74,56 @@ def _section():
     return reverse("referents:section_update", args=[section.pk])
 
 
+def _establishment():
+    from companies.models import Establishment
+
+    establishment = (
+        Establishment.objects.filter(commune__epci__siren="200071827").order_by("siret").first()
+    )
+    return establishment.get_absolute_url()
+
+
+def _establishment_url(name):
+    def build():
+        from companies.models import Exchange
+
+        exchange = (
+            Exchange.objects.filter(territory__slug=TERRITORY)
+            .exclude(private_note="")
+            .select_related("establishment")
+            .order_by("pk")
+            .first()
+        )
+        return reverse(f"companies:{name}", args=[exchange.establishment.siret])
+
+    return build
+
+
+def _followup(name, model):
+    def build():
+        from companies import models
+
+        queryset = getattr(models, model).objects.filter(territory__slug=TERRITORY)
+        record = queryset.select_related("establishment").order_by("pk").first()
+        if model == "Need":
+            return reverse(f"companies:{name}", args=[record.pk])
+        return reverse(f"companies:{name}", args=[record.establishment.siret, record.pk])
+
+    return build
+
+
+def _open_recruitment_need():
+    from companies.models import Need
+
+    need = (
+        Need.objects.filter(territory__slug=TERRITORY, kind="recrutement")
+        .open()
+        .order_by("pk")
+        .first()
+    )
+    return need.get_absolute_url()
+
+
 def _url(name, *args, query=""):
     return lambda: reverse(name, args=args) + query
 
@@ -130,6 +180,23 @@ PAGE_TYPES = [
     PageType("partner_review", _url("partners:review")),
     PageType("partner_network", _url("partners:network", TERRITORY)),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
+    # Companies
+    PageType("company_list", _url("companies:list", TERRITORY), ("referent", "coordinator")),
+    PageType("company_search", _url("companies:list", TERRITORY, query="?q=mecanique&section=C")),
+    PageType("company_detail", _establishment, ("referent", "coordinator")),
+    PageType("company_create_errors", _url("companies:create", TERRITORY), submit=True),
+    PageType("company_followed", _establishment_url("detail"), ("referent", "coordinator")),
+    PageType("exchange_create_errors", _establishment_url("exchange_create"), submit=True),
+    PageType("exchange_update", _followup("exchange_update", "Exchange")),
+    PageType("need_create_errors", _establishment_url("need_create"), submit=True),
+    PageType("need_detail", _open_recruitment_need, ("referent", "coordinator")),
+    PageType("need_update", _followup("need_update", "Need")),
+    PageType("reminder_create_errors", _establishment_url("reminder_create"), submit=True),
+    PageType("company_contact_create_errors", _establishment_url("contact_create"), submit=True),
+    PageType("company_contact_delete", _followup("contact_delete", "CompanyContact")),
+    PageType("company_followup_history", _establishment_url("history")),
+    PageType("need_list", _url("companies:need_list", TERRITORY), ("referent", "coordinator")),
+    PageType("company_summary", _url("companies:summary", TERRITORY), ("referent",)),
     # Roadmaps
     PageType("roadmap_list", _url("roadmaps:list"), ("referent", "coordinator")),
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),

@@ -139,7 +139,7 @@ def _first_fixed_segments(prefix):
     return words
 
 
-@pytest.mark.parametrize("prefix", ["referents/", "feuilles-de-route/"])
+@pytest.mark.parametrize("prefix", ["referents/", "feuilles-de-route/", "entreprises/"])
 def test_reserved_slugs_cover_the_fixed_words_of_the_url_conf(prefix):
     from portal.models import RESERVED_TERRITORY_SLUGS
 

@@ -14,12 +14,10 @@ PENDING = {
     "templates/partners/partner_detail.html",
     "templates/partners/partner_form.html",
     "templates/partners/partner_list.html",
-    "templates/portal/home.html",
     "templates/referents/_guide_body.html",
     "templates/referents/_partner_card.html",
     "templates/referents/_partner_channels.html",
     "templates/referents/orientation.html",
-    "templates/roadmaps/_dashboard_body.html",
 }
 
 

@@ -37,8 +37,10 @@ def large(small, roadmap):
 ROADMAP_PAGE_QUERIES = 10
 # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 roadmap with
 # its territory, 6 axes, 7 actions, 8 step counts, 9 action indicators, 10 their values,
-# 11 communes with their outline, 12 communes of the open actions (the map), 13 last version
-DASHBOARD_QUERIES = 13
+# 11 communes with their outline, 12 communes of the open actions (the map), 13 last version,
+# then the follow-up of companies (companies.followup.queries): 14 NAF sections, 15 échanges by
+# sector, 16 needs by sector and status, 17 needs by kind
+DASHBOARD_QUERIES = 17
 # The same page again, from the cache: queries 1 to 4 only.
 CACHED_PAGE_QUERIES = 4
 

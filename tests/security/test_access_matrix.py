@@ -33,12 +33,17 @@ from tests.conftest import PERSONAS  # the order of the columns of `get()`
 from tests.factories import (
     ActionFactory,
     AxisFactory,
+    CompanyContactFactory,
     ContactFactory,
     ErrorReportFactory,
+    EstablishmentFactory,
+    ExchangeFactory,
     IndicatorFactory,
     MeetingFactory,
+    NeedFactory,
     PartnerFactory,
     ReferentFactory,
+    ReminderFactory,
     RoadmapFactory,
     ServiceFactory,
     StepFactory,
@@ -142,6 +147,32 @@ EXPECTED = {
     "partners:legacy_network": LEGACY_REDIRECT,
     "partners:network_accept": post_only(),
     "partners:network_decline": post_only(),
+    # companies: the register of the territory's establishments (members read, coordinators add)
+    "companies:legacy_list": LEGACY_REDIRECT,
+    "companies:legacy_need_list": LEGACY_REDIRECT,
+    "companies:list": MEMBERS,
+    "companies:export_csv": MEMBERS,
+    "companies:export_xlsx": MEMBERS,
+    "companies:create": EDITORS,
+    "companies:detail": MEMBERS,
+    # companies: the follow-up. Référents read the échanges (no private note), the contacts
+    # and the open recruitment needs; the rest (forms, history, rappels) is the coordination's.
+    "companies:exchange_create": EDITORS,
+    "companies:exchange_update": EDITORS,
+    "companies:need_create": EDITORS,
+    "companies:need": MEMBERS,  # an open recruitment need: référents read it
+    "companies:need_update": EDITORS,
+    "companies:need_note_create": post_only(coordinator=400),  # an empty note is bad input
+    "companies:need_list": MEMBERS,
+    "companies:need_export_csv": MEMBERS,
+    "companies:need_export_xlsx": MEMBERS,
+    "companies:summary": MEMBERS,
+    "companies:reminder_create": EDITORS,
+    "companies:reminder_mark": post_only(coordinator=400),  # done=1 or 0 must be said
+    "companies:contact_create": EDITORS,
+    "companies:contact_update": EDITORS,
+    "companies:contact_delete": EDITORS,  # GET asks for confirmation
+    "companies:history": EDITORS,  # the history holds the private notes
     # referents
     "referents:list": MEMBERS,
     "referents:detail": MEMBERS,
@@ -191,10 +222,13 @@ EXPECTED = {
     "roadmaps:action_move": post_only(),
     "roadmaps:action_move_axis": post_only(coordinator=400),  # an empty body is bad input
     "roadmaps:step_mark": post_only(coordinator=400),
+    "roadmaps:need_action": post_only(),  # an empty body unlinks: nothing to unlink here
 }
 
 # Pages of "the current territory": the territory is named in the query string.
 TERRITORY_IN_QUERY = {
+    "companies:legacy_list",
+    "companies:legacy_need_list",
     "partners:legacy_network",
     *(f"referents:legacy_{name}" for _, name in LEGACY_PATHS),
 }
@@ -251,6 +285,7 @@ def site(territory, other_territory, coordinator):
     action = ActionFactory(axis=axis, number=1)
     ActionFactory(axis=axis, number=2)
     referent = ReferentFactory(commune=angouleme)
+    establishment = EstablishmentFactory(commune=angouleme)
     return {
         "territory": territory,
         "partner": partner,
@@ -264,6 +299,15 @@ def site(territory, other_territory, coordinator):
         "step": StepFactory(action=action),
         "indicator": IndicatorFactory(action=action),
         "referent": referent,
+        "establishment": establishment,
+        "exchange": ExchangeFactory(
+            establishment=establishment, territory=territory, private_note="Difficultés"
+        ),
+        "need": NeedFactory(establishment=establishment, territory=territory),
+        "reminder": ReminderFactory(
+            establishment=establishment, territory=territory, person=coordinator
+        ),
+        "company_contact": CompanyContactFactory(establishment=establishment, territory=territory),
         "meeting": MeetingFactory(territory=territory),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
@@ -289,6 +333,40 @@ def url_kwargs(name, site):
         "partners:network": {"territory": slug},
         "partners:network_accept": {"territory": slug, "slug": site["foreign_partner"].slug},
         "partners:network_decline": {"territory": slug, "slug": site["foreign_partner"].slug},
+        "companies:detail": {"siret": site["establishment"].siret},
+        "companies:list": {"territory": slug},
+        "companies:export_csv": {"territory": slug},
+        "companies:export_xlsx": {"territory": slug},
+        "companies:create": {"territory": slug},
+        "companies:need_list": {"territory": slug},
+        "companies:need_export_csv": {"territory": slug},
+        "companies:need_export_xlsx": {"territory": slug},
+        "companies:summary": {"territory": slug},
+        "companies:exchange_create": {"siret": site["establishment"].siret},
+        "companies:need_create": {"siret": site["establishment"].siret},
+        "companies:reminder_create": {"siret": site["establishment"].siret},
+        "companies:contact_create": {"siret": site["establishment"].siret},
+        "companies:history": {"siret": site["establishment"].siret},
+        "companies:exchange_update": {
+            "siret": site["establishment"].siret,
+            "pk": site["exchange"].pk,
+        },
+        "companies:need": {"pk": site["need"].pk},
+        "companies:need_update": {"pk": site["need"].pk},
+        "companies:need_note_create": {"pk": site["need"].pk},
+        "companies:reminder_mark": {
+            "siret": site["establishment"].siret,
+            "pk": site["reminder"].pk,
+        },
+        "companies:contact_update": {
+            "siret": site["establishment"].siret,
+            "pk": site["company_contact"].pk,
+        },
+        "companies:contact_delete": {
+            "siret": site["establishment"].siret,
+            "pk": site["company_contact"].pk,
+        },
+        "roadmaps:need_action": {"slug": slug, "pk": site["need"].pk},
         "referents:detail": {"pk": site["referent"].pk},
         "referents:update": {"pk": site["referent"].pk},
         "referents:meeting_detail": {"pk": site["meeting"].pk},
@@ -355,7 +433,7 @@ def snapshot():
     """Every row of the project's own tables but the accounts (signing in sets `last_login`)."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for label in ["portal", "partners", "referents", "roadmaps"]
+        for label in ["portal", "partners", "companies", "referents", "roadmaps"]
         for model in apps.get_app_config(label).get_models()
         if model._meta.label != "portal.User"
     }

@@ -1,0 +1,1 @@
+"""The companies views: the register (register.py) and the follow-up (followup.py)."""
