@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from partners import perms
 from partners.forms import DirectorySearchForm, ErrorReportForm, commune_label
+from partners.maps import ZONE_STYLES, zone_map
 from partners.models import Partner
 from partners.search import (
     PAGE_SIZE,
@@ -95,7 +96,10 @@ def detail_context(request, slug):
     )
     zone = zone_of(partner)
     contacts = perms.get_contacts_for_user(request, partner)
+    figure = zone_map(partner, zone)
     return {
+        "map": figure,
+        "legend": figure.legend(ZONE_STYLES) if figure else [],
         "partner": partner,
         "services": list(partner.offers.for_partner_page()),
         "zone": zone,

@@ -95,9 +95,9 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     client.force_login(coordinator)
     # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner
     # with category, commune, territory, verifier and open report count, 6 publics, 7 themes,
-    # 8 zone (one UNION of four tables), 9 contacts, 10 services, 11 their themes with their
-    # categories, 12 their publics.
-    with django_assert_num_queries(12):
+    # 8 zone (one UNION of four tables), 9 contacts, 10 the communes of the zone's map with
+    # their outline, 11 services, 12 their themes with their categories, 13 their publics.
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["contacts"]) == 2
     partner.publics.set(Public.objects.all())
@@ -106,7 +106,7 @@ def test_detail_queries_are_constant(django_assert_num_queries, client, coordina
     ContactFactory.create_batch(20, partner=partner)
     ErrorReportFactory.create_batch(5, partner=partner)
     add_services(partner, 15)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["contacts"]) == 22
     with django_assert_num_queries(4):  # from the cache
@@ -120,16 +120,17 @@ def test_detail_queries_when_visibility_needs_a_check(
     ContactFactory.create_batch(3, partner=partner)
     # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 partner,
     # 6 publics, 7 themes, 8 zone, 9 does it serve one of the user's territories (EXISTS),
-    # 10 services (none: nothing to prefetch).
-    with django_assert_num_queries(10):
+    # 10 the communes of the zone's map, 11 services (none: nothing to prefetch).
+    with django_assert_num_queries(11):
         other_coordinator_client.get(partner.get_absolute_url())
 
 
 def test_detail_queries_for_visitors(django_assert_num_queries, client, territory):
     partner = PartnerFactory(territory=territory, slug="cible")
     ContactFactory.create_batch(3, partner=partner)
-    # 1 content version, 2 partner, 3 publics, 4 themes, 5 zone, 6 services. No contacts.
-    with django_assert_num_queries(6):
+    # 1 content version, 2 partner, 3 publics, 4 themes, 5 zone, 6 the communes of the zone's
+    # map, 7 services. No contacts.
+    with django_assert_num_queries(7):
         client.get(partner.get_absolute_url())
     with django_assert_num_queries(1):  # from the cache
         client.get(partner.get_absolute_url())
