@@ -13,13 +13,16 @@ pool for PostgreSQL). Exits with status 1 if an import takes 60 seconds or more 
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench._workers import bench_postgresql, bench_sqlite  # noqa: E402
+
 DEFAULT_SOURCE = Path(
     os.environ.get("COMMUNES_DATA", BASE_DIR.parent / "shared" / "data" / "decoupage-administratif")
 )
@@ -60,40 +63,6 @@ def worker(source):
     print(json.dumps(timings))
 
 
-def run_worker(database_url, source):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "DEBUG": "0"}
-    env.pop("TEST_DATABASE_NAME", None)
-    result = subprocess.run(
-        [sys.executable, __file__, "--worker", "--source", str(source)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"Benchmark failed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def bench_sqlite(source):
-    with tempfile.TemporaryDirectory() as directory:
-        return run_worker(f"sqlite:///{Path(directory) / 'bench.sqlite3'}", source)
-
-
-def bench_postgresql(source, name):
-    import psycopg
-
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_worker(server.rsplit("/", 1)[0] + f"/{name}", source)
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default=DEFAULT_SOURCE, type=Path)
@@ -106,9 +75,9 @@ def main():
 
     results = []
     if args.only in (None, "sqlite"):
-        results.append(bench_sqlite(args.source))
+        results.append(bench_sqlite(__file__, ["--source", str(args.source)]))
     if args.only in (None, "postgresql"):
-        results.append(bench_postgresql(args.source, args.database))
+        results.append(bench_postgresql(__file__, ["--source", str(args.source)], args.database))
 
     too_slow = False
     print(

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench._workers import bench_postgresql, bench_sqlite  # noqa: E402
 
 LIMIT_SECONDS = 60
 LIMIT_MB = 300
@@ -88,40 +89,6 @@ def worker(directory):
     print(json.dumps(result))
 
 
-def run_worker(database_url, directory):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "DEBUG": "0"}
-    env.pop("TEST_DATABASE_NAME", None)
-    result = subprocess.run(
-        [sys.executable, __file__, "--worker", "--directory", str(directory)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"Benchmark failed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def bench_sqlite(directory):
-    with tempfile.TemporaryDirectory() as database:
-        return run_worker(f"sqlite:///{Path(database) / 'bench.sqlite3'}", directory)
-
-
-def bench_postgresql(directory, name):
-    import psycopg
-
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_worker(server.rsplit("/", 1)[0] + f"/{name}", directory)
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -143,9 +110,11 @@ def main():
         )
         results = []
         if args.only in (None, "sqlite"):
-            results.append(bench_sqlite(directory))
+            results.append(bench_sqlite(__file__, ["--directory", str(directory)]))
         if args.only in (None, "postgresql"):
-            results.append(bench_postgresql(directory, args.database))
+            results.append(
+                bench_postgresql(__file__, ["--directory", str(directory)], args.database)
+            )
 
     failed = False
     print(f"{'base':<12}{'lignes':>10}{'retenus':>9}{'1er import':>13}{'2e import':>12}{'pic':>9}")
