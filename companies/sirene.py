@@ -167,25 +167,46 @@ class Report:
         )
 
     def lines(self):
+        def count(singular, plural, number):
+            return ngettext(singular, plural, number) % {"count": number}
+
         return [
-            ngettext(
-                "%(read)s ligne lue, %(kept)s établissement dans les communes retenues.",
-                "%(read)s lignes lues, %(kept)s établissements dans les communes retenues.",
-                self.lines_read,
-            )
-            % {"read": self.lines_read, "kept": self.kept},
-            _(
-                "Établissements : %(created)s ajoutés, %(updated)s mis à jour, "
-                "%(closed)s fermés, %(unchanged)s sans changement."
-            )
+            ", ".join(
+                [
+                    count("%(count)s ligne lue", "%(count)s lignes lues", self.lines_read),
+                    count(
+                        "%(count)s établissement dans les communes retenues.",
+                        "%(count)s établissements dans les communes retenues.",
+                        self.kept,
+                    ),
+                ]
+            ),
+            _("Établissements : %(changes)s.")
             % {
-                "created": self.created,
-                "updated": self.updated,
-                "closed": self.closed,
-                "unchanged": self.unchanged,
+                "changes": ", ".join(
+                    [
+                        count("%(count)s ajouté", "%(count)s ajoutés", self.created),
+                        count("%(count)s mis à jour", "%(count)s mis à jour", self.updated),
+                        count("%(count)s fermé", "%(count)s fermés", self.closed),
+                        count(
+                            "%(count)s sans changement", "%(count)s sans changement", self.unchanged
+                        ),
+                    ]
+                )
             },
-            _("Unités légales : %(created)s ajoutées, %(updated)s mises à jour.")
-            % {"created": self.legal_units_created, "updated": self.legal_units_updated},
+            _("Unités légales : %(changes)s.")
+            % {
+                "changes": ", ".join(
+                    [
+                        count("%(count)s ajoutée", "%(count)s ajoutées", self.legal_units_created),
+                        count(
+                            "%(count)s mise à jour",
+                            "%(count)s mises à jour",
+                            self.legal_units_updated,
+                        ),
+                    ]
+                )
+            },
         ]
 
 

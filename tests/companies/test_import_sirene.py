@@ -282,7 +282,7 @@ def test_command_shows_progress_and_the_report(files, monkeypatch):
     call_command("import_sirene", etablissements=str(etab), unites_legales=str(units), stdout=out)
     text = out.getvalue()
     assert "StockEtablissement_utf8.csv : 2 lignes lues" in text
-    assert "Établissements : 4 ajoutés, 0 mis à jour, 0 fermés, 0 sans changement." in text
+    assert "Établissements : 4 ajoutés, 0 mis à jour, 0 fermé, 0 sans changement." in text
     assert "Import terminé." in text
     out = StringIO()
     call_command(
