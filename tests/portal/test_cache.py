@@ -220,8 +220,9 @@ def test_the_cache_can_be_turned_off(
     settings.PAGE_CACHE_SECONDS = 0
     url = partner.get_absolute_url()
     coordinator_client.get(url)
-    # the whole page again, without the content version (+ the services: none)
-    with django_assert_num_queries(9):
+    # the whole page again, without the content version (+ the services: none; + the
+    # communes of the zone's map)
+    with django_assert_num_queries(10):
         coordinator_client.get(url)
 
 
