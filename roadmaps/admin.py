@@ -10,6 +10,7 @@ from roadmaps.models import (
     ProgressUpdate,
     Roadmap,
     RoadmapVersion,
+    Signal,
     Step,
 )
 
@@ -75,3 +76,13 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 class RoadmapVersionAdmin(admin.ModelAdmin):
     list_display = ["name", "roadmap", "validated_on"]
     readonly_fields = ["snapshot"]
+
+
+@admin.register(Signal)
+class SignalAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "territory", "observed_on", "source", "status", "rule"]
+    list_filter = ["status", "source", "territory"]
+    search_fields = ["text"]
+    list_select_related = ["territory"]
+    raw_id_fields = ["establishment", "partners", "communes", "actions", "grouped_into", "naf"]
+    readonly_fields = ["evidence", "author", "triaged_by", "triaged_at"]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -667,3 +668,183 @@ class NeedLink(models.Model):
 
     def __str__(self):
         return f"{self.need} → {self.action}"
+
+
+SIGNAL_HISTORY_M2M = ["communes", "themes", "partners", "actions"]
+
+
+class SignalQuerySet(models.QuerySet):
+    def of_territory(self, territory):
+        return self.filter(territory=territory)
+
+    def leading(self):
+        """Signals not grouped into another one (a group is shown, triaged, counted once)."""
+        return self.filter(grouped_into__isnull=True)
+
+    def to_examine(self):
+        """What the next rendez-vous du réseau looks at, beside the actions « à discuter »."""
+        return self.leading().filter(status=Signal.Status.TO_EXAMINE)
+
+    def raised_by_people(self):
+        return self.filter(rule="")
+
+    def raised_by_portal(self):
+        return self.exclude(rule="")
+
+
+class Signal(models.Model):
+    """A signal faible: something the network saw first (a company that stops hiring, three
+    employers looking for welders, a closure announced, a service no partner offers), recorded
+    by a member of the territory in under a minute, or raised by the portal itself each month
+    (`rule` set, with its `evidence`). It states facts, never a person's identity.
+
+    Coordinators triage it: nouveau → à examiner (on the next rendez-vous' agenda) → pris en
+    compte (linked to roadmap actions) or classé (with a reason). Several signals about the same
+    thing are grouped into one (`grouped_into`); each keeps its author and date. Links to an
+    establishment and to partners are stored here, above companies and partners (DESIGN.md).
+    """
+
+    class Status(models.TextChoices):
+        NEW = "nouveau", _("nouveau")
+        TO_EXAMINE = "a_examiner", _("à examiner")
+        TAKEN = "pris_en_compte", _("pris en compte")
+        FILED = "classe", _("classé")
+
+        @classmethod
+        def open(cls):
+            return [cls.NEW, cls.TO_EXAMINE]
+
+        @property
+        def css(self):
+            return self.value.replace("_", "-")
+
+    class Source(models.TextChoices):
+        EXCHANGE = "echange", _("échange avec une entreprise")
+        MEETING = "rendez_vous", _("rendez-vous du réseau")
+        INTERVIEW = "entretien", _("entretien d'orientation")
+        PARTNER = "partenaire", _("partenaire")
+        PRESS = "presse", _("presse")
+        OTHER = "autre", _("autre")
+        PORTAL = "portail", _("relevé par le portail")
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="signals"
+    )
+    text = models.TextField(
+        _("ce qui a été observé"),
+        max_length=1000,
+        help_text=_("Des faits, jamais l'identité d'une personne."),
+    )
+    observed_on = models.DateField(_("observé le"))
+    communes = models.ManyToManyField(
+        Commune, verbose_name=_("communes concernées"), blank=True, related_name="+"
+    )
+    naf = models.ForeignKey(
+        "companies.NafCode",
+        verbose_name=_("secteur (NAF)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Une section ou une division de la NAF."),
+    )
+    sector = models.CharField(
+        _("filière du territoire"),
+        max_length=200,
+        blank=True,
+        help_text=_("L'une des filières que le territoire s'est données."),
+    )
+    themes = models.ManyToManyField(
+        "partners.Theme", verbose_name=_("thématiques"), blank=True, related_name="+"
+    )
+    source = models.CharField(_("d'où vient-il"), max_length=12, choices=Source)
+    establishment = models.ForeignKey(
+        "companies.Establishment",
+        verbose_name=_("établissement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partners = models.ManyToManyField(
+        "partners.Partner", verbose_name=_("partenaires"), blank=True, related_name="+"
+    )
+    status = models.CharField(_("statut"), max_length=16, choices=Status, default=Status.NEW)
+    actions = models.ManyToManyField(
+        Action, verbose_name=_("actions liées"), blank=True, related_name="signals"
+    )
+    grouped_into = models.ForeignKey(
+        "self",
+        verbose_name=_("regroupé avec"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grouped",
+    )
+    filed_reason = models.TextField(_("raison du classement"), max_length=1000, blank=True)
+    # Raised by the portal (blank for people): the rule, its subject and the month, one signal
+    # per rule, subject and month (the monthly command is idempotent), and what it saw.
+    rule = models.CharField(_("règle"), max_length=40, blank=True)
+    rule_key = models.CharField(_("objet de la règle"), max_length=200, blank=True)
+    period = models.DateField(_("mois"), null=True, blank=True)
+    evidence = models.JSONField(_("éléments relevés"), default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    triaged_at = models.DateTimeField(_("trié le"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    history = ActionHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], m2m_fields=SIGNAL_HISTORY_M2M
+    )
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signal faible")
+        verbose_name_plural = _("signaux faibles")
+        ordering = ["-observed_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["territory", "status", "-observed_on"], name="roadmaps_signal_triage"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "rule", "rule_key", "period"],
+                condition=~Q(rule=""),
+                name="roadmaps_signal_one_per_rule_subject_and_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule="") | Q(period__isnull=False),
+                name="roadmaps_signal_rule_has_a_month",
+            ),
+            models.CheckConstraint(
+                condition=~Q(grouped_into=F("id")),
+                name="roadmaps_signal_not_grouped_into_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return Truncator(self.text).chars(80)
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:signal", args=[self.territory.slug, self.pk])
+
+    @property
+    def raised_by_portal(self):
+        return bool(self.rule)
