@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from roadmaps.models import Action, Axis, Indicator, ProgressUpdate, Roadmap, Step
+from roadmaps.models import Action, Axis, Indicator, ProgressUpdate, Roadmap, Signal, Step
 from tests.factories.portal import TerritoryFactory
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "StepFactory",
     "IndicatorFactory",
     "ProgressUpdateFactory",
+    "SignalFactory",
 ]
 
 
@@ -76,3 +77,15 @@ class ProgressUpdateFactory(DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     date = datetime.date(2023, 3, 1)
     note = "Point d'étape."
+
+
+class SignalFactory(DjangoModelFactory):
+    """A signal recorded by a person (status « nouveau »); `author` is left to the test."""
+
+    class Meta:
+        model = Signal
+
+    territory = factory.SubFactory(TerritoryFactory)
+    text = factory.Sequence(lambda n: f"Trois employeurs cherchent des soudeurs ({n})")
+    observed_on = factory.LazyFunction(datetime.date.today)
+    source = Signal.Source.EXCHANGE
