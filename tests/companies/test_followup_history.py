@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from companies.models import M2M_BASELINE_REASON, CompanyContact, Exchange, Need
 from portal.history import m2m_history_model
+from tests.companies.test_followup import exchange_data
 from tests.factories import (
     CompanyContactFactory,
     ExchangeFactory,
@@ -34,17 +35,6 @@ def history_page(client, establishment):
     response = client.get(reverse("companies:history", args=[establishment.siret]))
     assert response.status_code == 200
     return response.text
-
-
-def exchange_data(coordinator, **extra):
-    return {
-        "date": "2026-03-02",
-        "kind": "visite",
-        "people": [coordinator.pk],
-        "summary": "Visite de l'atelier.",
-        "private_note": "",
-        **extra,
-    }
 
 
 def create_exchange(client, coordinator, establishment, **extra):
