@@ -28,12 +28,18 @@ urlpatterns = [
     path("besoins/", followup.legacy_need_list, name="legacy_need_list"),
     path("besoins/<int:pk>/", followup.need_detail, name="need"),
     path("besoins/<int:pk>/modifier/", followup.need_update, name="need_update"),
+    path("besoins/<int:pk>/supprimer/", followup.need_delete, name="need_delete"),
     path("besoins/<int:pk>/notes/", followup.need_note_create, name="need_note_create"),
     path("<siret:siret>/echanges/nouveau/", followup.exchange_create, name="exchange_create"),
     path(
         "<siret:siret>/echanges/<int:pk>/modifier/",
         followup.exchange_update,
         name="exchange_update",
+    ),
+    path(
+        "<siret:siret>/echanges/<int:pk>/supprimer/",
+        followup.exchange_delete,
+        name="exchange_delete",
     ),
     path("<siret:siret>/besoins/nouveau/", followup.need_create, name="need_create"),
     path("<siret:siret>/rappels/nouveau/", followup.reminder_create, name="reminder_create"),

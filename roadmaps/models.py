@@ -6,7 +6,6 @@ an action's record also holds its partners, publics and communes at that moment.
 """
 
 import datetime
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.history import M2MHistoricalRecords
 from portal.models import Commune, Territory
 
 
@@ -58,64 +58,6 @@ def delete_by(obj, *, by):
 
 def _name_author(obj, by):
     obj._history_user = by
-
-
-class ActionHistoricalRecords(HistoricalRecords):
-    """HistoricalRecords of actions, with their partners, publics and communes.
-
-    The library writes a record on every save and on every add, remove or clear of a tracked
-    relation (a form's `set()` is a remove then an add): `action.one_history_record()` folds a
-    save and the relation changes that follow it into one record, written at the end of the
-    block. Changes made from the other side (`partner.contributed_actions.add(action)`) are
-    recorded on the actions concerned; the library would record them on the partner, a model
-    without history, and fail (django-simple-history issue #1048). Relations set by `loaddata`
-    (a backup restored) are not changes: no record.
-    """
-
-    def add_extra_methods(self, cls):
-        super().add_extra_methods(cls)
-        records = self
-
-        @contextmanager
-        def one_history_record(instance):
-            """Saves and relation changes of the instance in the block make one record."""
-            history_type = "+" if instance._state.adding else "~"
-            instance.skip_history_when_saving = True
-            try:
-                yield
-            finally:
-                del instance.skip_history_when_saving
-            records.create_historical_record(instance, history_type)
-
-        cls.one_history_record = one_history_record
-
-    def post_save(self, instance, created, using=None, **kwargs):
-        if kwargs.get("raw", False):
-            # loaddata (a backup restored): the relations it sets next are the saved ones,
-            # not a change; the library checks `raw` on saves only.
-            instance._history_raw_save = True
-        return super().post_save(instance, created, using=using, **kwargs)
-
-    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
-        if getattr(instance, "_history_raw_save", False):
-            return None
-        if not reverse:
-            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
-        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-            return None
-        model = kwargs["model"]  # the model with history, whose field `attr` changed
-        if action == "pre_clear":
-            instance._history_cleared = list(model.objects.filter(**{attr: instance}))
-            return None
-        if action == "post_clear":
-            changed = instance.__dict__.pop("_history_cleared", [])
-        elif action in ("post_add", "post_remove"):
-            changed = model.objects.filter(pk__in=pk_set)
-        else:
-            return None
-        for obj in changed:
-            self.create_historical_record(obj, "~")
-        return None
 
 
 class Roadmap(models.Model):
@@ -387,7 +329,7 @@ class Action(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
 
-    history = ActionHistoricalRecords(
+    history = M2MHistoricalRecords(
         excluded_fields=["created_at", "updated_at"], m2m_fields=ACTION_HISTORY_M2M
     )
     objects = ActionQuerySet.as_manager()

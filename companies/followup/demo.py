@@ -168,8 +168,9 @@ def _story(territory, user, establishment, story, today):
             created_by=user,
             **keys,
         )
-        save_by(exchange, by=user)
-        exchange.people.add(user)
+        with exchange.one_history_record():  # created with its people: one record
+            save_by(exchange, by=user)
+            exchange.people.add(user)
         created += 1
     if (
         contact_data
@@ -202,11 +203,14 @@ def _story(territory, user, establishment, story, today):
                 created_at=timezone.now() - datetime.timedelta(days=days_ago),
                 **keys,
             )
-            save_by(need, by=user)
-            if category:
-                need.partners.set(
-                    Partner.objects.in_network_of(territory.pk).filter(category__slug=category)[:1]
-                )
+            with need.one_history_record():  # created with its partners: one record
+                save_by(need, by=user)
+                if category:
+                    need.partners.set(
+                        Partner.objects.in_network_of(territory.pk).filter(category__slug=category)[
+                            :1
+                        ]
+                    )
             NeedNote.objects.create(
                 need=need, date=exchange.date, text="Besoin noté lors de l'échange.", author=user
             )

@@ -1,19 +1,19 @@
 """Every change of the follow-up, as keyword-only functions inside one transaction: all or
-nothing. The acting user (`by`) reaches django-simple-history through `save_by` only; edits
-claim the next version first (portal/locking.py) and a stale one writes nothing."""
+nothing. The acting user (`by`) reaches django-simple-history through `save_by` / `delete_by`
+only; edits claim the next version first (portal/locking.py) and a stale one writes nothing.
+A save of an échange or a need and the changes of its people, partners and contacts make one
+history record (`one_history_record`, portal/history.py)."""
 
-import datetime
-from dataclasses import dataclass
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from companies.models import CompanyContact, Exchange, Need, Reminder, save_by
+from companies.followup.history import changes_since
+from companies.models import CompanyContact, Exchange, Need, Reminder, delete_by, save_by
 from portal import locking
-
-HIDDEN_FIELDS = {"version", "id", "establishment", "territory"}
+from portal.history import m2m_history_model
 
 
 class ConcurrentEdit(Exception):
@@ -29,55 +29,6 @@ class ConcurrentEdit(Exception):
         self.unknown_version = unknown_version
 
 
-@dataclass
-class Change:
-    field: str
-    label: str
-    old: str
-    new: str
-
-
-def display(model, name, value):
-    if value in (None, ""):
-        return "—"
-    field = model._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def record_changes(model, new, old, hidden=()):
-    """The field changes between two historical records of one object (many-to-many fields are
-    not part of the records)."""
-    if old is None:
-        return []
-    delta = new.diff_against(old, excluded_fields=set(HIDDEN_FIELDS) | set(hidden))
-    return [
-        Change(
-            field=change.field,
-            label=str(model._meta.get_field(change.field).verbose_name),
-            old=display(model, change.field, change.old),
-            new=display(model, change.field, change.new),
-        )
-        for change in delta.changes
-        if change.field in {field.name for field in model._meta.concrete_fields}
-    ]
-
-
-def changes_since(obj, version):
-    """(changes, authors) made to `obj` after the state of `version`."""
-    records = list(obj.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    base = next((record for record in reversed(records) if record.version == version), None)
-    if base is None or records[-1] is base:
-        return [], frozenset()
-    authors = frozenset(record.history_user_id for record in records if record.version > version)
-    return record_changes(type(obj), records[-1], base), authors
-
-
 def _save_edit(form, expected_version, by):
     """Save an edited record from a valid form with a `version` field; an untouched form
     writes nothing; a stale or missing version raises ConcurrentEdit."""
@@ -91,9 +42,16 @@ def _save_edit(form, expected_version, by):
         changes, authors = changes_since(obj, expected_version)
         raise ConcurrentEdit(obj, changes, authors=authors)
     obj.version = expected_version + 1
-    save_by(obj, by=by)
-    form.save_m2m()
+    _save_with_relations(obj, form, by)
     return obj
+
+
+def _save_with_relations(obj, form, by):
+    """Save `obj` and its many-to-many fields from `form`: one history record for both."""
+    one_record = getattr(obj, "one_history_record", nullcontext)
+    with one_record():
+        save_by(obj, by=by)
+        form.save_m2m()
 
 
 def _touch(need):
@@ -112,8 +70,7 @@ def create_exchange(*, form, establishment, territory, by, need_form=None):
     exchange.establishment = establishment
     exchange.territory = territory
     exchange.created_by = by
-    save_by(exchange, by=by)
-    form.save_m2m()
+    _save_with_relations(exchange, form, by)
     need = None
     if need_form is not None and need_form.cleaned_data.get("detected"):
         need = need_form.save(commit=False)
@@ -130,6 +87,13 @@ def save_exchange(*, form, expected_version, by):
     return _save_edit(form, expected_version, by)
 
 
+@transaction.atomic
+def delete_exchange(*, exchange, by):
+    """Delete an échange; its history keeps who deleted it and when. A need detected at it
+    stays, no longer tied to it."""
+    delete_by(exchange, by=by)
+
+
 # --- Needs --------------------------------------------------------------------------------
 
 
@@ -140,8 +104,7 @@ def create_need(*, form, establishment, territory, by, exchange=None):
     need.territory = territory
     need.exchange = exchange
     need.created_by = by
-    save_by(need, by=by)
-    form.save_m2m()
+    _save_with_relations(need, form, by)
     return need
 
 
@@ -152,6 +115,12 @@ def save_need(*, form, expected_version, by):
     if changed:
         _touch(need)
     return need
+
+
+@transaction.atomic
+def delete_need(*, need, by):
+    """Delete a need and its notes; its history keeps who deleted it and when."""
+    delete_by(need, by=by)
 
 
 @transaction.atomic
@@ -204,12 +173,13 @@ def save_contact(*, form, expected_version, by):
 
 @transaction.atomic
 def delete_contact(*, contact):
-    """Delete a contact everywhere: the row, its place among the people met at échanges, and
-    its history records (personal data is not kept once deleted)."""
+    """Delete a contact everywhere: the row, its place among the people met at échanges (now
+    and in the échanges' history records), and its own history records (personal data is not
+    kept once deleted). No échange gets a record for it: the contact leaves no trace."""
     pk = contact.pk
-    contact.exchanges.clear()
-    contact.delete()
+    contact.delete()  # and the échanges' rows naming it (no signal: no history record)
     CompanyContact.history.filter(id=pk).delete()
+    m2m_history_model(Exchange, "contacts").objects.filter(companycontact_id=pk).delete()
 
 
 CONTACT_RETENTION_YEARS = 3

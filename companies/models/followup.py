@@ -3,8 +3,10 @@ projects detected (with dated notes), rappels, and contacts at the company.
 
 Every record belongs to the territory whose network wrote it (`territory`): it decides who
 sees and changes it (companies/perms.py). Changes are recorded by django-simple-history (who,
-when, what); échanges, needs and contacts carry a version number for optimistic locking
-(portal/locking.py). Links to roadmap actions are stored in roadmaps, above this app.
+when, what), the people, partners and contacts of an échange and the partners of a need
+included (portal/history.py); échanges, needs and contacts carry a version number for
+optimistic locking (portal/locking.py). Links to roadmap actions are stored in roadmaps, above
+this app.
 """
 
 import datetime
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
+from portal.history import M2MHistoricalRecords, delete_by, save_by
 from portal.models import Territory
 
 __all__ = [
@@ -29,7 +32,11 @@ __all__ = [
     "Need",
     "NeedNote",
     "Reminder",
+    "delete_by",
     "save_by",
+    "EXCHANGE_HISTORY_M2M",
+    "NEED_HISTORY_M2M",
+    "M2M_BASELINE_REASON",
 ]
 
 LONG_TEXT = 5000  # characters accepted in a free-text field
@@ -38,13 +45,14 @@ FOLLOW_UP_DAYS = 30  # an open need with no activity for this long is « à rela
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 LATEST_YEARS_AHEAD = 10
 
-
-def save_by(obj, *, by):
-    """Save `obj`, its history record naming `by` as the author (None: nobody). The one place
-    of this app that tells django-simple-history who acts."""
-    obj._history_user = by
-    obj.save()
-    return obj
+# The many-to-many fields kept in the history (tables companies_historicalexchange_* and
+# companies_historicalneed_partners).
+EXCHANGE_HISTORY_M2M = ["people", "partners", "contacts"]
+NEED_HISTORY_M2M = ["partners"]
+# The change reason of the record that migration 0003 added to each échange and need that had
+# relations: their state when they started to be recorded. Records before it hold no relations
+# (unknown, not empty): the history compares relations from this record on only.
+M2M_BASELINE_REASON = "début du suivi des personnes, partenaires et contacts"
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -160,7 +168,9 @@ class Exchange(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_by"])
+    history = M2MHistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "created_by"], m2m_fields=EXCHANGE_HISTORY_M2M
+    )
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:
@@ -297,8 +307,9 @@ class Need(models.Model):
         _("dernière activité"), default=timezone.now, editable=False
     )
 
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "created_by", "last_activity_at"]
+    history = M2MHistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "created_by", "last_activity_at"],
+        m2m_fields=NEED_HISTORY_M2M,
     )
     objects = NeedQuerySet.as_manager()
 

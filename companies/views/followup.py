@@ -199,6 +199,24 @@ def exchange_update(request, siret, pk):
     )
 
 
+def exchange_delete(request, siret, pk):
+    """GET asks for confirmation; POST deletes the échange (the history keeps who and when)."""
+    exchange = perms.get_exchange_rw_for_user(request, siret, pk)
+    date = exchange.date.strftime("%d/%m/%Y")
+    return _confirm_delete(
+        request,
+        delete=lambda: services.delete_exchange(exchange=exchange, by=request.user),
+        back=exchange.establishment.get_absolute_url() + "#echanges",
+        title=_("Supprimer un échange"),
+        question=_("Supprimer l'échange du %s ?") % date,
+        explanation=_(
+            "L'échange disparaît de la fiche de l'établissement ; l'historique du suivi garde "
+            "sa suppression (qui, quand). Un besoin détecté lors de cet échange est conservé."
+        ),
+        success=_("L'échange est supprimé."),
+    )
+
+
 # --- Needs and projects -------------------------------------------------------------------
 
 
@@ -251,6 +269,24 @@ def need_update(request, pk):
         title=_("Modifier le besoin « %s »") % need.title,
         back=need.get_absolute_url(),
         success=_("Le besoin est enregistré."),
+    )
+
+
+def need_delete(request, pk):
+    """GET asks for confirmation; POST deletes the need and its notes (the history keeps who
+    and when)."""
+    need = perms.get_need_rw_for_user(request, pk)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.delete_need(need=need, by=request.user),
+        back=need.establishment.get_absolute_url(),
+        title=_("Supprimer un besoin"),
+        question=_("Supprimer le besoin « %s » ?") % need.title,
+        explanation=_(
+            "Le besoin et ses notes disparaissent ; l'historique du suivi garde sa suppression "
+            "(qui, quand)."
+        ),
+        success=_("Le besoin est supprimé."),
     )
 
 
@@ -356,16 +392,30 @@ def contact_update(request, siret, pk):
     )
 
 
+def _confirm_delete(request, *, delete, back, title, question, explanation, success):
+    """GET asks for confirmation; POST deletes (`delete()`) and goes `back`."""
+    if request.method == "POST":
+        delete()
+        messages.success(request, success)
+        return redirect(back)
+    context = {"title": title, "question": question, "explanation": explanation, "back": back}
+    return render(request, "companies/followup_confirm_delete.html", context)
+
+
 def contact_delete(request, siret, pk):
     """GET asks for confirmation; POST deletes the contact everywhere."""
     contact = perms.get_contact_rw_for_user(request, siret, pk)
-    back = contact.get_absolute_url()
-    if request.method == "POST":
-        services.delete_contact(contact=contact)
-        messages.success(request, _("Le contact est supprimé, partout où il figurait."))
-        return redirect(back)
-    return render(
-        request, "companies/contact_confirm_delete.html", {"contact": contact, "back": back}
+    return _confirm_delete(
+        request,
+        delete=lambda: services.delete_contact(contact=contact),
+        back=contact.get_absolute_url(),
+        title=_("Supprimer un contact"),
+        question=_("Supprimer le contact %s ?") % contact,
+        explanation=_(
+            "Le contact est supprimé partout : de la fiche de l'établissement, des échanges où "
+            "il figure et de l'historique. Cette suppression est définitive."
+        ),
+        success=_("Le contact est supprimé, partout où il figurait."),
     )
 
 

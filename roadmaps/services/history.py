@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from partners.models import Partner, Public
+from portal.history import field_changes, load_relations, relation_changes
 from portal.models import Commune, User
 from roadmaps.models import ACTION_HISTORY_M2M, M2M_BASELINE_REASON, Action, Axis, Step
 
@@ -15,42 +15,6 @@ HIDDEN_FIELDS = {"version"}
 # Many-to-many fields are diffed here from rows loaded at once, not by diff_against (queries).
 DIFF_EXCLUDED = HIDDEN_FIELDS | set(ACTION_HISTORY_M2M)
 FEMININE_RELATIONS = {"communes"}
-
-
-@dataclass
-class Change:
-    field: str
-    label: str
-    old: str
-    new: str
-    old_value: object = None
-    new_value: object = None
-    added: list = None  # names added to a many-to-many field (None for other fields)
-    removed: list = None
-
-    @property
-    def is_relation(self):
-        return self.added is not None
-
-    @property
-    def summary(self):
-        """ "ajouté Mission locale ; retiré Cap emploi" (a many-to-many field)."""
-        feminine = self.field in FEMININE_RELATIONS
-        return " ; ".join(
-            f"{_relation_verb(added, feminine, len(names))} {', '.join(names)}"
-            for added, names in ((True, self.added), (False, self.removed))
-            if names
-        )
-
-
-def _relation_verb(added, feminine, count):
-    if added:
-        if feminine:
-            return ngettext("ajoutée", "ajoutées", count)
-        return ngettext("ajouté", "ajoutés", count)
-    if feminine:
-        return ngettext("retirée", "retirées", count)
-    return ngettext("retiré", "retirés", count)
 
 
 @dataclass
@@ -71,21 +35,6 @@ class HistoryEntry:
         return [change for change in self.changes if change.is_relation]
 
 
-def _display(model, field_name, value, labels):
-    if value in (None, ""):
-        return "—"
-    model_field = model._meta.get_field(field_name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if model_field.is_relation:
-        return labels.get((field_name, value), str(value))
-    return str(value)
-
-
 def _relation_label(field_name, pk, labels):
     if (field_name, pk) in labels:
         return labels[(field_name, pk)]
@@ -97,55 +46,20 @@ def _relation_label(field_name, pk, labels):
     return deleted[field_name] % {"id": pk}
 
 
-def _relation_changes(new, old, relations, labels):
-    """What was added to and removed from each many-to-many field between two records.
-
-    `relations` maps a record's history_id to {field: set of ids}; a record missing from it was
-    written before the relations were recorded (see M2M_BASELINE_REASON): nothing is compared.
-    """
-    if old.history_id not in relations or new.history_id not in relations:
-        return []
-    changes = []
-    for name in ACTION_HISTORY_M2M:
-        before, after = relations[old.history_id][name], relations[new.history_id][name]
-        if before == after:
-            continue
-
-        def names(pks, name=name):
-            return sorted((_relation_label(name, pk, labels) for pk in pks), key=str.casefold)
-
-        changes.append(
-            Change(
-                field=name,
-                label=str(Action._meta.get_field(name).verbose_name),
-                old=", ".join(names(before)) or "—",
-                new=", ".join(names(after)) or "—",
-                old_value=before,
-                new_value=after,
-                added=names(after - before),
-                removed=names(before - after),
-            )
-        )
-    return changes
-
-
 def _changes(model, new, old, labels, relations=None):
     if old is None:
         return []
-    delta = new.diff_against(old, excluded_fields=DIFF_EXCLUDED)
-    changes = [
-        Change(
-            field=change.field,
-            label=str(model._meta.get_field(change.field).verbose_name),
-            old=_display(model, change.field, change.old, labels),
-            new=_display(model, change.field, change.new, labels),
-            old_value=change.old,
-            new_value=change.new,
-        )
-        for change in delta.changes
-    ]
+    changes = field_changes(model, new, old, excluded=DIFF_EXCLUDED, labels=labels)
     if relations is not None:
-        changes += _relation_changes(new, old, relations, labels)
+        changes += relation_changes(
+            Action,
+            ACTION_HISTORY_M2M,
+            new,
+            old,
+            relations,
+            lambda name, pk: _relation_label(name, pk, labels),
+            feminine=FEMININE_RELATIONS,
+        )
     return changes
 
 
@@ -203,33 +117,9 @@ def _action_relations(records, **filters):
     One query per many-to-many field. Records older than the baseline record written when the
     relations started to be recorded are left out: their relations are unknown, not empty.
     """
-    relations = {
-        record.history_id: {name: set() for name in ACTION_HISTORY_M2M} for record in records
-    }
-    targets = {}
-    for name in ACTION_HISTORY_M2M:
-        target = Action._meta.get_field(name).m2m_reverse_field_name()
-        rows = (
-            apps.get_model("roadmaps", f"HistoricalAction_{name}")
-            .objects.filter(**filters)
-            .values_list("history_id", target)
-        )
-        targets[name] = set()
-        for history_id, pk in rows:
-            if history_id in relations:
-                relations[history_id][name].add(pk)
-                targets[name].add(pk)
-    baselines = [
-        (record.history_date, record.history_id)
-        for record in records
-        if record.history_change_reason == M2M_BASELINE_REASON
-    ]
-    if baselines:
-        start = max(baselines)
-        for record in records:
-            if (record.history_date, record.history_id) < start:
-                del relations[record.history_id]
-    return relations, targets
+    return load_relations(
+        Action, ACTION_HISTORY_M2M, records, baseline_reason=M2M_BASELINE_REASON, **filters
+    )
 
 
 def _relation_labels(targets, pilot_partner_ids=()):

@@ -104,9 +104,10 @@ def test_home_with_reminders(coordinator_client, data, django_assert_num_queries
     assert "Mes rappels" in response.text
 
 
-# 1 session, 2 user, 3 memberships, 4 establishment, 5 its territories, 6 échanges,
-# 7 needs, 8 rappels, 9 contacts (one per model's history)
-HISTORY = 9
+# 1 session, 2 user, 3 memberships, 4 establishment, 5 its territories; the records of the
+# 6 échanges, 7 their people, 8 partners, 9 contacts met, 10 needs, 11 their partners,
+# 12 rappels, 13 contacts; the names of 14 people, 15 partners, 16 contacts
+HISTORY = 16
 
 
 def test_history(coordinator_client, data, django_assert_num_queries):

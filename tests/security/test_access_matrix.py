@@ -159,9 +159,11 @@ EXPECTED = {
     # and the open recruitment needs; the rest (forms, history, rappels) is the coordination's.
     "companies:exchange_create": EDITORS,
     "companies:exchange_update": EDITORS,
+    "companies:exchange_delete": EDITORS,  # GET asks for confirmation
     "companies:need_create": EDITORS,
     "companies:need": MEMBERS,  # an open recruitment need: référents read it
     "companies:need_update": EDITORS,
+    "companies:need_delete": EDITORS,  # GET asks for confirmation
     "companies:need_note_create": post_only(coordinator=400),  # an empty note is bad input
     "companies:need_list": MEMBERS,
     "companies:need_export_csv": MEMBERS,
@@ -351,8 +353,13 @@ def url_kwargs(name, site):
             "siret": site["establishment"].siret,
             "pk": site["exchange"].pk,
         },
+        "companies:exchange_delete": {
+            "siret": site["establishment"].siret,
+            "pk": site["exchange"].pk,
+        },
         "companies:need": {"pk": site["need"].pk},
         "companies:need_update": {"pk": site["need"].pk},
+        "companies:need_delete": {"pk": site["need"].pk},
         "companies:need_note_create": {"pk": site["need"].pk},
         "companies:reminder_mark": {
             "siret": site["establishment"].siret,
