@@ -751,7 +751,7 @@ class Signal(models.Model):
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
-    history = ActionHistoricalRecords(
+    history = M2MHistoricalRecords(
         excluded_fields=["created_at", "updated_at"], m2m_fields=SIGNAL_HISTORY_M2M
     )
     objects = SignalQuerySet.as_manager()
