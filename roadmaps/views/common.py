@@ -26,7 +26,7 @@ def with_reasons(versions, slug):
     signals `url`, the signal's page — "" while the signals pages are not there (no query).
     Returns `versions`."""
     listing = reverse("roadmaps:versions", args=[slug])
-    for version, previous in zip(versions, [*versions[1:], None], strict=True):
+    for version, previous in zip(versions, [*versions[1:], None], strict=False):
         version.previous = previous
         version.compare_url = (
             f"{listing}?de={previous.pk}&a={version.pk}#comparaison" if previous else ""
