@@ -490,7 +490,8 @@ ANGOULEME_REVISION = {
     "stakes": (
         "Répondre aux difficultés de recrutement des entreprises, devenues le principal problème "
         "depuis le diagnostic.\n"
-        "Rendre l'offre lisible pour les habitants, les employeurs et les partenaires.\n"
+        "Rendre l'offre lisible pour les habitants, les candidats, les employeurs et les "
+        "partenaires.\n"
         "Mailler les 38 communes au plus près des habitants.\n"
         "Attirer et fidéliser les candidats : marque employeur, mobilité, logement."
     ),

@@ -190,6 +190,8 @@ class Part:
     @property
     def count_label(self):
         count = len(self.changes)
+        if not count:
+            return _("aucun changement")
         return ngettext("%(count)s changement", "%(count)s changements", count) % {"count": count}
 
 
@@ -282,15 +284,33 @@ def text_diff(before, after):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        removed, added = old[i1:i2], new[j1:j2]
-        if tag == "replace":
-            for was, now in zip(removed, added, strict=False):
-                result.append({"op": "changed", "text": now, "words": _word_diff(was, now)})
-            paired = min(len(removed), len(added))
-            removed, added = removed[paired:], added[paired:]
-        result += [{"op": "removed", "text": text, "words": []} for text in removed]
-        result += [{"op": "added", "text": text, "words": []} for text in added]
+        result += _paragraphs_diff(old[i1:i2], new[j1:j2])
     return result
+
+
+def _paragraphs_diff(removed, added):
+    """Paragraphs replaced by others: one reworded (half its words kept at least) shows its
+    words, in the order of the new text; the others are removed or added."""
+    pairs, start = {}, 0
+    for i, was in enumerate(removed):
+        j = next((j for j in range(start, len(added)) if _similar(was, added[j])), None)
+        if j is not None:
+            pairs[j], start = i, j + 1
+    result, done = [], 0
+    for j, now in enumerate(added):
+        if j not in pairs:
+            result.append({"op": "added", "text": now, "words": []})
+            continue
+        i = pairs[j]
+        result += [{"op": "removed", "text": was, "words": []} for was in removed[done:i]]
+        result.append({"op": "changed", "text": now, "words": _word_diff(removed[i], now)})
+        done = i + 1
+    result += [{"op": "removed", "text": was, "words": []} for was in removed[done:]]
+    return result
+
+
+def _similar(before, after):
+    return difflib.SequenceMatcher(a=before.split(), b=after.split()).ratio() >= 0.5
 
 
 def _text_change(kind, text, before, after):
@@ -503,12 +523,12 @@ def _parts():
     return [
         ("general", _("Titre et période"), ["roadmap"], _general),
         ("diagnostic", _("Diagnostic"), ["diagnostic", "facts"], _diagnostic),
-        ("stakes", _("Enjeux"), ["stakes"], _free_text("stakes", "stakes", _("Enjeux"))),
+        ("stakes", _("Enjeux"), ["stakes"], _free_text("stakes", "stakes", _("Texte des enjeux"))),
         (
             "objectives",
             _("Objectifs"),
             ["objectives"],
-            _free_text("objectives", "objectives", _("Objectifs")),
+            _free_text("objectives", "objectives", _("Texte des objectifs")),
         ),
         ("axes", None, ["axes"], _axes),
         ("actions", _("Actions"), ["actions"], None),

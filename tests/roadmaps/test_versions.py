@@ -164,6 +164,24 @@ def test_stakes_reworded_shows_the_words_added_and_removed(full):
     )
 
 
+def test_a_new_stake_first_a_stake_reworded_and_one_replaced():
+    before = (
+        "Rendre l'offre lisible pour les habitants.\nMailler les communes.\nAider les entreprises."
+    )
+    after = (
+        "Répondre aux difficultés de recrutement.\n"
+        "Rendre l'offre lisible pour les habitants et les candidats.\n"
+        "Mailler les communes.\n"
+        "Attirer des candidats."
+    )
+    assert [(p["op"], p["text"]) for p in versions.text_diff(before, after)] == [
+        ("added", "Répondre aux difficultés de recrutement."),
+        ("changed", "Rendre l'offre lisible pour les habitants et les candidats."),
+        ("added", "Attirer des candidats."),
+        ("removed", "Aider les entreprises."),
+    ]
+
+
 def test_a_stake_removed(full):
     before = freeze(full)
     full.stakes = "Rendre l'offre lisible."
