@@ -74,8 +74,9 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 @admin.register(RoadmapVersion)
 class RoadmapVersionAdmin(admin.ModelAdmin):
-    list_display = ["name", "roadmap", "validated_on"]
+    list_display = ["name", "roadmap", "validated_on", "validated_by"]
     readonly_fields = ["snapshot"]
+    raw_id_fields = ["signals", "created_by"]
 
 
 @admin.register(Signal)

@@ -2,7 +2,8 @@
 
 Idempotent: a territory that already has a roadmap is left alone. Each roadmap gets a history:
 an earlier validated version, then changes (an action added, one re-planned, one moved, statuses
-changed), progress updates and a few actions flagged "à discuter".
+changed), progress updates and a few actions flagged "à discuter". Grand Angoulême's is then
+revised (June 2023) on two signals: « le recrutement est devenu le principal problème ».
 """
 
 import datetime
@@ -18,6 +19,7 @@ from roadmaps.models import (
     DiagnosticIndicator,
     Indicator,
     Roadmap,
+    Signal,
     Step,
     save_by,
 )
@@ -64,8 +66,9 @@ ANGOULEME = {
         "première priorité."
     ),
     "stakes": (
-        "Rendre l'offre lisible ; mailler les 38 communes au plus près des habitants ; répondre "
-        "aux difficultés de recrutement, devenues le premier sujet depuis le diagnostic."
+        "Rendre l'offre lisible pour les habitants, les employeurs et les partenaires.\n"
+        "Mailler les 38 communes au plus près des habitants.\n"
+        "Aider les entreprises dans leurs recrutements."
     ),
     "objectives": (
         "Un réseau de référents emploi-insertion dans chaque commune, une culture commune des "
@@ -481,6 +484,101 @@ def _angouleme_changes(roadmap, user, today):
         action.record_progress(by=user, note=note, date=date, status=status, progress=progress)
 
 
+# The revision of June 2023: « le recrutement est aujourd'hui le principal problème, alors que
+# ce n'était pas le cas quand le diagnostic a été élaboré ».
+ANGOULEME_REVISION = {
+    "stakes": (
+        "Répondre aux difficultés de recrutement des entreprises, devenues le principal problème "
+        "depuis le diagnostic.\n"
+        "Rendre l'offre lisible pour les habitants, les candidats, les employeurs et les "
+        "partenaires.\n"
+        "Mailler les 38 communes au plus près des habitants.\n"
+        "Attirer et fidéliser les candidats : marque employeur, mobilité, logement."
+    ),
+    "diagnostic": (
+        " Deux ans plus tard, les entreprises peinent à recruter, dans l'industrie comme dans "
+        "les services : le recrutement est devenu le principal problème."
+    ),
+    "axis": "Répondre aux difficultés de recrutement des entreprises",
+    "signals": [
+        (
+            "Trois employeurs de la mécatronique cherchent des soudeurs depuis six mois, sans "
+            "candidat.",
+            datetime.date(2023, 3, 2),
+            "echange",
+        ),
+        (
+            "Au rendez-vous du réseau, plusieurs référents rapportent des offres de l'aide à "
+            "domicile restées sans réponse.",
+            datetime.date(2023, 4, 13),
+            "rendez_vous",
+        ),
+    ],
+    "summary": (
+        "Le recrutement est devenu le principal problème : il passe en tête des enjeux, l'axe 3 "
+        "est recentré sur les difficultés de recrutement des entreprises, une campagne sur la "
+        "marque employeur est lancée et la cible des micro-forums relevée."
+    ),
+}
+
+
+def _angouleme_revision(roadmap, user):
+    """The signals of early 2023, then the revision of June 2023 that they led to: stakes and
+    diagnostic rewritten, axis 3 renamed, a figure and a target updated (the campaign on the
+    marque employeur was added before, see `_angouleme_changes`)."""
+    data = ANGOULEME_REVISION
+    campaign = Action.objects.get(
+        axis__roadmap=roadmap, title="Campagne de recrutement sur la marque employeur"
+    )
+    signals = []
+    for text, observed_on, source in data["signals"]:
+        signal = Signal(
+            territory=roadmap.territory,
+            text=text,
+            observed_on=observed_on,
+            source=source,
+            status=Signal.Status.TAKEN,
+            author=user,
+            triaged_by=user,
+            triaged_at=_at(observed_on + datetime.timedelta(days=7)),
+        )
+        signal._history_date = _at(observed_on)
+        with signal.one_history_record():
+            save_by(signal, by=user)
+            signal.actions.set([campaign])
+        signals.append(signal)
+    roadmap.refresh_from_db()
+    roadmap.stakes = data["stakes"]
+    roadmap.diagnostic += data["diagnostic"]
+    roadmap.version += 1
+    _save(roadmap, user, datetime.date(2023, 6, 15))
+    axis = roadmap.axes.get(number=3)
+    axis.title = data["axis"]
+    _save(axis, user, datetime.date(2023, 6, 15))
+    roadmap.facts.filter(label__startswith="Taux de chômage").update(
+        value=Decimal("7.1"), year=2023
+    )
+    Indicator.objects.filter(action__axis__roadmap=roadmap, label__contains="micro-forums").update(
+        target=600
+    )
+    versions.validate_roadmap(
+        roadmap=roadmap,
+        name="Révision par le comité de pilotage (06/2023)",
+        validated_on=datetime.date(2023, 6, 15),
+        validated_by="comité de pilotage",
+        summary=data["summary"],
+        signals=signals,
+        by=user,
+    )
+    guide = Action.objects.get(axis__roadmap=roadmap, title="Le guide du référent")
+    guide.record_progress(
+        by=user,
+        note="Guide diffusé aux référents des 38 communes.",
+        date=datetime.date(2023, 9, 12),
+        status=S.DONE,
+    )
+
+
 def _bergerac_changes(roadmap, user, today):
     actions = {action.title: action for action in Action.objects.filter(axis__roadmap=roadmap)}
     licence = actions["Licence professionnelle lean manufacturing"]
@@ -527,6 +625,7 @@ def load(stdout=None):
         )
         if slug == "grand-angouleme":
             _angouleme_changes(roadmap, user, today)
+            _angouleme_revision(roadmap, user)
         else:
             _bergerac_changes(roadmap, user, today)
         if stdout:

@@ -1,6 +1,7 @@
 """Forms of the roadmaps app: coordinators' edits, the page filters and the version comparison."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
@@ -15,6 +16,7 @@ from roadmaps.models import (
     ProgressUpdate,
     Roadmap,
     RoadmapVersion,
+    Signal,
     Step,
 )
 
@@ -281,16 +283,69 @@ class IndicatorValueForm(forms.ModelForm):
 
 
 class ValidateRoadmapForm(forms.ModelForm):
-    """Validate the roadmap (again): freezes a named, dated version."""
+    """Validate the roadmap, or revise it: freezes a named, dated version with the committee
+    decision (date, body, summary) and the signals of the territory that led to it."""
 
     class Meta:
+        formfield_callback = formfield
         model = RoadmapVersion
-        fields = ["name", "validated_on", "validated_by"]
-        widgets = {"validated_on": DATE}
-        help_texts = {
-            "name": _("Par exemple : comité de pilotage de mars 2024."),
-            "validated_by": _("Par exemple : conseil communautaire."),
+        fields = ["name", "validated_on", "validated_by", "summary", "signals"]
+        widgets = {
+            "validated_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "signals": CheckboxList,
         }
+        labels = {
+            "name": _("Nom de la version"),
+            "validated_on": _("Date de la décision"),
+            "validated_by": _("Instance qui a décidé"),
+            "summary": _("Décision"),
+            "signals": _("Signaux à l'origine de la révision"),
+        }
+        help_texts = {
+            "name": _("Par exemple : révision du comité de pilotage de mars 2024."),
+            "validated_by": _("Par exemple : comité de pilotage, conseil communautaire."),
+            "summary": _(
+                "Ce qui a été décidé, et pourquoi : « le recrutement est devenu le principal "
+                "problème »."
+            ),
+            "signals": _("Les signaux du territoire à examiner ou pris en compte."),
+        }
+        error_messages = {
+            "signals": {
+                "invalid_choice": _(
+                    "Ce signal n'est pas un signal du territoire à examiner ou pris en compte."
+                ),
+                "invalid_pk_value": _("« %(pk)s » n'est pas un signal."),
+            }
+        }
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signals"].queryset = (
+            Signal.objects.of_territory(territory)
+            .leading()
+            .filter(status__in=[Signal.Status.TO_EXAMINE, Signal.Status.TAKEN])
+            .order_by("-observed_on", "-pk")
+        )
+        self.fields["signals"].label_from_instance = lambda signal: (
+            f"{signal.observed_on:%d/%m/%Y} — {signal} ({signal.get_status_display()})"
+        )
+
+    def clean_validated_on(self):
+        day = self.cleaned_data["validated_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date de la décision ne peut pas être à venir."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("signals") and not (data.get("summary") or "").strip():
+            self.add_error(
+                "summary",
+                _("Résumez la décision : elle dit ce que les signaux liés ont fait changer."),
+            )
+        return data
 
 
 class FilterForm(forms.Form):

@@ -551,7 +551,10 @@ class ProgressUpdate(models.Model):
 
 
 class RoadmapVersion(models.Model):
-    """A frozen, named, dated copy of a roadmap's axes and actions, taken when it is validated."""
+    """A frozen, named, dated copy of the whole roadmap (roadmaps/services/versions.py), taken
+    when it is validated: the first validation, then each revision. A version records why: the
+    committee decision (`validated_on`, `validated_by`: the date and the body, `summary`) and
+    the signals faibles that led to it."""
 
     roadmap = models.ForeignKey(
         Roadmap,
@@ -562,6 +565,18 @@ class RoadmapVersion(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     validated_on = models.DateField(_("validée le"))
     validated_by = models.CharField(_("validée par"), max_length=200, blank=True)
+    summary = models.TextField(
+        _("décision"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("Ce que l'instance a décidé, et pourquoi."),
+    )
+    signals = models.ManyToManyField(
+        "Signal",
+        verbose_name=_("signaux à l'origine de la révision"),
+        blank=True,
+        related_name="revisions",
+    )
     snapshot = models.JSONField(_("contenu figé"), default=dict, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

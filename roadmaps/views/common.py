@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from roadmaps.models import Action, Axis, Roadmap
@@ -18,6 +18,25 @@ def annotate_dates(action, today):
     action.due_soon = action.is_due_soon(today)
     action.end_label = action.end_date.strftime("%d/%m/%Y") if action.end_date else ""
     return action
+
+
+def with_reasons(versions, slug):
+    """Set on each version (newest first) `previous`, the version before it (None for the
+    first one loaded), `compare_url`, its comparison with that one, and on each of its
+    signals `url`, the signal's page — "" while the signals pages are not there (no query).
+    Returns `versions`."""
+    listing = reverse("roadmaps:versions", args=[slug])
+    for version, previous in zip(versions, [*versions[1:], None], strict=False):
+        version.previous = previous
+        version.compare_url = (
+            f"{listing}?de={previous.pk}&a={version.pk}#comparaison" if previous else ""
+        )
+        for signal in version.signals.all():
+            try:
+                signal.url = reverse("roadmaps:signal", args=[slug, signal.pk])
+            except NoReverseMatch:
+                signal.url = ""
+    return versions
 
 
 def render_form(request, *, title, form, back, action=None, submit=None, status=200, intro=""):

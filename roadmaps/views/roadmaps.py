@@ -16,7 +16,7 @@ from roadmaps.perms import (
     get_roadmaps_for_user,
 )
 from roadmaps.services import versions, writes
-from roadmaps.views.common import Overview, render_form
+from roadmaps.views.common import Overview, render_form, with_reasons
 
 
 def roadmap_list(request):
@@ -29,8 +29,8 @@ def roadmap_detail(request, slug):
 
     Queries: session, user, memberships with their territories, content version; then, unless
     the page is in the cache (portal/cache.py), roadmap with territory, axes, actions (with step
-    counts), diagnostic indicators, the latest version — whatever the number of axes, actions
-    or steps.
+    counts), diagnostic indicators, the two latest versions and the signals that led to the
+    last one — whatever the number of axes, actions, steps or versions.
     """
     check_roadmap_visible(request, slug)
     return render_cached(
@@ -57,6 +57,9 @@ def detail_context(request, slug):
         axis_label=roadmap.axis_label_singular,
     )
     shown = filters.apply(overview.actions, overview.today) if filters.is_bound else None
+    # the last version and the one before it, for « révisée le … » and its comparison link
+    recent = with_reasons(list(roadmap.versions.prefetch_related("signals")[:2]), slug)
+    last_version = recent[0] if recent else None
     return {
         "territory": territory,
         "roadmap": roadmap,
@@ -67,7 +70,8 @@ def detail_context(request, slug):
         "axis_summaries": overview.summaries(shown),
         "shown_count": len(shown) if shown is not None else len(overview.actions),
         "facts": list(roadmap.facts.all()),
-        "last_version": roadmap.versions.first(),
+        "last_version": last_version,
+        "revision": last_version if last_version and last_version.previous else None,
     }
 
 
@@ -117,10 +121,13 @@ def roadmap_form(request, slug):
 
 
 def roadmap_validate(request, slug):
-    """Validate the roadmap (again) and freeze a named, dated version."""
+    """Validate the roadmap, or revise it (« réviser la feuille de route »): freeze a named,
+    dated version with the committee decision and the signals that led to it."""
     territory, roadmap = get_roadmap_rw_for_user(request, slug)
+    revising = roadmap.versions.exists()
     form = ValidateRoadmapForm(
         request.POST or None,
+        territory=territory,
         initial={"validated_on": timezone.localdate(), "validated_by": roadmap.validated_by},
     )
     if form.is_valid():
@@ -131,28 +138,43 @@ def roadmap_validate(request, slug):
                 name=form.cleaned_data["name"],
                 validated_on=form.cleaned_data["validated_on"],
                 validated_by=form.cleaned_data["validated_by"],
+                summary=form.cleaned_data["summary"],
+                signals=list(form.cleaned_data["signals"]),
                 by=request.user,
             )
             messages.success(request, _("Version « %s » enregistrée.") % version.name)
             return redirect("roadmaps:versions", slug)
 
         return create_once(request, create)
+    if revising:
+        title = _("Réviser la feuille de route")
+        intro = _(
+            "La révision fige une nouvelle version datée de toute la feuille de route "
+            "(diagnostic, enjeux, objectifs, axes, actions et indicateurs) et garde la trace de "
+            "ce qui l'a motivée : la décision de l'instance et les signaux qui y ont conduit."
+        )
+    else:
+        title = _("Valider la feuille de route")
+        intro = _(
+            "La validation fige une version datée de toute la feuille de route (diagnostic, "
+            "enjeux, objectifs, axes, actions et indicateurs), à laquelle on pourra la comparer "
+            "plus tard."
+        )
     return render_form(
-        request,
-        title=_("Valider la feuille de route"),
-        form=form,
-        back=roadmap.get_absolute_url(),
-        intro=_(
-            "La validation fige une version datée des axes et des actions, "
-            "à laquelle on pourra comparer la feuille de route plus tard."
-        ),
+        request, title=title, form=form, back=roadmap.get_absolute_url(), intro=intro
     )
 
 
 def version_list(request, slug):
-    """The versions of the roadmap and the comparison of two of them, or of one with today."""
+    """The versions of the roadmap, each with the decision and the signals that led to it, and
+    the comparison of two of them, or of one with today.
+
+    Queries: session, user, memberships, roadmap with its territory, versions with who recorded
+    them, their signals; comparing with today adds the 6 of `versions.snapshot` — whatever the
+    number of versions, signals, axes or actions."""
     territory, roadmap, can_edit = get_roadmap_for_user(request, slug)
-    frozen = list(roadmap.versions.select_related("created_by"))
+    frozen = list(roadmap.versions.select_related("created_by").prefetch_related("signals"))
+    with_reasons(frozen, slug)
     form = CompareForm(request.GET or None, versions=frozen)
     comparison = before = after = None
     if frozen and form.is_valid():

@@ -47,6 +47,16 @@ def _action_url(name, *extra):
     return build
 
 
+def _versions_compared():
+    """The demo roadmap's first version compared with its revision: every kind of change."""
+    from roadmaps.models import RoadmapVersion
+
+    first, *_, last = RoadmapVersion.objects.filter(
+        roadmap__territory__slug=TERRITORY, roadmap__is_current=True
+    ).order_by("validated_on", "pk")
+    return reverse("roadmaps:versions", args=[TERRITORY]) + f"?de={first.pk}&a={last.pk}"
+
+
 def _referent(name="detail"):
     def build():
         from referents.models import Referent
@@ -204,6 +214,8 @@ PAGE_TYPES = [
     PageType("roadmap_detail", _url("roadmaps:detail", TERRITORY), ("referent", "coordinator")),
     PageType("roadmap_update_errors", _url("roadmaps:update", TERRITORY), submit=True),
     PageType("roadmap_versions", _url("roadmaps:versions", TERRITORY)),
+    PageType("roadmap_versions_compared", _versions_compared, ("referent",)),
+    PageType("roadmap_revise_errors", _url("roadmaps:validate", TERRITORY), submit=True),
     PageType("facts_update", _url("roadmaps:facts_update", TERRITORY)),
     PageType("roadmap_dashboard", _url("roadmaps:dashboard", TERRITORY), ("referent",)),
     PageType("action_detail", _action, ("referent", "coordinator")),

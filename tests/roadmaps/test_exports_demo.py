@@ -102,14 +102,29 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
     bergerac = Roadmap.objects.get(territory__slug="grand-bergeracois")
     assert list(angouleme.axes.values_list("number", flat=True)) == [1, 2, 3, 4]
     assert bergerac.axis_label == Roadmap.AxisLabel.WORKSTREAM
-    assert angouleme.validated_on == datetime.date(2022, 2, 17)
+    assert angouleme.validated_on == datetime.date(2023, 6, 15)  # revised
     assert Action.objects.filter(axis__roadmap=angouleme, to_discuss=True).count() >= 2
     assert Action.objects.filter(title__icontains="BTS usinage").exists()
     assert Action.objects.filter(title__icontains="Cluster.b").exists()
-    version = angouleme.versions.get()
-    comparison = versions.compare(version.snapshot, versions.snapshot(angouleme))
+    revision, first = angouleme.versions.all()
+    assert revision.summary.startswith("Le recrutement est devenu le principal problème")
+    assert revision.signals.count() == 2
+    comparison = versions.compare(first.snapshot, revision.snapshot)
     assert comparison.added and comparison.moved and comparison.replanned
     assert comparison.status_changed
+    assert {
+        "stakes",
+        "diagnostic_text",
+        "fact_value",
+        "axis_renamed",
+        "action_added",
+        "action_moved",
+        "action_replanned",
+        "action_status",
+        "indicator_target",
+    } <= comparison.kinds
+    since = versions.compare(revision.snapshot, versions.snapshot(angouleme))
+    assert since.kinds == {"action_status"}  # the guide, done in September 2023
     assert Action.objects.get(title__startswith="Micro-forums").updates.exists()
     counts = (Roadmap.objects.count(), Action.objects.count(), RoadmapVersion.objects.count())
     demo.load()

@@ -75,7 +75,8 @@ def test_dashboard_query_count(coordinator_client, django_assert_num_queries, re
 def test_snapshot_query_count_is_constant(large, django_assert_num_queries):
     from roadmaps.services import versions
 
-    # 1 axes, 2 actions, 3 step counts
-    with django_assert_num_queries(3):
+    # 1 axes, 2 actions with their pilot, 3 step counts, 4 contributing partners,
+    # 5 diagnostic indicators, 6 action indicators
+    with django_assert_num_queries(6):
         snap = versions.snapshot(large)
     assert len(snap["actions"]) == 1003
