@@ -394,6 +394,7 @@ DEMO_LOADERS = [
     "companies.followup.demo.load",  # after the demo establishments (companies.demo)
     "roadmaps.demo.load",
     "referents.demo.load",
+    "roadmaps.demo.load_computed_indicators",  # from the data of all the loaders above
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page

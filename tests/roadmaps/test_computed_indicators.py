@@ -4,6 +4,7 @@ errors), the form that chooses a metric, and manual values refused for a compute
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -171,8 +172,6 @@ def computed(action):
 
 
 def record(*args):
-    from io import StringIO
-
     out = StringIO()
     call_command("record_indicators", *args, stdout=out)
     return out.getvalue()
@@ -368,3 +367,26 @@ def test_computed_values_show_against_their_target(coordinator_client, computed,
     row = next(i for i in dashboard.context["indicators"] if i.pk == computed.pk)
     assert (row.latest_label, row.target_label, row.ratio) == ("1", "4", 25)
     assert "calculé par le portail" in dashboard.text
+
+
+@pytest.mark.django_db
+def test_demo_records_computed_indicators_for_the_last_months(settings):
+    from roadmaps import demo
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    computed = Indicator.objects.exclude(metric="")
+    assert set(computed.values_list("metric", flat=True)) >= {
+        "couverture_referents",
+        "etablissements_rencontres",
+        "besoins_detectes",
+    }
+    values = IndicatorValue.objects.filter(computed=True)
+    months = {value.date for value in values}
+    assert len(months) == demo.COMPUTED_MONTHS
+    assert all(day.day == 1 for day in months)
+    coverage = values.filter(indicator__metric="couverture_referents").order_by("date").last()
+    assert 0 < coverage.value <= 100
+    before = list(values.order_by("pk").values_list("pk", "value"))
+    demo.load_computed_indicators()
+    assert list(values.order_by("pk").values_list("pk", "value")) == before
