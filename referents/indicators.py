@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Commune
 from referents.models import Meeting, OrientationCount, Referent
-from roadmaps.metrics import count, metric, rate
+from roadmaps.metrics import counts, metric, rate
 
 
-def _counts(rows, key):
+def _counts(queryset, key, distinct=False):
+    """{value of `key`: rows} of the queryset, in one query."""
+    rows = queryset.order_by().values(key).annotate(n=Count("pk", distinct=distinct))
     return {row[key]: row["n"] for row in rows}
 
 
@@ -29,27 +31,17 @@ def referent_coverage(territory_ids, month):
     """Communes of the territory with an active référent on the month's last day (today for
     the month in progress), out of all its communes. Two queries."""
     on = min(month.last, timezone.localdate())
-    communes = Commune.objects.filter(epci__territories__in=territory_ids).order_by()
-    total = _counts(
-        communes.values("epci__territories").annotate(n=Count("pk", distinct=True)),
-        "epci__territories",
-    )
-    covered = _counts(
-        communes.filter(pk__in=Referent.objects.active(on).values("commune_id"))
-        .values("epci__territories")
-        .annotate(n=Count("pk", distinct=True)),
-        "epci__territories",
-    )
+    communes = Commune.objects.filter(epci__territories__in=territory_ids)
+    key = "epci__territories"
+    total = _counts(communes, key, distinct=True)
+    active = Referent.objects.active(on).values("commune_id")
+    covered = _counts(communes.filter(pk__in=active), key, distinct=True)
     return {pk: rate(covered.get(pk, 0), total.get(pk, 0)) for pk in territory_ids}
 
 
 @metric("rendez_vous_tenus", _("Rendez-vous du réseau tenus dans le mois"), "rendez-vous")
 def meetings_held(territory_ids, month):
-    held = _counts(
-        _held(territory_ids, month).order_by().values("territory_id").annotate(n=Count("pk")),
-        "territory_id",
-    )
-    return {pk: count(held.get(pk, 0)) for pk in territory_ids}
+    return counts(_counts(_held(territory_ids, month), "territory_id"), territory_ids)
 
 
 @metric(
@@ -62,20 +54,9 @@ def meeting_attendance(territory_ids, month):
     référent present without an invitation counts as present; 100 % at most). Two queries;
     no value for a month without invitations."""
     meetings = _held(territory_ids, month).values("pk")
-    invited = _counts(
-        Meeting.invited.through.objects.filter(meeting_id__in=meetings)
-        .order_by()
-        .values("meeting__territory_id")
-        .annotate(n=Count("pk")),
-        "meeting__territory_id",
-    )
-    present = _counts(
-        Meeting.present.through.objects.filter(meeting_id__in=meetings)
-        .order_by()
-        .values("meeting__territory_id")
-        .annotate(n=Count("pk")),
-        "meeting__territory_id",
-    )
+    key = "meeting__territory_id"
+    invited = _counts(Meeting.invited.through.objects.filter(meeting_id__in=meetings), key)
+    present = _counts(Meeting.present.through.objects.filter(meeting_id__in=meetings), key)
     values = {}
     for pk in territory_ids:
         value = rate(present.get(pk, 0), invited.get(pk, 0))
@@ -85,16 +66,10 @@ def meeting_attendance(territory_ids, month):
 
 @metric("entretiens_orientation", _("Entretiens d'orientation comptés dans le mois"), "entretiens")
 def orientation_interviews(territory_ids, month):
-    counts = _counts(
-        OrientationCount.objects.filter(
-            territory_id__in=territory_ids, date__range=(month.first, month.last)
-        )
-        .order_by()
-        .values("territory_id")
-        .annotate(n=Count("pk")),
-        "territory_id",
+    interviews = OrientationCount.objects.filter(
+        territory_id__in=territory_ids, date__range=(month.first, month.last)
     )
-    return {pk: count(counts.get(pk, 0)) for pk in territory_ids}
+    return counts(_counts(interviews, "territory_id"), territory_ids)
 
 
 @metric(
@@ -105,14 +80,8 @@ def orientation_interviews(territory_ids, month):
 def unmet_orientation_needs(territory_ids, month):
     """Needs ticked « sans partenaire connu » in the month's orientation interviews (one per
     interview and need)."""
-    counts = _counts(
-        OrientationCount.unmet_needs.through.objects.filter(
-            orientationcount__territory_id__in=territory_ids,
-            orientationcount__date__range=(month.first, month.last),
-        )
-        .order_by()
-        .values("orientationcount__territory_id")
-        .annotate(n=Count("pk")),
-        "orientationcount__territory_id",
+    ticks = OrientationCount.unmet_needs.through.objects.filter(
+        orientationcount__territory_id__in=territory_ids,
+        orientationcount__date__range=(month.first, month.last),
     )
-    return {pk: count(counts.get(pk, 0)) for pk in territory_ids}
+    return counts(_counts(ticks, "orientationcount__territory_id"), territory_ids)

@@ -109,8 +109,9 @@ def label_of(slug, metrics=None):
     return str(function.label) if function else slug
 
 
-def count(value):
-    return Decimal(value)
+def counts(found, territory_ids):
+    """{territory id: count} as Decimals, 0 for a territory `found` does not name."""
+    return {pk: Decimal(found.get(pk, 0)) for pk in territory_ids}
 
 
 def rate(part, whole):
@@ -125,22 +126,22 @@ def rate(part, whole):
 
 @metric("etablissements_rencontres", _("Établissements rencontrés dans le mois"), "établissements")
 def establishments_met(territory_ids, month):
-    counts = followup.establishments_met(
+    found = followup.establishments_met(
         territory_ids=territory_ids, start=month.first, end=month.last
     )
-    return {pk: count(counts.get(pk, 0)) for pk in territory_ids}
+    return counts(found, territory_ids)
 
 
 @metric("besoins_detectes", _("Besoins et projets d'entreprises détectés dans le mois"), "besoins")
 def needs_detected(territory_ids, month):
-    counts = followup.needs_detected(territory_ids=territory_ids, start=month.first, end=month.last)
-    return {pk: count(counts.get(pk, 0)) for pk in territory_ids}
+    found = followup.needs_detected(territory_ids=territory_ids, start=month.first, end=month.last)
+    return counts(found, territory_ids)
 
 
 @metric("besoins_aboutis", _("Besoins et projets d'entreprises aboutis dans le mois"), "besoins")
 def needs_achieved(territory_ids, month):
-    counts = followup.needs_achieved(territory_ids=territory_ids, start=month.first, end=month.last)
-    return {pk: count(counts.get(pk, 0)) for pk in territory_ids}
+    found = followup.needs_achieved(territory_ids=territory_ids, start=month.first, end=month.last)
+    return counts(found, territory_ids)
 
 
 @metric("fiches_partenaires_a_jour", _("Fiches partenaires vérifiées et à jour"), "%")
