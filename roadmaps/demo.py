@@ -477,6 +477,13 @@ def _angouleme_changes(roadmap, user, today):
             "",
             30,
         ),
+        (  # recent: the dashboard's « faits marquants »
+            forums,
+            today - datetime.timedelta(days=20),
+            "Micro-forum de La Couronne : 60 participants, 11 employeurs, 9 entretiens d'embauche.",
+            "",
+            None,
+        ),
     ]
     for action, date, note, status, progress in updates:
         action.refresh_from_db()
