@@ -13,7 +13,7 @@ from roadmaps.charts import PALETTE, STATUS_COLOURS
 from roadmaps.models import Action, Signal
 from roadmaps.services import versions
 from roadmaps.views.dashboard import HIGHLIGHT_DAYS, signal_link_root
-from tests.factories import ActionFactory, ProgressUpdateFactory, SignalFactory
+from tests.factories import ActionFactory, IndicatorFactory, ProgressUpdateFactory, SignalFactory
 
 SLUG = "grand-angouleme"
 
@@ -130,12 +130,14 @@ def rgb(colour):
 def test_the_pdf_draws_the_charts_with_the_web_colours(referent_client, axes, actions):
     for number, status in enumerate(Action.Status, start=3):
         ActionFactory(axis=axes[1], number=number, status=status)
+    indicator = IndicatorFactory(action=actions[0], baseline=0, target=100)
+    indicator.values.create(date=datetime.date(2026, 3, 1), value=40)
     web = referent_client.get(reverse("roadmaps:dashboard", args=[SLUG])).text
     for colour in STATUS_COLOURS.values():
         assert f'fill="{colour}"' in web
     pdf = referent_client.get(reverse("roadmaps:dashboard_pdf", args=[SLUG])).content
     found = fill_colours(pdf)
-    expected = [*STATUS_COLOURS.values(), PALETTE["track"], PALETTE["progress"]]
+    expected = [*STATUS_COLOURS.values(), *PALETTE.values()]
     missing = [
         colour
         for colour in expected
