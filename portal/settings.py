@@ -394,12 +394,27 @@ DEMO_LOADERS = [
     "companies.followup.demo.load",  # after the demo establishments (companies.demo)
     "roadmaps.demo.load",
     "referents.demo.load",
+    "roadmaps.demo.load_computed_indicators",  # from the data of all the loaders above
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
 # (« mes rappels »), a company's need (the roadmap action it relates to).
 HOME_PANELS = ["companies.followup.panels.my_reminders"]
 NEED_PANELS = ["roadmaps.panels.need_action"]
+
+# The metrics a roadmap indicator may be computed from, each month (roadmaps/metrics.py): the
+# order of the form's choices. Referents provides its own: roadmaps never imports it.
+INDICATOR_METRICS = [
+    "referents.indicators.referent_coverage",
+    "referents.indicators.meetings_held",
+    "referents.indicators.meeting_attendance",
+    "referents.indicators.orientation_interviews",
+    "referents.indicators.unmet_orientation_needs",
+    "roadmaps.metrics.establishments_met",
+    "roadmaps.metrics.needs_detected",
+    "roadmaps.metrics.needs_achieved",
+    "roadmaps.metrics.partners_up_to_date",
+]
 
 # data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).
 DATA_INCLUSION_SOURCE = os.environ.get("DATA_INCLUSION_SOURCE", "maillage")

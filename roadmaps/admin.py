@@ -63,7 +63,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "date", "value"]
+    list_display = ["indicator", "date", "value", "computed"]
 
 
 @admin.register(ProgressUpdate)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partners.models import Partner
 from portal.models import Territory, User
+from roadmaps import metrics
 from roadmaps.models import (
     Action,
     Axis,
@@ -23,6 +24,7 @@ from roadmaps.models import (
     Step,
     save_by,
 )
+from roadmaps.services import indicators as record_indicators
 from roadmaps.services import versions, writes
 
 S = Action.Status
@@ -478,6 +480,13 @@ def _angouleme_changes(roadmap, user, today):
             "",
             30,
         ),
+        (  # recent: the dashboard's « faits marquants »
+            forums,
+            today - datetime.timedelta(days=20),
+            "Micro-forum de La Couronne : 60 participants, 11 employeurs, 9 entretiens d'embauche.",
+            "",
+            None,
+        ),
     ]
     for action, date, note, status, progress in updates:
         action.refresh_from_db()
@@ -631,3 +640,54 @@ def load(stdout=None):
         if stdout:
             count = Action.objects.filter(axis__roadmap=roadmap).count()
             stdout.write(f"  {territory.name} : feuille de route, {count} actions")
+
+
+# Indicators the portal computes each month (roadmaps/metrics.py): (territory, action title,
+# metric, target). Their values come from the other apps' demo data, hence a loader of its own,
+# listed after every other one in DEMO_LOADERS.
+COMPUTED = [
+    ("grand-angouleme", "Un réseau de référents emploi-insertion", "couverture_referents", 100),
+    ("grand-angouleme", "Réunions mensuelles du réseau", "rendez_vous_tenus", 1),
+    ("grand-angouleme", "Réunions mensuelles du réseau", "presence_rendez_vous", 75),
+    ("grand-angouleme", "Accompagner les entreprises dans leurs", "etablissements_rencontres", 10),
+    ("grand-bergeracois", "Détection continue des projets", "besoins_detectes", 5),
+    ("grand-bergeracois", "Détection continue des projets", "etablissements_rencontres", 8),
+]
+COMPUTED_MONTHS = 6
+
+
+def load_computed_indicators(stdout=None):
+    """Add the computed indicators to the demo roadmaps (once) and record their values for the
+    last COMPUTED_MONTHS months, as the monthly `record_indicators` would have (running it again
+    updates the same values)."""
+    registry = metrics.registry()
+    for slug, title, metric, target in COMPUTED:
+        action = (
+            Action.objects.filter(
+                axis__roadmap__territory__slug=slug,
+                axis__roadmap__is_current=True,
+                title__startswith=title,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if action is None or metric not in registry:
+            continue
+        Indicator.objects.get_or_create(
+            action=action,
+            metric=metric,
+            defaults={
+                "label": str(registry[metric].label),
+                "unit": registry[metric].unit,
+                "baseline": 0,
+                "target": target,
+            },
+        )
+    month = metrics.Month.of(timezone.localdate())
+    recorded = 0
+    for _ in range(COMPUTED_MONTHS):
+        month = month.previous()
+        result = record_indicators.record_month(month=month)
+        recorded += result.created + result.updated
+    if stdout:
+        stdout.write(f"  Indicateurs calculés : {recorded} valeurs mensuelles")

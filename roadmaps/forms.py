@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Partner
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.locking import VersionField
+from roadmaps import metrics
 from roadmaps.models import (
     Action,
     Axis,
@@ -270,16 +271,64 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 class IndicatorForm(forms.ModelForm):
+    """A new indicator of an action: values entered by hand (the default), or computed each
+    month from one of the portal's metrics (the registry of roadmaps/metrics.py, whose slug is
+    stored). A computed indicator may leave its label and unit blank: the metric's are used."""
+
+    metric = forms.ChoiceField(
+        label=_("Valeurs"),
+        required=False,
+        help_text=_(
+            "Calculées par le portail : une valeur par mois, enregistrée au début du mois "
+            "suivant, à partir des données du territoire."
+        ),
+    )
+
     class Meta:
         model = Indicator
-        fields = ["label", "unit", "baseline", "target"]
+        fields = ["metric", "label", "unit", "baseline", "target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = metrics.choices()
+        self.fields["label"].required = False
+        self.fields["label"].help_text = _("Pour un indicateur calculé, le nom du calcul si vide.")
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("metric") or ""
+        function = metrics.registry().get(slug) if slug else None
+        if function is not None:
+            cleaned["label"] = cleaned.get("label") or str(function.label)
+            cleaned["unit"] = cleaned.get("unit") or function.unit
+        elif not cleaned.get("label") and "label" not in self.errors:
+            self.add_error("label", _("Donnez un libellé à l'indicateur."))
+        return cleaned
 
 
 class IndicatorValueForm(forms.ModelForm):
+    """A value entered by hand; refused for an indicator the portal computes."""
+
     class Meta:
         model = IndicatorValue
         fields = ["date", "value"]
         widgets = {"date": DATE}
+
+    def __init__(self, *args, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.indicator is not None and self.indicator.is_computed:
+            raise forms.ValidationError(
+                _(
+                    "Cet indicateur est calculé chaque mois par le portail à partir de ses "
+                    "données : ses valeurs ne se saisissent pas à la main."
+                ),
+                code="computed",
+            )
+        return cleaned
 
 
 class ValidateRoadmapForm(forms.ModelForm):

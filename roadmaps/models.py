@@ -453,7 +453,13 @@ class Step(models.Model):
 
 
 class Indicator(models.Model):
-    """An indicator of an action: a baseline, a target and measured values over time."""
+    """An indicator of an action: a baseline, a target and measured values over time.
+
+    Its values are entered by hand, or, when `metric` names one of the portal's metrics
+    (roadmaps/metrics.py, `settings.INDICATOR_METRICS`), computed from the portal's own data
+    once a month by `manage.py record_indicators` (one value per month, dated the first day of
+    the month it measures). `metric` stores the metric's slug: its choices come from the
+    registry, checked by the form, so that this model imports no app above it."""
 
     action = models.ForeignKey(
         Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="indicators"
@@ -464,6 +470,14 @@ class Indicator(models.Model):
         _("valeur de départ"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+    metric = models.CharField(
+        _("calcul"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Vide : valeurs saisies à la main. Sinon, calculées chaque mois par le portail."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -474,6 +488,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def is_computed(self):
+        return bool(self.metric)
 
     def latest_value(self):
         """The most recent measured value (uses prefetched `values` when present)."""
@@ -506,11 +524,20 @@ class IndicatorValue(models.Model):
         blank=True,
         related_name="+",
     )
+    # Recorded by `record_indicators` (one per indicator and month, re-running updates it).
+    computed = models.BooleanField(_("calculée par le portail"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("valeur mesurée")
         verbose_name_plural = _("valeurs mesurées")
         ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "date"],
+                condition=Q(computed=True),
+                name="roadmaps_indicatorvalue_one_computed_per_month",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.value} ({self.date:%d/%m/%Y})"

@@ -152,3 +152,59 @@ def reminders_by_state(reminders, today=None):
     for reminder in reminders:
         reminder.overdue = reminder.is_overdue(today)
     return reminders
+
+
+# --- Monthly counts by territory (the roadmap indicators computed from the portal's data) ---
+# Each takes territory ids and a period of days (`start`, `end` included) and returns
+# {territory id: count} in one query, whatever the number of territories; a territory with
+# nothing in the period is absent (its count is 0).
+
+
+def _moments(start, end):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time(), tzinfo=tz),
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz),
+    )
+
+
+def establishments_met(*, territory_ids, start, end):
+    """Distinct establishments with at least one échange dated in the period."""
+    rows = (
+        Exchange.objects.filter(territory_id__in=territory_ids, date__range=(start, end))
+        .order_by()
+        .values("territory_id")
+        .annotate(n=Count("establishment_id", distinct=True))
+    )
+    return {row["territory_id"]: row["n"] for row in rows}
+
+
+def needs_detected(*, territory_ids, start, end):
+    """Needs and projects detected (recorded) in the period."""
+    since, until = _moments(start, end)
+    rows = (
+        Need.objects.filter(
+            territory_id__in=territory_ids, created_at__gte=since, created_at__lt=until
+        )
+        .order_by()
+        .values("territory_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["territory_id"]: row["n"] for row in rows}
+
+
+def needs_achieved(*, territory_ids, start, end):
+    """Needs and projects that became « abouti » in the period, from their history (a need
+    achieved earlier, reopened and achieved again is counted once, when first achieved)."""
+    since, until = _moments(start, end)
+    records = Need.history.model.objects.filter(status=Need.Status.ACHIEVED)
+    rows = (
+        records.filter(
+            territory_id__in=territory_ids, history_date__gte=since, history_date__lt=until
+        )
+        .exclude(id__in=records.filter(history_date__lt=since).values("id"))
+        .order_by()
+        .values("territory_id")
+        .annotate(n=Count("id", distinct=True))
+    )
+    return {row["territory_id"]: row["n"] for row in rows}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from companies.perms import needs_visible_to
 from portal.submissions import create_once
+from roadmaps import metrics
 from roadmaps.forms import (
     ActionForm,
     IndicatorForm,
@@ -42,6 +43,10 @@ def action_detail(request, slug, pk):
             Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "pk"))
         )
     )
+    registry = metrics.registry()
+    for indicator in indicators:
+        indicator.metric_label = metrics.label_of(indicator.metric, registry)
+        indicator.ratio = indicator.target_ratio()
     context = {
         "territory": roadmap.territory,
         "roadmap": roadmap,
@@ -309,7 +314,9 @@ def indicator_create(request, slug, pk):
 
 def indicator_value_create(request, slug, pk, indicator_pk):
     action, indicator = get_indicator_rw_for_user(request, slug, pk, indicator_pk)
-    form = IndicatorValueForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = IndicatorValueForm(
+        request.POST or None, initial={"date": timezone.localdate()}, indicator=indicator
+    )
     if form.is_valid():
 
         def create():

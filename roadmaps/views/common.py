@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from roadmaps.charts import STATUS_COLOURS
 from roadmaps.models import Action, Axis, Roadmap
 
 
@@ -117,6 +118,7 @@ class Overview:
                 "value": status.value,
                 "label": status.label,
                 "css": status.css,
+                "colour": STATUS_COLOURS[status],
                 "count": counts.get(status.value, 0),
                 "width": round(100 * counts.get(status.value, 0) / top),
             }

@@ -1,7 +1,11 @@
 """The steering committee's dashboard, its PDF, and the spreadsheet of actions."""
 
+import datetime
+
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,18 +13,97 @@ from companies.followup.queries import territory_summary
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
+from roadmaps.charts import PALETTE
 from roadmaps.maps import ACTION_STYLES, actions_map
-from roadmaps.models import Indicator, IndicatorValue, decimal_label
+from roadmaps.models import (
+    Indicator,
+    IndicatorValue,
+    ProgressUpdate,
+    Signal,
+    decimal_label,
+)
 from roadmaps.perms import check_roadmap_visible, get_roadmap_for_user
 from roadmaps.services import versions
 from roadmaps.views.common import Overview
 
+# « Faits marquants »: what happened over the last HIGHLIGHT_DAYS days, at most HIGHLIGHT_ROWS
+# of each kind, the most recent first.
+HIGHLIGHT_DAYS = 90
+HIGHLIGHT_ROWS = 8
 
-def dashboard_context(roadmap, today=None):
+
+def signal_link_root(slug):
+    """The start of a signal's address (its pk follows), or None while the portal has no page
+    for one signal (its actions are linked instead)."""
+    try:
+        return reverse("roadmaps:signal", args=[slug, 0]).rsplit("0/", 1)[0]
+    except NoReverseMatch:
+        return None
+
+
+def highlights(roadmap, overview):
+    """Recent points d'étape, signals taken into account (triaged « pris en compte »), and the
+    versions validated, over the last HIGHLIGHT_DAYS days. Queries: points d'étape, signals,
+    the actions of those signals, versions (without their frozen content) — four."""
+    since = overview.today - datetime.timedelta(days=HIGHLIGHT_DAYS)
+    actions = {action.pk: action for action in overview.actions}
+    updates = list(
+        ProgressUpdate.objects.filter(action__axis__roadmap=roadmap, date__gte=since)
+        .only("action_id", "date", "note", "status", "progress")
+        .order_by("-date", "-pk")[:HIGHLIGHT_ROWS]
+    )
+    for update in updates:
+        update.item = actions.get(update.action_id)
+        update.summary = Truncator(update.note).chars(200)
+    signals = (
+        Signal.objects.of_territory(roadmap.territory)
+        .leading()
+        .filter(
+            status=Signal.Status.TAKEN,
+            triaged_at__gte=datetime.datetime.combine(
+                since, datetime.time(), tzinfo=timezone.get_current_timezone()
+            ),
+        )
+        .only("text", "observed_on", "triaged_at")
+        .order_by("-triaged_at", "-pk")[:HIGHLIGHT_ROWS]
+    )
+    linked = {}
+    for signal_id, action_id in Signal.actions.through.objects.filter(
+        signal_id__in=signals.values("pk")
+    ).values_list("signal_id", "action_id"):
+        if action_id in actions:
+            linked.setdefault(signal_id, []).append(actions[action_id])
+    root = signal_link_root(roadmap.territory.slug)
+    signals = list(signals)
+    for signal in signals:
+        signal.summary = Truncator(signal.text).chars(200)
+        signal.url = f"{root}{signal.pk}/" if root else ""
+        signal.linked = sorted(linked.get(signal.pk, []), key=lambda a: (a.axis.number, a.number))
+    versions_ = list(
+        roadmap.versions.filter(validated_on__gte=since)
+        .defer("snapshot")
+        .order_by("-validated_on", "-pk")[:HIGHLIGHT_ROWS]
+    )
+    for version in versions_:
+        version.reason = version.summary  # the committee decision of a revision
+    return {
+        "days": HIGHLIGHT_DAYS,
+        "since": since,
+        "updates": updates,
+        "signals": signals,
+        "versions": versions_,
+        "empty": not (updates or signals or versions_),
+    }
+
+
+def dashboard_context(roadmap, today=None, link_root=""):
     """Queries: axes, actions (with step counts), indicators, their values, the last version;
-    the map: the territory's communes with their outline, the communes of the open actions; the
+    « faits marquants » (`highlights`: points d'étape, signals, their actions, versions); the
+    map: the territory's communes with their outline, the communes of the open actions; the
     follow-up of companies this year (companies.followup.queries.territory_summary: NAF
-    sections, échanges by sector, needs by sector and status, needs by kind)."""
+    sections, échanges by sector, needs by sector and status, needs by kind).
+
+    `link_root` goes before the links' paths (the site's address in the PDF)."""
     overview = Overview.load(roadmap, today)
     communes = roadmap.territory.communes.select_related("outline").order_by("search_name")
     figure, map_rows, territory_wide = actions_map(roadmap, communes, overview.actions)
@@ -52,6 +135,9 @@ def dashboard_context(roadmap, today=None):
         "indicators": indicators,
         "last_version": last_version,
         "changes": changes,
+        "highlights": highlights(roadmap, overview),
+        "palette": PALETTE,
+        "link_root": link_root,
         "companies_summary": territory_summary(territory=roadmap.territory),
         "map": figure,
         "legend": figure.legend(ACTION_STYLES),
@@ -83,7 +169,8 @@ def dashboard_pdf(request, slug):
 
 def dashboard_pdf_parts(request, slug):
     territory, roadmap, _can_edit = get_roadmap_for_user(request, slug)
-    return dashboard_context(roadmap), f"tableau-de-bord-{territory.slug}.pdf"
+    link_root = request.build_absolute_uri("/").rstrip("/")
+    return dashboard_context(roadmap, link_root=link_root), f"tableau-de-bord-{territory.slug}.pdf"
 
 
 EXPORT_HEADER = [

@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bench._data import build_large
-from tests.factories import IndicatorFactory, StepFactory
+from roadmaps.models import Signal
+from tests.factories import IndicatorFactory, ProgressUpdateFactory, SignalFactory, StepFactory
 
 SLUG = "grand-angouleme"
 
@@ -17,16 +19,30 @@ def without_tokens(response):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
+def taken_signals(roadmap, actions, count):
+    """Signals taken into account this week, each linked to the actions (« faits marquants »)."""
+    for _ in range(count):
+        signal = SignalFactory(
+            territory=roadmap.territory, status=Signal.Status.TAKEN, triaged_at=timezone.now()
+        )
+        signal.actions.set(actions)
+
+
 @pytest.fixture
 def small(actions, roadmap):
     StepFactory(action=actions[0], done=True)
     IndicatorFactory(action=actions[0])
+    ProgressUpdateFactory(action=actions[0], date=timezone.localdate())
+    taken_signals(roadmap, actions[:1], 1)
     return roadmap
 
 
 @pytest.fixture
-def large(small, roadmap):
+def large(small, roadmap, actions):
     build_large(roadmap)
+    for action in actions:
+        ProgressUpdateFactory.create_batch(5, action=action, date=timezone.localdate())
+    taken_signals(roadmap, actions, 20)
     return roadmap
 
 
@@ -38,9 +54,11 @@ ROADMAP_PAGE_QUERIES = 10
 # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 roadmap with
 # its territory, 6 axes, 7 actions, 8 step counts, 9 action indicators, 10 their values,
 # 11 communes with their outline, 12 communes of the open actions (the map), 13 last version,
-# then the follow-up of companies (companies.followup.queries): 14 NAF sections, 15 échanges by
-# sector, 16 needs by sector and status, 17 needs by kind
-DASHBOARD_QUERIES = 17
+# « faits marquants »: 14 points d'étape, 15 signals taken into account, 16 their actions,
+# 17 versions validated recently; then the follow-up of companies
+# (companies.followup.queries): 18 NAF sections, 19 échanges by sector, 20 needs by sector and
+# status, 21 needs by kind
+DASHBOARD_QUERIES = 21
 # The same page again, from the cache: queries 1 to 4 only.
 CACHED_PAGE_QUERIES = 4
 
