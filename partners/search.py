@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db.models import CharField, F, Q, Value
 
 from partners.models import Category, Partner, Public, Service, Theme, themes_matching
-from portal.models import Commune, Department, Region, Territory
+from portal.models import Commune, Department, Region, Territory, commune_slug
 
 PAGE_SIZE = 20
 EXPORT_MAX = 5000
@@ -42,6 +42,10 @@ class CommuneChoice(NamedTuple):
     search_name: str
     epci_id: int | None
     department_id: int
+
+    @property
+    def slug(self):
+        return commune_slug(self.name)
 
 
 def datalist_communes(request):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.text import normalize
@@ -103,6 +104,11 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(search_name__contains=normalize(query))
 
 
+def commune_slug(name):
+    """The name in a commune page's address (/communes/<code INSEE>-<slug>/)."""
+    return slugify(name) or "commune"
+
+
 class Commune(models.Model):
     """A current commune (`commune-actuelle` in the official files)."""
 
@@ -154,6 +160,10 @@ class Commune(models.Model):
     @property
     def main_postal_code(self):
         return self.postal_code_list[0] if self.postal_codes else ""
+
+    @property
+    def slug(self):
+        return commune_slug(self.name)
 
 
 class TerritoryQuerySet(models.QuerySet):

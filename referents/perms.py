@@ -102,3 +102,10 @@ def get_section_for_user(request, pk):
 def get_section_rw_for_user(request, pk):
     """The outline section for writing; 403 for a read-only member."""
     return _writable(*get_section_for_user(request, pk))
+
+
+def member_territories_for(request, territories):
+    """The territories among `territories` the user is a member of (staff: all of them): a
+    commune's page shows their members its référents, attendance and needs counts; everyone
+    else sees its public part only. Not a get_…_for_user: the page itself is public."""
+    return [territory for territory in territories if access.can_view(request.user, territory)]

@@ -78,6 +78,7 @@ def list_context(request):
         "page": page,
         "commune_options": datalist_options(communes),
         "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
+        "commune": form.cleaned_data.get("commune") if form.is_bound and form.is_valid() else None,
         **perms.get_directory_rights_for_user(request),
     }
 

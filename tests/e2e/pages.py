@@ -240,6 +240,15 @@ PAGE_TYPES = [
     PageType("observatory", _url("referents:observatory", TERRITORY)),
     PageType("outline", _url("referents:outline", TERRITORY)),
     PageType("section_update", _section),
+    # Communes
+    PageType("commune_search", _url("communes:search", query="?q=16"), PUBLIC),
+    PageType(
+        "commune_search_errors",
+        _url("communes:search", query="?q=" + "x" * 101),
+        ("visitor",),
+        status=400,
+    ),
+    PageType("commune_detail", _url("communes:detail", "16374", "soyaux"), ("visitor", "referent")),
 ]
 
 BY_NAME = {page.name: page for page in PAGE_TYPES}

@@ -197,6 +197,9 @@ EXPECTED = {
     "referents:section_create": EDITORS,
     "referents:section_update": EDITORS,
     "referents:section_delete": post_only(),
+    # communes: public pages (members of the commune's territory see more: tests/referents)
+    "communes:search": PUBLIC,
+    "communes:detail": PUBLIC,
     # the old référents addresses (territory from ?territoire= or the session) redirect to the
     # new ones (slug in the path) once the territory is found visible; test_legacy_* below.
     **{f"referents:legacy_{name}": LEGACY_REDIRECT for _, name in LEGACY_PATHS},
@@ -301,6 +304,7 @@ def site(territory, other_territory, coordinator):
         "step": StepFactory(action=action),
         "indicator": IndicatorFactory(action=action),
         "referent": referent,
+        "commune": angouleme,
         "establishment": establishment,
         "exchange": ExchangeFactory(
             establishment=establishment, territory=territory, private_note="Difficultés"
@@ -382,6 +386,7 @@ def url_kwargs(name, site):
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
         "referents:section_update": {"pk": site["section"].pk},
         "referents:section_delete": {"pk": site["section"].pk},
+        "communes:detail": {"insee_code": site["commune"].insee_code, "slug": site["commune"].slug},
         "roadmaps:axis_update": {"slug": slug, "number": 1},
         "roadmaps:axis_move": {"slug": slug, "number": 1, "direction": "descendre"},
         "roadmaps:action_create": {"slug": slug, "number": 1},

@@ -1,0 +1,196 @@
+"""A page per commune (/communes/<code INSEE>-<slug>/) and the « Votre commune » search."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.models import Category, Partner, Theme
+from portal.models import CommuneOutline
+from referents.models import OrientationCount
+from tests.factories import CommuneFactory, MeetingFactory, ReferentFactory
+
+
+def page(commune):
+    return reverse("communes:detail", args=[commune.insee_code, commune.slug])
+
+
+def square(commune, x, y=0):
+    return CommuneOutline.objects.create(
+        commune=commune,
+        path=f"M{x} {y}l100 0 0 100-100 0z",
+        x_min=x,
+        y_min=y,
+        x_max=x + 100,
+        y_max=y + 100,
+    )
+
+
+def partner(territory, name, commune=None, **fields):
+    return Partner.objects.create(
+        territory=territory,
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        category=Category.objects.get(slug="mission-locale"),
+        commune=commune,
+        **fields,
+    )
+
+
+@pytest.fixture
+def served(territory, communes):
+    """Soyaux served by partners at Soyaux, at Angoulême (2 km) and at Champniers (20 km),
+    and by a national partner; a partner of the other territory's zone serves it not."""
+    angouleme, soyaux, champniers = communes
+    square(soyaux, 0)
+    square(angouleme, 40)  # centres 40 units apart: 2 km
+    square(champniers, 400)  # 400 units: 20 km
+    far = partner(territory, "Loin", champniers)
+    near = partner(territory, "Proche", angouleme)
+    here = partner(territory, "Ici", soyaux)
+    national = partner(territory, "National", None, is_national=True)
+    for each in (far, near, here):
+        each.zone_territories.add(territory)
+    return {"here": here, "near": near, "far": far, "national": national}
+
+
+def names_in_order(content, names):
+    return sorted(names, key=content.index)
+
+
+def test_partners_serving_the_commune_nearest_first(client, served, soyaux):
+    response = client.get(page(soyaux))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert names_in_order(content, ["National", "Loin", "Proche", "Ici"]) == [
+        "Ici",
+        "Proche",
+        "Loin",
+        "National",
+    ]
+    assert "Dans la commune" in content
+    assert "à environ 2 km" in content and "à environ 20 km" in content
+    assert "Intervient dans toute la France" in content
+    assert "4 partenaires interviennent dans la commune" in content
+    # the map: every commune of the territory, each linked to its page
+    assert 'id="carte-commune"' in content
+    assert reverse("communes:detail", args=["16015", "angouleme"]) in content
+
+
+def test_a_visitor_and_another_territory_see_no_referent(
+    client, other_coordinator_client, pair, soyaux, served
+):
+    for each in (client, other_coordinator_client):
+        content = each.get(page(soyaux)).content.decode()
+        assert pair[0].last_name not in content and pair[0].email not in content
+        assert "Référents emploi-insertion" not in content
+        assert "Besoins rencontrés" not in content
+
+
+def test_members_see_referents_attendance_and_needs(referent_client, territory, pair, soyaux):
+    held = MeetingFactory(territory=territory, starts_at=timezone.now() - datetime.timedelta(30))
+    held.invited.set(pair)
+    held.present.set(pair[:1])
+    older = MeetingFactory(territory=territory, starts_at=timezone.now() - datetime.timedelta(500))
+    older.invited.set(pair)
+    older.present.set(pair)  # more than 12 months ago: not counted
+    ReferentFactory(commune=soyaux, mandate_end=timezone.localdate() - datetime.timedelta(1))
+    health = Theme.objects.get(slug="sante")
+    for _ in range(6):
+        OrientationCount.objects.create(territory=territory, commune=soyaux).needs.add(health)
+    OrientationCount.objects.get(pk=OrientationCount.objects.first().pk).unmet_needs.add(health)
+
+    content = referent_client.get(page(soyaux)).content.decode()
+
+    assert pair[0].email in content and pair[1].email in content
+    assert content.count("Présent à 1 rendez-vous du réseau sur 1") == 1
+    assert content.count("Présent à 0 rendez-vous du réseau sur 1") == 1
+    assert "Entretiens comptés anonymement" in content and ": 6." in content
+    row = content[content.index(">Santé<") :]
+    assert "<td>6</td>" in row[:200] and "moins de 5" in row[:200]  # one unmet: hidden
+
+
+def test_the_address_keeps_to_the_code_and_redirects_a_wrong_name(client, soyaux, territory):
+    response = client.get("/communes/16374-soyo/")
+    assert response.status_code == 301 and response["Location"] == page(soyaux)
+    assert client.get("/communes/99999-nulle-part/").status_code == 404
+
+
+def test_a_commune_outside_every_territory_has_no_page(client, territory):
+    alone = CommuneFactory(insee_code="2A004", name="Ajaccio", postal_codes="20000", epci=None)
+    assert client.get(page(alone)).status_code == 404
+    assert client.get("/communes/?q=ajaccio").status_code == 200  # not found, not an error
+
+
+def test_search_by_name_without_accents_or_by_postal_code(client, territory, communes):
+    angouleme = communes[0]
+    response = client.get("/communes/", {"q": "ANGOULEME"})
+    assert response.status_code == 302 and response["Location"] == page(angouleme)
+    response = client.get("/communes/", {"q": "16800"})
+    assert response["Location"] == page(communes[1])
+    response = client.get("/communes/", {"q": "16"})  # several: a list
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert all(page(each) in content for each in communes)
+    response = client.get("/communes/", {"q": "Paris"})
+    assert "Aucune commune d'un territoire du réseau ne correspond" in response.content.decode()
+
+
+def test_search_rejects_oversized_input_with_a_french_message(client, territory):
+    response = client.get("/communes/", {"q": "x" * 101})
+    assert response.status_code == 400
+    assert "au plus 100 caractères" in response.content.decode()
+
+
+def test_the_search_box_is_on_the_home_pages(client, referent_client, territory):
+    for each in (client, referent_client):
+        content = each.get("/").content.decode()
+        assert 'action="/communes/"' in content and 'name="q"' in content
+
+
+def test_the_network_and_the_directory_link_to_the_commune(
+    referent_client, territory, soyaux, served
+):
+    network = referent_client.get(reverse("referents:list", args=[territory.slug]))
+    assert page(soyaux) in network.content.decode()
+    directory = referent_client.get(reverse("partners:list"), {"commune": "16374"})
+    assert page(soyaux) in directory.content.decode()
+
+
+def fill(territory, communes, size):
+    """`size` partners at Angoulême serving the territory, `size` référents at Soyaux invited
+    to `size` past rendez-vous, `size` interviews."""
+    angouleme, soyaux, _ = communes
+    theme = Theme.objects.get(slug="sante")
+    referents = [ReferentFactory(commune=soyaux) for _ in range(size)]
+    for number in range(size):
+        each = partner(territory, f"Partenaire {size} {number}", angouleme)
+        each.zone_territories.add(territory)
+        meeting = MeetingFactory(
+            territory=territory, starts_at=timezone.now() - datetime.timedelta(days=number + 1)
+        )
+        meeting.invited.set(referents)
+        meeting.present.set(referents[:1])
+        count = OrientationCount.objects.create(territory=territory, commune=soyaux)
+        count.needs.add(theme)
+        count.unmet_needs.add(theme)
+        MeetingFactory(territory=territory, starts_at=timezone.now() + datetime.timedelta(number))
+
+
+@pytest.mark.parametrize("who", ["visitor", "referent"])
+def test_the_page_costs_the_same_queries_at_two_sizes(
+    client, referent, territory, communes, django_assert_num_queries, who
+):
+    soyaux = communes[1]
+    square(soyaux, 0)
+    square(communes[0], 40)
+    if who == "referent":
+        client.force_login(referent)
+    # visitor: commune, territories, partners, services, count, map
+    # member: + session and user, memberships, référents, 3 needs queries, rendez-vous
+    expected = {"visitor": 6, "referent": 14}[who]
+    for size in (2, 8):
+        fill(territory, communes, size)
+        with django_assert_num_queries(expected):
+            assert client.get(page(soyaux)).status_code == 200
