@@ -428,6 +428,16 @@ def test_summary_counts_by_sector(referent_client, territory, establishment, exc
     assert SECRET not in response.text
 
 
+def test_summary_years_are_written_without_a_thousands_separator(referent_client, territory):
+    """USE_THOUSAND_SEPARATOR would write 2026 as « 2 026 », and a year chosen in the list
+    would come back as « 2 026 », not a year."""
+    url = reverse("companies:summary", args=[territory.slug])
+    year = timezone.localdate().year
+    response = referent_client.get(url, {"annee": year - 1})
+    assert f"Suivi des entreprises en {year - 1}</h1>" in response.text
+    assert f'<option value="{year - 1}" selected>{year - 1}</option>' in response.text
+
+
 # --- The register's follow-up filters ---------------------------------------------------------
 
 
