@@ -848,3 +848,7 @@ class Signal(models.Model):
     @property
     def raised_by_portal(self):
         return bool(self.rule)
+
+    @property
+    def status_css(self):
+        return self.status.replace("_", "-")
