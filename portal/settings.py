@@ -397,9 +397,11 @@ DEMO_LOADERS = [
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
-# (« mes rappels »), a company's need (the roadmap action it relates to).
-HOME_PANELS = ["companies.followup.panels.my_reminders"]
+# (« mes rappels », the signaux faibles to triage), a company's need (the roadmap action it
+# relates to), an establishment's page (« Signaler »).
+HOME_PANELS = ["companies.followup.panels.my_reminders", "roadmaps.panels.signals_to_triage"]
 NEED_PANELS = ["roadmaps.panels.need_action"]
+ESTABLISHMENT_PANELS = ["roadmaps.panels.report_establishment"]
 
 # data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).
 DATA_INCLUSION_SOURCE = os.environ.get("DATA_INCLUSION_SOURCE", "maillage")

@@ -155,6 +155,11 @@ def get_signals_territory_for_user(request, slug):
     return get_roadmap_for_user(request, slug, required=False)
 
 
+def can_triage_signals(request, territory):
+    """Whether the user triages the territory's signals: its coordination (no query)."""
+    return access.can_edit(request.user, territory)
+
+
 def get_signal_for_user(request, slug, pk):
     """(signal, rights) for a signal of the territory `slug`: 404 outside the user's
     territories or for a signal of another territory. `rights`: {"can_edit": the author or

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.cache import render_cached
 from portal.submissions import create_once
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
-from roadmaps.models import Roadmap
+from roadmaps.models import Roadmap, Signal
 from roadmaps.perms import (
     check_roadmap_visible,
     get_roadmap_for_user,
@@ -29,8 +29,8 @@ def roadmap_detail(request, slug):
 
     Queries: session, user, memberships with their territories, content version; then, unless
     the page is in the cache (portal/cache.py), roadmap with territory, axes, actions (with step
-    counts), diagnostic indicators, the latest version — whatever the number of axes, actions
-    or steps.
+    counts), diagnostic indicators, the latest version, the open signaux faibles — whatever the
+    number of axes, actions, steps or signals.
     """
     check_roadmap_visible(request, slug)
     return render_cached(
@@ -68,6 +68,7 @@ def detail_context(request, slug):
         "shown_count": len(shown) if shown is not None else len(overview.actions),
         "facts": list(roadmap.facts.all()),
         "last_version": roadmap.versions.first(),
+        "signal_counts": Signal.objects.of_territory(territory).open_counts(),
     }
 
 
