@@ -154,7 +154,7 @@ def signal_update(request, slug, pk):
                 form=form, expected_version=form.cleaned_data["version"], by=request.user
             )
         except services.ConcurrentEdit:
-            fresh = get_signal_rw_for_user(request, slug, pk)
+            fresh = Signal.objects.select_related("territory", "establishment").get(pk=signal.pk)
             data = form.data.copy()
             data["version"] = fresh.version
             form = SignalForm(data, instance=fresh, territory=fresh.territory)
