@@ -237,7 +237,7 @@ PAGE_TYPES = [
     ),
     PageType("signal_detail", _signal(), ("referent", "coordinator")),
     PageType("signal_update", _signal("signal_update")),
-    PageType("signal_triage_errors", _signal("signal_triage"), submit=True),
+    PageType("signal_triage", _signal("signal_triage")),
     PageType("signal_action", _signal("signal_action")),
     PageType("signal_group", _signal("signal_group")),
     # Référents
