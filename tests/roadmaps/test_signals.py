@@ -236,8 +236,9 @@ def test_triage_to_examine_then_taken_into_account(
     signal.refresh_from_db()
     assert signal.status == "pris_en_compte"
     assert list(signal.actions.all()) == [actions[1]]
-    action_page = coordinator_client.get(url("signal", signal.pk)).text
-    assert actions[1].title in action_page
+    assert actions[1].title in coordinator_client.get(url("signal", signal.pk)).text
+    action_page = coordinator_client.get(actions[1].get_absolute_url()).text
+    assert "Signaux faibles pris en compte" in action_page and signal.text in action_page
 
 
 def test_taken_into_account_needs_an_action_of_the_current_roadmap(
