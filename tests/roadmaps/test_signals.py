@@ -21,7 +21,7 @@ from tests.factories import (
 )
 
 SLUG = "grand-angouleme"
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 
 
 def url(name, *args):
