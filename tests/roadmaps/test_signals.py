@@ -528,3 +528,10 @@ def test_the_coordination_home_counts_the_signals_to_triage(as_persona, territor
     page = as_persona("coordinator").get("/").text
     assert "2 nouveaux signaux à trier" in page and "1 signal à examiner" in page
     assert "nouveaux signaux à trier" not in as_persona("referent").get("/").text
+
+
+def test_the_roadmap_page_counts_the_signals_to_examine(referent_client, territory, roadmap):
+    SignalFactory.create_batch(2, territory=territory, status="a_examiner")
+    page = referent_client.get(reverse("roadmaps:detail", args=[SLUG])).text
+    assert url("signals") + "?statut=a_examiner" in page
+    assert "Signaux à examiner" in page
