@@ -2,12 +2,13 @@
 (DESIGN.md: the higher app provides what a lower app's page shows).
 
 A setting names functions, as `DEMO_LOADERS` names the demo loaders: `HOME_PANELS`
-(`panel(request, territory)`, on a member's home page) and `NEED_PANELS`
+(`panel(request, territory)`, on a member's home page), `NEED_PANELS`
 (`panel(request, need, can_edit)`, on the page of a company's need: the roadmap action it
-relates to). Each returns None (nothing to show to this user) or a `Panel`: the template of an
-include and its context. The page includes them in order, each with `panel` in its context. A
-panel decides who sees what through its own app's perms.py, and runs a constant number of
-queries.
+relates to) and `ESTABLISHMENT_PANELS` (`panel(request, establishment, territory, can_edit)`,
+on an establishment's page: « Signaler »). Each returns None (nothing to show to this user) or
+a `Panel`: the template of an include and its context. The page includes them in order, each
+with `panel` in its context. A panel decides who sees what through its own app's perms.py, and
+runs a constant number of queries.
 """
 
 from dataclasses import dataclass, field

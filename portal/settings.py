@@ -398,9 +398,11 @@ DEMO_LOADERS = [
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
-# (« mes rappels »), a company's need (the roadmap action it relates to).
-HOME_PANELS = ["companies.followup.panels.my_reminders"]
+# (« mes rappels », the signaux faibles to triage), a company's need (the roadmap action it
+# relates to), an establishment's page (« Signaler »).
+HOME_PANELS = ["companies.followup.panels.my_reminders", "roadmaps.panels.signals_to_triage"]
 NEED_PANELS = ["roadmaps.panels.need_action"]
+ESTABLISHMENT_PANELS = ["roadmaps.panels.report_establishment"]
 
 # The metrics a roadmap indicator may be computed from, each month (roadmaps/metrics.py): the
 # order of the form's choices. Referents provides its own: roadmaps never imports it.

@@ -1,9 +1,11 @@
-"""Demo roadmaps: Grand Angoulême (four axes) and Grand Bergeracois (chantiers clés).
+"""Demo roadmaps: Grand Angoulême (four axes) and Grand Bergeracois (chantiers clés), and a few
+signaux faibles for each.
 
-Idempotent: a territory that already has a roadmap is left alone. Each roadmap gets a history:
-an earlier validated version, then changes (an action added, one re-planned, one moved, statuses
-changed), progress updates and a few actions flagged "à discuter". Grand Angoulême's is then
-revised (June 2023) on two signals: « le recrutement est devenu le principal problème ».
+Idempotent: a territory that already has a roadmap is left alone, and one that already has
+the demo's signals gets them once. Each roadmap gets a history: an earlier validated version,
+then changes (an action added, one re-planned, one moved, statuses changed), progress updates and
+a few actions flagged "à discuter". Each territory's signals are one of each status, and a group
+of two.
 """
 
 import datetime
@@ -11,8 +13,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from partners.models import Partner
-from portal.models import Territory, User
+from partners.models import Partner, Theme
+from portal.models import Commune, Territory, User
 from roadmaps import metrics
 from roadmaps.models import (
     Action,
@@ -640,6 +642,213 @@ def load(stdout=None):
         if stdout:
             count = Action.objects.filter(axis__roadmap=roadmap).count()
             stdout.write(f"  {territory.name} : feuille de route, {count} actions")
+    load_signals(stdout, today)
+
+
+# --- Signaux faibles ------------------------------------------------------------------------
+# (days ago, author key, text, source, status, communes, NAF, filière, theme slugs, action words,
+# reason); the item after a "group" lead is grouped into it. Facts only, nobody named.
+SIGNALS = {
+    "grand-angouleme": [
+        (
+            3,
+            "referent",
+            "Deux boulangeries cherchent un apprenti depuis la rentrée, sans aucune candidature.",
+            Signal.Source.EXCHANGE,
+            Signal.Status.NEW,
+            ["Soyaux"],
+            "10",
+            "",
+            ["trouver-un-emploi", "se-former"],
+            "",
+            "",
+        ),
+        (
+            12,
+            "coordinator",
+            "Trois employeurs de la mécatronique cherchent des soudeurs qualifiés ; aucun "
+            "candidat envoyé depuis deux mois.",
+            Signal.Source.MEETING,
+            Signal.Status.TO_EXAMINE,
+            [],
+            "C",
+            "mécatronique",
+            ["trouver-un-emploi"],
+            "",
+            "",
+        ),
+        (
+            19,
+            "referent",
+            "Une chaudronnerie refuse des commandes faute de soudeurs.",
+            Signal.Source.EXCHANGE,
+            "group",
+            ["Champniers"],
+            "25",
+            "mécatronique",
+            [],
+            "",
+            "",
+        ),
+        (
+            40,
+            "coordinator",
+            "Des jeunes suivis en entretien d'orientation renoncent à une formation faute de "
+            "moyen de transport le matin.",
+            Signal.Source.INTERVIEW,
+            Signal.Status.TAKEN,
+            ["La Couronne"],
+            "",
+            "",
+            ["mobilite"],
+            "jeunes",
+            "",
+        ),
+        (
+            60,
+            "coordinator",
+            "La presse annonce l'ouverture d'un entrepôt logistique en zone d'activités.",
+            Signal.Source.PRESS,
+            Signal.Status.FILED,
+            [],
+            "H",
+            "",
+            [],
+            "",
+            "Déjà suivi par le service de développement économique de l'agglomération.",
+        ),
+    ],
+    "grand-bergeracois": [
+        (
+            5,
+            "coordinator",
+            "Les viticulteurs annoncent leurs besoins de saisonniers trois semaines plus tôt "
+            "que d'habitude.",
+            Signal.Source.PARTNER,
+            Signal.Status.NEW,
+            [],
+            "01",
+            "agriculture et viticulture",
+            ["trouver-un-emploi"],
+            "",
+            "",
+        ),
+        (
+            9,
+            "coordinator",
+            "Une usine annonce l'arrêt d'une ligne de production d'ici l'été.",
+            Signal.Source.PRESS,
+            Signal.Status.TO_EXAMINE,
+            ["Bergerac"],
+            "C",
+            "industrie",
+            [],
+            "",
+            "",
+        ),
+        (
+            14,
+            "coordinator",
+            "Des salariés de cette usine se renseignent sur une reconversion auprès de la "
+            "Mission locale et de France Travail.",
+            Signal.Source.PARTNER,
+            "group",
+            ["Bergerac"],
+            "C",
+            "industrie",
+            ["se-former"],
+            "",
+            "",
+        ),
+        (
+            45,
+            "coordinator",
+            "Les entreprises du club demandent des profils formés à l'usinage de précision.",
+            Signal.Source.EXCHANGE,
+            Signal.Status.TAKEN,
+            [],
+            "28",
+            "industrie",
+            ["se-former"],
+            "BTS",
+            "",
+        ),
+        (
+            70,
+            "coordinator",
+            "Un partenaire signale une baisse des inscriptions à ses ateliers numériques.",
+            Signal.Source.PARTNER,
+            Signal.Status.FILED,
+            [],
+            "",
+            "",
+            ["numerique"],
+            "",
+            "Baisse saisonnière, constatée chaque printemps.",
+        ),
+    ],
+}
+SIGNAL_AUTHORS = {
+    "grand-angouleme": {"coordinator": "coordination.angouleme", "referent": "referent.angouleme"},
+    "grand-bergeracois": {"coordinator": "coordination.bergerac"},
+}
+
+
+def load_signals(stdout, today):
+    """A few signaux faibles per demo territory, one of each status and a group of two
+    (idempotent: a territory that has them already is left alone)."""
+    for slug, items in SIGNALS.items():
+        territory = Territory.objects.filter(slug=slug).first()
+        texts = [item[2] for item in items]
+        if territory is None or territory.signals.filter(text__in=texts).exists():
+            continue  # loaded already (the revision's signals of the roadmap demo are others)
+        users = {
+            key: User.objects.filter(username=username).first()
+            for key, username in SIGNAL_AUTHORS[slug].items()
+        }
+        coordinator = users["coordinator"]
+        roadmap = Roadmap.current_for(territory)
+        lead = None
+        for item in items:
+            days, author, text, source, status, communes, naf, sector, themes, words, reason = item
+            day = today - datetime.timedelta(days=days)
+            signal = Signal(
+                territory=territory,
+                text=text,
+                observed_on=day,
+                source=source,
+                naf_id=naf or None,
+                sector=sector if sector in territory.sector_list else "",
+                author=users.get(author, coordinator),
+                status=Signal.Status.TO_EXAMINE if status == "group" else status,
+                filed_reason=reason,
+                grouped_into=lead if status == "group" else None,
+            )
+            if status not in (Signal.Status.NEW, "group"):
+                signal.triaged_by = coordinator
+                signal.triaged_at = _at(day + datetime.timedelta(days=2))
+            signal._history_date = _at(day)
+            action = None
+            if words and roadmap is not None:
+                action = (
+                    Action.objects.filter(axis__roadmap=roadmap, title__icontains=words)
+                    .order_by("pk")
+                    .first()
+                )
+                if action is None:
+                    signal.status = Signal.Status.TO_EXAMINE
+            with signal.one_history_record():
+                save_by(signal, by=signal.author)
+                signal.communes.set(
+                    Commune.objects.filter(name__in=communes, epci__territories=territory)
+                )
+                signal.themes.set(Theme.objects.categories().filter(slug__in=themes))
+                if action is not None:
+                    signal.actions.set([action])
+            if status == Signal.Status.TO_EXAMINE:
+                lead = signal
+        if stdout:
+            stdout.write(f"  {territory.name} : {len(items)} signaux faibles")
 
 
 # Indicators the portal computes each month (roadmaps/metrics.py): (territory, action title,

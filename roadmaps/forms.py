@@ -1,12 +1,19 @@
-"""Forms of the roadmaps app: coordinators' edits, the page filters and the version comparison."""
+"""Forms of the roadmaps app: coordinators' edits, the page filters, the version comparison and
+the signaux faibles (recorded by any member, triaged by the coordination)."""
+
+import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.forms import naf_choices
+from companies.models import Establishment
 from partners.models import Partner
-from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
+from portal.forms import CheckboxList, KeepCurrentChoicesMixin, ModelMultipleChoiceField, formfield
 from portal.locking import VersionField
+from portal.text import strip_control_characters
 from roadmaps import metrics
 from roadmaps.models import (
     Action,
@@ -472,3 +479,344 @@ class NeedActionForm(forms.Form):
             .select_related("axis")
             .order_by("axis__number", "number")
         )
+
+
+# --- Signaux faibles ----------------------------------------------------------------------
+
+SIGNAL_MAX_AGE_DAYS = 2 * 365  # a signal observed longer ago is history, not a signal
+SIGNAL_PAGE_SIZE = 25
+
+
+def naf_signal_choices():
+    """The NAF sections and divisions as grouped choices (companies' list, read once per
+    process: no query)."""
+    sections, divisions = naf_choices()
+    return [
+        ("", _("—")),
+        (_("Sections"), list(sections[1:])),
+        (_("Divisions"), list(divisions[1:])),
+    ]
+
+
+class SignalForm(KeepCurrentChoicesMixin, forms.ModelForm):
+    """Record or edit a signal: what was seen, when and where it came from first, the rest
+    optional. Communes, filières and partners are the territory's; the establishment is named
+    by its SIRET in the territory's register. `version` carries the version an edit started
+    from (optimistic locking)."""
+
+    version = VersionField()
+    siret = forms.CharField(
+        label=_("Établissement (SIRET)"),
+        required=False,
+        max_length=20,
+        help_text=_("Les 14 chiffres du SIRET d'un établissement du registre du territoire."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    naf = forms.ChoiceField(
+        label=_("Secteur (NAF)"),
+        required=False,
+        help_text=_("Une section ou une division de la NAF."),
+    )
+    sector = forms.ChoiceField(label=_("Filière du territoire"), required=False)
+    field_order = ["text", "observed_on", "source", "communes", "naf", "sector", "themes"]
+    field_order += ["siret", "partners"]
+
+    class Meta:
+        formfield_callback = formfield
+        model = Signal
+        fields = ["text", "observed_on", "source", "communes", "sector", "themes", "partners"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+            "observed_on": DATE,
+            "communes": CheckboxList(group_by=lambda commune: commune.epci and commune.epci.name),
+            "themes": CheckboxList,
+            "partners": CheckboxList(group_by=lambda partner: partner.category.label),
+        }
+        error_messages = {
+            "text": {"required": _("Dites en quelques mots ce qui a été observé.")},
+            "observed_on": {
+                "required": _("Indiquez quand cela a été observé."),
+                "invalid": _("Indiquez une date, par exemple 14/03/2026."),
+            },
+            "source": {"required": _("Dites d'où vient le signal.")},
+            "communes": {"invalid_choice": _("Cette commune n'est pas dans le territoire.")},
+            "themes": {"invalid_choice": _("Cette thématique n'existe pas.")},
+            "partners": {
+                "invalid_choice": _("Ce partenaire n'est pas dans l'annuaire du territoire.")
+            },
+        }
+        help_texts = {
+            "text": _(
+                "Des faits (une entreprise qui n'embauche plus, trois employeurs qui cherchent "
+                "des soudeurs…), jamais le nom ni l'identité d'une personne."
+            )
+        }
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.models import Theme
+
+        self.territory = territory
+        self.fields["source"].choices = [("", "—")] + [
+            choice for choice in Signal.Source.choices if choice[0] != Signal.Source.PORTAL
+        ]
+        self.fields["communes"].queryset = territory.communes.select_related("epci").order_by(
+            "search_name"
+        )
+        self.fields["themes"].queryset = Theme.objects.categories().order_by("label")
+        self.fields["partners"].queryset = (
+            Partner.objects.filter(territory=territory)
+            .select_related("category")
+            .only("pk", "name", "category__label")
+        )
+        self.fields["naf"].choices = naf_signal_choices()
+        sectors = territory.sector_list
+        current = self.instance.sector
+        if current and current not in sectors:
+            sectors = [*sectors, current]
+        self.fields["sector"].choices = [("", "—")] + [(name, name) for name in sectors]
+        if not sectors:
+            del self.fields["sector"]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.initial["naf"] = self.instance.naf_id or ""
+            if self.instance.establishment_id:
+                self.initial["siret"] = self.instance.establishment.siret
+            if self.instance.raised_by_portal:
+                self.fields["source"].choices = Signal.Source.choices
+        else:
+            self.fields["observed_on"].initial = timezone.localdate()
+        self.keep_current_choices(communes=_("hors du territoire"), partners=_("autre territoire"))
+
+    def clean_text(self):
+        text = strip_control_characters(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Dites en quelques mots ce qui a été observé."))
+        return text
+
+    def clean_observed_on(self):
+        day = self.cleaned_data["observed_on"]
+        today = timezone.localdate()
+        if day > today:
+            raise forms.ValidationError(_("Un signal se rapporte à ce qui a déjà été observé."))
+        if day < today - datetime.timedelta(days=SIGNAL_MAX_AGE_DAYS) and (
+            day != self.initial.get("observed_on")
+        ):
+            raise forms.ValidationError(
+                _("Cette date est trop ancienne : un signal date de moins de deux ans.")
+            )
+        return day
+
+    def clean_naf(self):
+        return self.cleaned_data["naf"] or None
+
+    def clean_siret(self):
+        value = "".join(self.cleaned_data["siret"].split())
+        if not value:
+            return None
+        if not value.isdigit() or len(value) != 14:
+            raise forms.ValidationError(_("Un SIRET compte 14 chiffres."))
+        establishment = Establishment.objects.in_territory(self.territory).filter(siret=value)
+        establishment = establishment.first()
+        if establishment is None:
+            raise forms.ValidationError(
+                _("Aucun établissement de ce SIRET dans le registre du territoire.")
+            )
+        return establishment
+
+    def save(self, commit=True):
+        signal = super().save(commit=False)
+        signal.naf_id = self.cleaned_data["naf"]
+        signal.establishment = self.cleaned_data["siret"]
+        if commit:
+            signal.save()
+            self.save_m2m()
+        return signal
+
+    @property
+    def optional_open(self):
+        """The optional part starts open when one of its fields holds a value or an error."""
+        optional = ["communes", "naf", "sector", "themes", "siret", "partners"]
+        return any(self[name].value() or self[name].errors for name in optional if name in self)
+
+
+class SignalFilterForm(forms.Form):
+    """The GET filters of the signals' log."""
+
+    statut = forms.ChoiceField(label=_("Statut"), required=False)
+    origine = forms.ChoiceField(
+        label=_("Relevé par"),
+        required=False,
+        choices=[("", _("Tous")), ("personnes", _("le réseau")), ("portail", _("le portail"))],
+    )
+    source = forms.ChoiceField(label=_("Provenance"), required=False)
+    thematique = forms.TypedChoiceField(
+        label=_("Thématique"), required=False, coerce=int, empty_value=None
+    )
+    commune = forms.TypedChoiceField(
+        label=_("Commune"), required=False, coerce=int, empty_value=None
+    )
+    secteur = forms.ChoiceField(label=_("Secteur"), required=False)
+    du = forms.DateField(label=_("Observé depuis le"), required=False, widget=DATE)
+    au = forms.DateField(label=_("jusqu'au"), required=False, widget=DATE)
+
+    def __init__(self, *args, territory, communes, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        self.fields["statut"].choices = everything + list(Signal.Status.choices)
+        self.fields["source"].choices = [("", _("Toutes"))] + list(Signal.Source.choices)
+        self.fields["thematique"].choices = [("", _("Toutes"))] + [
+            (theme.pk, theme.label) for theme in themes
+        ]
+        self.fields["commune"].choices = [("", _("Toutes"))] + [
+            (commune.pk, commune.name) for commune in communes
+        ]
+        sections, _divisions = naf_choices()
+        self.fields["secteur"].choices = [
+            ("", _("Tous")),
+            (_("Filières du territoire"), [(f"f:{name}", name) for name in territory.sector_list]),
+            (_("Sections de la NAF"), list(sections[1:])),
+        ]
+
+    def apply(self, signals):
+        if not self.is_valid():
+            return signals
+        data = self.cleaned_data
+        if data["statut"]:
+            signals = signals.filter(status=data["statut"])
+        if data["origine"] == "portail":
+            signals = signals.raised_by_portal()
+        elif data["origine"] == "personnes":
+            signals = signals.raised_by_people()
+        if data["source"]:
+            signals = signals.filter(source=data["source"])
+        if data["thematique"]:
+            signals = signals.filter(
+                Q(themes=data["thematique"]) | Q(themes__parent=data["thematique"])
+            ).distinct()
+        if data["commune"]:
+            signals = signals.filter(communes=data["commune"])
+        sector = data["secteur"]
+        if sector.startswith("f:"):
+            signals = signals.filter(sector=sector[2:])
+        elif sector:
+            signals = signals.filter(naf__section=sector)
+        if data["du"]:
+            signals = signals.filter(observed_on__gte=data["du"])
+        if data["au"]:
+            signals = signals.filter(observed_on__lte=data["au"])
+        return signals
+
+    @property
+    def active(self):
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class SignalTriageForm(forms.Form):
+    """A coordinator's triage: the new status, the roadmap actions it is taken into account
+    by (required for « pris en compte »), the reason (required for « classé »)."""
+
+    status = forms.ChoiceField(label=_("Statut"), choices=Signal.Status.choices)
+    actions = ModelMultipleChoiceField(
+        label=_("Actions de la feuille de route qui le prennent en compte"),
+        queryset=Action.objects.none(),
+        required=False,
+        widget=CheckboxList(group_by=lambda action: str(action.axis)),
+        error_messages={
+            "invalid_choice": _("Cette action n'est pas dans la feuille de route en cours.")
+        },
+    )
+    filed_reason = forms.CharField(
+        label=_("Raison du classement"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        help_text=_("Obligatoire pour classer le signal."),
+    )
+    version = VersionField()
+
+    def __init__(self, *args, signal, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        if roadmap is None:
+            del self.fields["actions"]
+        else:
+            self.fields["actions"].queryset = (
+                Action.objects.filter(axis__roadmap=roadmap)
+                .select_related("axis")
+                .order_by("axis__number", "number")
+            )
+        self.fields["version"].initial = signal.version
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Signal.Status.TAKEN and not data.get("actions"):
+            message = (
+                _("Pour le prendre en compte, cochez au moins une action de la feuille de route.")
+                if self.roadmap is not None
+                else _(
+                    "Le territoire n'a pas de feuille de route en cours : aucune action ne peut "
+                    "prendre ce signal en compte."
+                )
+            )
+            self.add_error("actions" if self.roadmap is not None else "status", message)
+        if status == Signal.Status.FILED:
+            reason = strip_control_characters(data.get("filed_reason", "")).strip()
+            if not reason:
+                self.add_error("filed_reason", _("Dites pourquoi le signal est classé."))
+            data["filed_reason"] = reason
+        return data
+
+
+class SignalActionForm(forms.ModelForm):
+    """Turn a signal into a new action of the current roadmap, in one step: the axis and the
+    title (prefilled from the signal's text); the rest is completed on the action's page.
+    `signal_version`: the signal's version the form was opened on (optimistic locking)."""
+
+    signal_version = VersionField()
+
+    class Meta:
+        model = Action
+        fields = ["axis", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "axis": {"invalid_choice": _("Cet axe n'existe pas dans la feuille de route.")},
+            "title": {"required": _("Donnez un intitulé à l'action.")},
+        }
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = roadmap.axes.all()
+        self.fields["axis"].label = roadmap.axis_label_singular.capitalize()
+        self.fields["axis"].empty_label = "—"
+
+
+class SignalGroupForm(forms.Form):
+    """Group a signal into another signal of the territory (its lead)."""
+
+    lead = forms.ModelChoiceField(
+        label=_("Regrouper avec le signal"),
+        queryset=Signal.objects.none(),
+        empty_label="—",
+        error_messages={
+            "required": _("Choisissez le signal avec lequel regrouper celui-ci."),
+            "invalid_choice": _("Ce signal n'est pas un signal du territoire."),
+        },
+    )
+
+    def __init__(self, *args, signal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = (
+            Signal.objects.of_territory(signal.territory_id).leading().exclude(pk=signal.pk)
+        )
+        self.fields["lead"].label_from_instance = signal_label
+
+
+def signal_label(signal):
+    """ "n° 12 du 03/02/2026 : Trois employeurs cherchent des soudeurs" (a choice's label)."""
+    return _("n° %(pk)s du %(day)s : %(text)s") % {
+        "pk": signal.pk,
+        "day": signal.observed_on.strftime("%d/%m/%Y"),
+        "text": signal,
+    }

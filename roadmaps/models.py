@@ -672,6 +672,14 @@ class SignalQuerySet(models.QuerySet):
     def raised_by_people(self):
         return self.filter(rule="")
 
+    def open_counts(self):
+        """{"new": …, "to_examine": …}: the groups waiting to be triaged and to be examined
+        at the next rendez-vous (one query)."""
+        return self.leading().aggregate(
+            new=Count("pk", filter=Q(status=Signal.Status.NEW)),
+            to_examine=Count("pk", filter=Q(status=Signal.Status.TO_EXAMINE)),
+        )
+
     def raised_by_portal(self):
         return self.exclude(rule="")
 
@@ -832,3 +840,7 @@ class Signal(models.Model):
     @property
     def raised_by_portal(self):
         return bool(self.rule)
+
+    @property
+    def status_css(self):
+        return self.status.replace("_", "-")

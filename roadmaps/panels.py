@@ -2,7 +2,8 @@
 
 from portal.panels import Panel
 from roadmaps.forms import NeedActionForm
-from roadmaps.models import NeedLink, Roadmap
+from roadmaps.models import NeedLink, Roadmap, Signal
+from roadmaps.perms import can_triage_signals
 
 
 def need_action(request, need, can_edit):
@@ -24,3 +25,24 @@ def need_action(request, need, can_edit):
             )
             context["slug"] = need.territory.slug
     return Panel("roadmaps/_need_action.html", context)
+
+
+def signals_to_triage(request, territory):
+    """On the home page of the territory's coordination: how many signaux faibles wait to be
+    triaged (« nouveau ») and to be examined at the next rendez-vous (« à examiner »), with the
+    links (one query; none for a référent)."""
+    if not can_triage_signals(request, territory):
+        return None
+    counts = Signal.objects.of_territory(territory).open_counts()
+    return Panel("roadmaps/_home_signals.html", {"territory": territory, **counts})
+
+
+def report_establishment(request, establishment, territory, can_edit):
+    """On an establishment's page: « Signaler » something seen there, for any member of the
+    territory it is seen from (no query)."""
+    if territory is None:
+        return None
+    return Panel(
+        "roadmaps/_establishment_signal.html",
+        {"territory": territory, "establishment": establishment},
+    )

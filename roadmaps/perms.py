@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from companies.perms import get_need_rw_for_user
 from portal import access
-from roadmaps.models import Action, Axis, Roadmap
+from roadmaps.models import Action, Axis, Roadmap, Signal
 
 
 def check_roadmap_visible(request, slug):
@@ -140,3 +140,58 @@ def get_need_link_rw_for_user(request, slug, need_pk):
     if roadmap is None:
         raise Http404
     return need, roadmap
+
+
+# --- Signaux faibles ----------------------------------------------------------------------
+#
+# Any member of a territory (référent or coordinator) records a signal and reads the log; the
+# author and the coordination edit one; only the coordination triages and groups. The pages
+# work whether or not the territory has a current roadmap (linking to actions needs one).
+
+
+def get_signals_territory_for_user(request, slug):
+    """(territory, current roadmap or None, can_triage) of the signals' log: any member; 404
+    outside the user's territories (one or two queries, as `get_roadmap_for_user`)."""
+    return get_roadmap_for_user(request, slug, required=False)
+
+
+def can_triage_signals(request, territory):
+    """Whether the user triages the territory's signals: its coordination (no query)."""
+    return access.can_edit(request.user, territory)
+
+
+def get_signal_for_user(request, slug, pk):
+    """(signal, rights) for a signal of the territory `slug`: 404 outside the user's
+    territories or for a signal of another territory. `rights`: {"can_edit": the author or
+    the coordination, "can_triage": the coordination} (one query: the signal and its
+    territory; the user's roles came with the request)."""
+    signal = get_object_or_404(
+        Signal.objects.select_related(
+            "territory", "author", "triaged_by", "naf", "grouped_into", "establishment__legal_unit"
+        ),
+        pk=pk,
+        territory__slug=slug,
+    )
+    if not access.can_view(request.user, signal.territory):
+        raise Http404
+    can_triage = access.can_edit(request.user, signal.territory)
+    is_author = signal.author_id is not None and signal.author_id == request.user.pk
+    return signal, {"can_edit": can_triage or is_author, "can_triage": can_triage}
+
+
+def get_signal_rw_for_user(request, slug, pk):
+    """The signal for editing: its author or the coordination; 404 as `get_signal_for_user`,
+    403 for another member."""
+    signal, rights = get_signal_for_user(request, slug, pk)
+    if not rights["can_edit"]:
+        raise PermissionDenied
+    return signal
+
+
+def get_signal_triage_for_user(request, slug, pk):
+    """(signal, current roadmap or None) for triaging or grouping: the coordination only; 404
+    as `get_signal_for_user`, 403 for a référent (even its author)."""
+    signal, rights = get_signal_for_user(request, slug, pk)
+    if not rights["can_triage"]:
+        raise PermissionDenied
+    return signal, Roadmap.current_for(signal.territory)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps
+from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps, signals
 
 
 class DirectionConverter:
@@ -76,4 +76,16 @@ urlpatterns = [
         name="indicator_value_create",
     ),
     path("<slug:slug>/besoins/<int:pk>/action/", needs.need_action, name="need_action"),
+    path("<slug:slug>/signaux/", signals.signal_list, name="signals"),
+    path("<slug:slug>/signaux/nouveau/", signals.signal_create, name="signal_create"),
+    path("<slug:slug>/signaux/<int:pk>/", signals.signal_detail, name="signal"),
+    path("<slug:slug>/signaux/<int:pk>/modifier/", signals.signal_update, name="signal_update"),
+    path("<slug:slug>/signaux/<int:pk>/trier/", signals.signal_triage, name="signal_triage"),
+    path("<slug:slug>/signaux/<int:pk>/action/", signals.signal_action, name="signal_action"),
+    path("<slug:slug>/signaux/<int:pk>/regrouper/", signals.signal_group, name="signal_group"),
+    path(
+        "<slug:slug>/signaux/<int:pk>/degrouper/",
+        signals.signal_ungroup,
+        name="signal_ungroup",
+    ),
 ]

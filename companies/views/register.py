@@ -15,6 +15,7 @@ from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
 from portal.legacy import redirect_to_territory
+from portal.panels import collect_panels
 from portal.submissions import create_once
 
 PAGE_SIZE = 50
@@ -167,6 +168,9 @@ def establishment_detail(request, siret):
     establishment, territory, can_edit = perms.get_establishment_for_user(request, siret)
     context = {"establishment": establishment, "territory": territory, "can_edit": can_edit}
     context |= establishment_followup_context(request, establishment, territory, can_edit)
+    context["panels"] = collect_panels(
+        "ESTABLISHMENT_PANELS", request, establishment, territory, can_edit
+    )
     return render(request, "companies/establishment_detail.html", context)
 
 

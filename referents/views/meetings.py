@@ -24,7 +24,7 @@ from referents.perms import (
     get_territory_rw_for_user,
 )
 from referents.services import calendar_feed, renew_calendar_feed
-from roadmaps.queries import actions_to_discuss
+from roadmaps.queries import actions_to_discuss, signals_to_examine
 
 
 def meeting_list(request, territory_slug):
@@ -46,10 +46,10 @@ def meeting_list(request, territory_slug):
 
 
 def meeting_detail(request, pk):
-    """Agenda (with the roadmap actions à discuter for the next meeting), place, minutes and
-    attendance.
+    """Agenda (with the roadmap actions « à discuter » and the signaux faibles « à examiner »
+    for the next meeting), place, minutes and attendance.
 
-    Queries: meeting with host, next meeting's id, roadmap actions, invited, present.
+    Queries: meeting with host, next meeting's id, roadmap actions, signals, invited, present.
     """
     meeting, can_edit = get_meeting_for_user(request, pk)
     next_meeting = Meeting.objects.of_territory(meeting.territory).upcoming().first()
@@ -65,6 +65,7 @@ def meeting_detail(request, pk):
             "can_edit": can_edit,
             "is_next": is_next,
             "actions": actions_to_discuss(territory=meeting.territory) if is_next else [],
+            "signals": signals_to_examine(territory=meeting.territory) if is_next else [],
             "invited": invited,
             "present": present,
             "absent": [r for r in invited if r not in present],

@@ -1,4 +1,5 @@
-"""Who changed what and when on an action and its steps, from django-simple-history's records."""
+"""Who changed what and when on an action and its steps, or on a signal faible, from
+django-simple-history's records."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -9,12 +10,21 @@ from django.utils.translation import gettext_lazy
 from partners.models import Partner, Public
 from portal.history import field_changes, load_relations, relation_changes
 from portal.models import Commune, User
-from roadmaps.models import ACTION_HISTORY_M2M, M2M_BASELINE_REASON, Action, Axis, Step
+from roadmaps.models import (
+    ACTION_HISTORY_M2M,
+    M2M_BASELINE_REASON,
+    SIGNAL_HISTORY_M2M,
+    Action,
+    Axis,
+    Signal,
+    Step,
+)
 
 HIDDEN_FIELDS = {"version"}
 # Many-to-many fields are diffed here from rows loaded at once, not by diff_against (queries).
-DIFF_EXCLUDED = HIDDEN_FIELDS | set(ACTION_HISTORY_M2M)
-FEMININE_RELATIONS = {"communes"}
+DIFF_EXCLUDED = HIDDEN_FIELDS | set(ACTION_HISTORY_M2M) | set(SIGNAL_HISTORY_M2M)
+FEMININE_RELATIONS = {"communes", "themes", "actions"}
+HISTORY_M2M = {Action: ACTION_HISTORY_M2M, Signal: SIGNAL_HISTORY_M2M}
 
 
 @dataclass
@@ -42,6 +52,8 @@ def _relation_label(field_name, pk, labels):
         "partners": _("partenaire supprimé (n° %(id)s)"),
         "publics": _("public supprimé (n° %(id)s)"),
         "communes": _("commune supprimée (n° %(id)s)"),
+        "themes": _("thématique supprimée (n° %(id)s)"),
+        "actions": _("action supprimée (n° %(id)s)"),
     }
     return deleted[field_name] % {"id": pk}
 
@@ -52,8 +64,8 @@ def _changes(model, new, old, labels, relations=None):
     changes = field_changes(model, new, old, excluded=DIFF_EXCLUDED, labels=labels)
     if relations is not None:
         changes += relation_changes(
-            Action,
-            ACTION_HISTORY_M2M,
+            model,
+            HISTORY_M2M[model],
             new,
             old,
             relations,
@@ -76,6 +88,11 @@ HISTORY_LABELS = {
         "+": gettext_lazy("création d'une étape : « %(title)s »"),
         "~": gettext_lazy("modification de l'étape « %(title)s »"),
         "-": gettext_lazy("suppression de l'étape « %(title)s »"),
+    },
+    "signal": {
+        "+": gettext_lazy("signal enregistré"),
+        "~": gettext_lazy("modification du signal"),
+        "-": gettext_lazy("suppression du signal"),
     },
 }
 
@@ -111,14 +128,14 @@ def _entries(model, records, subject, labels, relations=None):
     return entries
 
 
-def _action_relations(records, **filters):
+def _action_relations(records, model=Action, **filters):
     """{history_id: {field: set of ids}} of an action's records, and the ids to name.
 
     One query per many-to-many field. Records older than the baseline record written when the
     relations started to be recorded are left out: their relations are unknown, not empty.
     """
     return load_relations(
-        Action, ACTION_HISTORY_M2M, records, baseline_reason=M2M_BASELINE_REASON, **filters
+        model, HISTORY_M2M[model], records, baseline_reason=M2M_BASELINE_REASON, **filters
     )
 
 
@@ -182,3 +199,46 @@ def changes_since(action, version):
         change.user = latest.history_user
         change.date = latest.history_date
     return changes
+
+
+def signal_history(signal):
+    """Who recorded, changed, triaged and grouped a signal, and when, newest first (a constant
+    number of queries: records, the four many-to-many fields' rows, then the names of users,
+    partners, communes, themes, actions, establishments, NAF items and signals)."""
+    from companies.models import Establishment, NafCode
+    from partners.models import Theme
+
+    records = list(signal.history.select_related("history_user"))
+    relations, targets = _action_relations(records, model=Signal, signal_id=signal.pk)
+    user_ids = {r.author_id for r in records} | {r.triaged_by_id for r in records}
+    labels = {
+        (name, user.pk): str(user)
+        for user in User.objects.filter(pk__in=user_ids - {None})
+        for name in ("author", "triaged_by")
+    }
+    labels |= _relation_labels(targets)
+    labels |= {
+        ("themes", pk): label
+        for pk, label in Theme.objects.filter(pk__in=targets["themes"]).values_list("pk", "label")
+    }
+    labels |= {
+        ("actions", action.pk): str(action)
+        for action in Action.objects.filter(pk__in=targets["actions"]).select_related("axis")
+    }
+    labels |= {
+        ("establishment", item.pk): item.display_name
+        for item in Establishment.objects.filter(
+            pk__in={r.establishment_id for r in records} - {None}
+        ).select_related("legal_unit")
+    }
+    labels |= {
+        ("naf", item.pk): str(item)
+        for item in NafCode.objects.filter(pk__in={r.naf_id for r in records} - {None})
+    }
+    labels |= {
+        ("grouped_into", pk): _("signal n° %(pk)s") % {"pk": pk}
+        for pk in {r.grouped_into_id for r in records} - {None}
+    }
+    entries = _entries(Signal, records, lambda record: _("le signal"), labels, relations)
+    entries.sort(key=lambda entry: entry.date, reverse=True)
+    return entries

@@ -67,6 +67,8 @@ def action_detail(request, slug, pk):
             .select_related("establishment__legal_unit")
             .order_by("status", "pk")
         ),
+        # the signaux faibles this action takes into account
+        "signals": list(action.signals.order_by("-observed_on", "-pk")),
     }
     if can_edit:
         context |= {

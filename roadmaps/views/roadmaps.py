@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.cache import render_cached
 from portal.submissions import create_once
 from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
-from roadmaps.models import Roadmap
+from roadmaps.models import Roadmap, Signal
 from roadmaps.perms import (
     check_roadmap_visible,
     get_roadmap_for_user,
@@ -30,7 +30,8 @@ def roadmap_detail(request, slug):
     Queries: session, user, memberships with their territories, content version; then, unless
     the page is in the cache (portal/cache.py), roadmap with territory, axes, actions (with step
     counts), diagnostic indicators, the two latest versions and the signals that led to the
-    last one — whatever the number of axes, actions, steps or versions.
+    last one, the open signaux faibles — whatever the number of axes, actions, steps, versions
+    or signals.
     """
     check_roadmap_visible(request, slug)
     return render_cached(
@@ -72,6 +73,7 @@ def detail_context(request, slug):
         "facts": list(roadmap.facts.all()),
         "last_version": last_version,
         "revision": last_version if last_version and last_version.previous else None,
+        "signal_counts": Signal.objects.of_territory(territory).open_counts(),
     }
 
 

@@ -95,8 +95,8 @@ def test_need_page(coordinator_client, territory, data, django_assert_num_querie
 
 
 # 1 session, 2 user, 3 memberships, 4 territory with its EPCIs, 5 EPCIs, 6 figures,
-# 7 « mes rappels »
-HOME = 7
+# 7 « mes rappels », 8 signaux faibles to triage (roadmaps.panels)
+HOME = 8
 
 
 def test_home_with_reminders(coordinator_client, data, django_assert_num_queries):

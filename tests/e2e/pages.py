@@ -57,6 +57,20 @@ def _versions_compared():
     return reverse("roadmaps:versions", args=[TERRITORY]) + f"?de={first.pk}&a={last.pk}"
 
 
+def _signal(name="signal"):
+    def build():
+        from roadmaps.models import Signal
+
+        signal = (
+            Signal.objects.filter(territory__slug=TERRITORY, grouped__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        return reverse(f"roadmaps:{name}", args=[TERRITORY, signal.pk])
+
+    return build
+
+
 def _referent(name="detail"):
     def build():
         from referents.models import Referent
@@ -223,6 +237,23 @@ PAGE_TYPES = [
     PageType("progress_errors", _action_url("progress_create"), submit=True),
     PageType("axis_create_errors", _url("roadmaps:axis_create", TERRITORY), submit=True),
     PageType("other_territory_action", _action, ("other_coordinator",), status=404),
+    PageType("signal_list", _url("roadmaps:signals", TERRITORY), ("referent", "coordinator")),
+    PageType(
+        "signal_list_filtered",
+        _url("roadmaps:signals", TERRITORY, query="?statut=a_examiner&secteur=C"),
+    ),
+    PageType("signal_create", _url("roadmaps:signal_create", TERRITORY), ("referent",)),
+    PageType(
+        "signal_create_errors",
+        _url("roadmaps:signal_create", TERRITORY),
+        ("referent",),
+        submit=True,
+    ),
+    PageType("signal_detail", _signal(), ("referent", "coordinator")),
+    PageType("signal_update", _signal("signal_update")),
+    PageType("signal_triage", _signal("signal_triage")),
+    PageType("signal_action", _signal("signal_action")),
+    PageType("signal_group", _signal("signal_group")),
     # Référents
     PageType("referent_network", _url("referents:list", TERRITORY), ("referent", "coordinator")),
     PageType("referent_detail", _referent(), ("referent",)),

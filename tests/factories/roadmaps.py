@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from roadmaps.models import Action, Axis, Indicator, ProgressUpdate, Roadmap, Signal, Step
@@ -87,5 +88,5 @@ class SignalFactory(DjangoModelFactory):
 
     territory = factory.SubFactory(TerritoryFactory)
     text = factory.Sequence(lambda n: f"Trois employeurs cherchent des soudeurs ({n})")
-    observed_on = factory.LazyFunction(datetime.date.today)
+    observed_on = factory.LazyFunction(timezone.localdate)
     source = Signal.Source.EXCHANGE

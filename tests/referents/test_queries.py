@@ -108,8 +108,8 @@ def test_referent_page_query_count(referent_client, network, django_assert_num_q
 
 def test_meeting_page_query_count(referent_client, network, django_assert_num_queries):
     # 3 meeting with host, 4 memberships with territories, 5 next meeting, 6 roadmap actions,
-    # 7 invited, 8 present
-    with django_assert_num_queries(8):
+    # 7 signals « à examiner », 8 invited, 9 present
+    with django_assert_num_queries(9):
         referent_client.get(network["meeting"].get_absolute_url())
 
 

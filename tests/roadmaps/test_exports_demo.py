@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.demo import load as load_portal_demo
 from roadmaps import demo
-from roadmaps.models import Action, Roadmap, RoadmapVersion
+from roadmaps.models import Action, Roadmap, RoadmapVersion, Signal
 from roadmaps.services import versions
 
 SLUG = "grand-angouleme"
@@ -126,10 +126,22 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
     since = versions.compare(revision.snapshot, versions.snapshot(angouleme))
     assert since.kinds == {"action_status"}  # the guide, done in September 2023
     assert Action.objects.get(title__startswith="Micro-forums").updates.exists()
-    counts = (Roadmap.objects.count(), Action.objects.count(), RoadmapVersion.objects.count())
+    for territory in ("grand-angouleme", "grand-bergeracois"):
+        signals = Signal.objects.filter(territory__slug=territory)
+        assert set(signals.values_list("status", flat=True)) == set(Signal.Status.values)
+        assert signals.filter(grouped_into__isnull=False).count() == 1
+        taken = signals.get(status=Signal.Status.TAKEN)
+        assert taken.actions.filter(axis__roadmap__territory__slug=territory).exists()
+    counts = (
+        Roadmap.objects.count(),
+        Action.objects.count(),
+        RoadmapVersion.objects.count(),
+        Signal.objects.count(),
+    )
     demo.load()
     assert (
         Roadmap.objects.count(),
         Action.objects.count(),
         RoadmapVersion.objects.count(),
+        Signal.objects.count(),
     ) == counts

@@ -284,8 +284,9 @@ def build_history(action, partners, publics, communes, saves, coordinator):
 # 5 action, 6 steps, 7 indicators, 8 their values, 9 progress updates, 10-12 partners, publics
 # and communes of the action; history: 13 records, 14 step records, 15-17 recorded partners,
 # publics and communes, 18 axes, 19 users, 20 partner names, 21 public names, 22 commune names;
-# 23 companies' needs linked to the action; 24-25 axes of the "move to" form.
-ACTION_PAGE_QUERIES = 25
+# 23 companies' needs linked to the action; 24 signaux faibles it takes into account;
+# 25-26 axes of the "move to" form.
+ACTION_PAGE_QUERIES = 26
 
 
 @pytest.mark.parametrize("saves", [2, 40])

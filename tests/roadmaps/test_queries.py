@@ -49,8 +49,8 @@ def large(small, roadmap, actions):
 # 1 session, 2 user, 3 memberships with their territories (roles, menu, and whether the user
 # may see the territory), 4 content version (portal/cache), 5 roadmap with its territory,
 # 6 axes, 7 actions (with pilot, coordinator), 8 step counts, 9 diagnostic indicators,
-# 10 last version
-ROADMAP_PAGE_QUERIES = 10
+# 10 last version, 11 open signaux faibles
+ROADMAP_PAGE_QUERIES = 11
 # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 roadmap with
 # its territory, 6 axes, 7 actions, 8 step counts, 9 action indicators, 10 their values,
 # 11 communes with their outline, 12 communes of the open actions (the map), 13 last version,

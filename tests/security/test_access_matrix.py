@@ -46,6 +46,7 @@ from tests.factories import (
     ReminderFactory,
     RoadmapFactory,
     ServiceFactory,
+    SignalFactory,
     StepFactory,
 )
 
@@ -228,6 +229,16 @@ EXPECTED = {
     "roadmaps:action_move_axis": post_only(coordinator=400),  # an empty body is bad input
     "roadmaps:step_mark": post_only(coordinator=400),
     "roadmaps:need_action": post_only(),  # an empty body unlinks: nothing to unlink here
+    # signaux faibles: every member records and reads them; the author (here the coordinator)
+    # and the coordination edit one; only the coordination triages, groups, makes an action
+    "roadmaps:signals": MEMBERS,
+    "roadmaps:signal_create": MEMBERS,
+    "roadmaps:signal": MEMBERS,
+    "roadmaps:signal_update": EDITORS,
+    "roadmaps:signal_triage": EDITORS,
+    "roadmaps:signal_action": EDITORS,
+    "roadmaps:signal_group": EDITORS,
+    "roadmaps:signal_ungroup": post_only(),  # not grouped: nothing to do, back to the signal
 }
 
 # Pages of "the current territory": the territory is named in the query string.
@@ -317,6 +328,8 @@ def site(territory, other_territory, coordinator):
         "meeting": MeetingFactory(territory=territory),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
+        "signal": SignalFactory(territory=territory, author=coordinator),
+        "other_signal": SignalFactory(territory=territory, author=coordinator),
     }
 
 
@@ -399,6 +412,17 @@ def url_kwargs(name, site):
         "roadmaps:progress_create": action,
         "roadmaps:indicator_create": action,
         "roadmaps:indicator_value_create": {**action, "indicator_pk": site["indicator"].pk},
+        **{
+            f"roadmaps:{name}": {"slug": slug, "pk": site["signal"].pk}
+            for name in (
+                "signal",
+                "signal_update",
+                "signal_triage",
+                "signal_action",
+                "signal_group",
+                "signal_ungroup",
+            )
+        },
     }
     if name in arguments:
         return arguments[name]
