@@ -401,5 +401,14 @@ DEMO_LOADERS = [
 HOME_PANELS = ["companies.followup.panels.my_reminders"]
 NEED_PANELS = ["roadmaps.panels.need_action"]
 
+# Detectors of the signals the portal raises each month (`manage.py raise_signals`,
+# roadmaps/detectors.py), each `detector(territory, month)`, provided by the app whose data it reads.
+SIGNAL_DETECTORS = [
+    "referents.detectors.unmet_orientation_needs",
+    "roadmaps.detectors.recruitment_piling_up",
+    "referents.detectors.communes_without_referent",
+    "roadmaps.detectors.unverified_partners",
+]
+
 # data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).
 DATA_INCLUSION_SOURCE = os.environ.get("DATA_INCLUSION_SOURCE", "maillage")
