@@ -402,7 +402,7 @@ HOME_PANELS = ["companies.followup.panels.my_reminders"]
 NEED_PANELS = ["roadmaps.panels.need_action"]
 
 # Detectors of the signals the portal raises each month (`manage.py raise_signals`,
-# roadmaps/detectors.py), each `detector(territory, month)`, provided by the app whose data it reads.
+# roadmaps/detectors.py): `detector(territory, month)`, each in the app whose data it reads.
 SIGNAL_DETECTORS = [
     "referents.detectors.unmet_orientation_needs",
     "roadmaps.detectors.recruitment_piling_up",

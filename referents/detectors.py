@@ -106,9 +106,9 @@ def unmet_orientation_needs(territory, month):
                         [
                             name,
                             row["theme__label"],
-                            str(shown_count(interviews.get(commune, 0))),
-                            str(shown_count(ticked.get((commune, theme), total))),
-                            str(shown_count(total)),
+                            shown_count(interviews.get(commune, 0)),
+                            shown_count(ticked.get((commune, theme), total)),
+                            shown_count(total),
                         ]
                     ],
                     numeric=[2, 3, 4],

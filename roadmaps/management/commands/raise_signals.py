@@ -70,7 +70,10 @@ class Command(BaseCommand):
             except Exception as error:  # one territory's failure leaves the others be
                 failed.append(item.name)
                 self.stderr.write(
-                    _("%(territory)s : échec, rien n'est enregistré pour ce territoire (%(error)s).")
+                    _(
+                        "%(territory)s : échec (%(error)s), rien n'est enregistré pour ce "
+                        "territoire."
+                    )
                     % {"territory": item.name, "error": error}
                 )
                 continue
