@@ -140,3 +140,9 @@ def get_need_link_rw_for_user(request, slug, need_pk):
     if roadmap is None:
         raise Http404
     return need, roadmap
+
+
+def get_signal_trends_for_user(request, slug):
+    """(territory, can_edit) for the trends of the territory's signals: its members and staff;
+    404 for anyone else (no query for a member beyond the territory)."""
+    return access.get_territory_for_user(request, slug)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps
+from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps, signal_trends
 
 
 class DirectionConverter:
@@ -76,4 +76,7 @@ urlpatterns = [
         name="indicator_value_create",
     ),
     path("<slug:slug>/besoins/<int:pk>/action/", needs.need_action, name="need_action"),
+    path("<slug:slug>/signaux/tendances/", signal_trends.signal_trends, name="signal_trends"),
+    # PLACEHOLDER until the signal pages (h-sig) are merged: remove on merge.
+    path("<slug:slug>/signaux/", signal_trends.signal_list_placeholder, name="signals"),
 ]

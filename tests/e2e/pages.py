@@ -209,6 +209,7 @@ PAGE_TYPES = [
     PageType("progress_errors", _action_url("progress_create"), submit=True),
     PageType("axis_create_errors", _url("roadmaps:axis_create", TERRITORY), submit=True),
     PageType("other_territory_action", _action, ("other_coordinator",), status=404),
+    PageType("signal_trends", _url("roadmaps:signal_trends", TERRITORY), ("referent",)),
     # Référents
     PageType("referent_network", _url("referents:list", TERRITORY), ("referent", "coordinator")),
     PageType("referent_detail", _referent(), ("referent",)),

@@ -223,6 +223,8 @@ EXPECTED = {
     "roadmaps:action_move_axis": post_only(coordinator=400),  # an empty body is bad input
     "roadmaps:step_mark": post_only(coordinator=400),
     "roadmaps:need_action": post_only(),  # an empty body unlinks: nothing to unlink here
+    "roadmaps:signal_trends": MEMBERS,
+    "roadmaps:signals": MEMBERS,  # PLACEHOLDER until the signal pages (h-sig): remove on merge
 }
 
 # Pages of "the current territory": the territory is named in the query string.
