@@ -73,6 +73,7 @@ class Table:
     caption: str
     heading: str
     lines: list
+    total: object = None  # shown under the lines, if any
 
 
 @dataclass
@@ -84,6 +85,17 @@ class Trends:
     total: int = 0
     chart: str = ""
     summary: str = ""
+
+    @property
+    def month_table(self):
+        return Table(
+            "par-mois",
+            _("Signaux par mois"),
+            _("Signaux par mois d'observation (un groupe compte une fois)."),
+            _("Mois"),
+            self.months,
+            total=self.shown_total,
+        )
 
     @property
     def tables(self):

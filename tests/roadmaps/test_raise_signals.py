@@ -3,10 +3,12 @@ roadmaps/services/raised_signals.py). The référents' detectors are tested in
 tests/referents/test_detectors.py."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from companies.models import NafCode, Need
@@ -21,6 +23,7 @@ from tests.factories import (
     NeedFactory,
     PartnerFactory,
     ReferentFactory,
+    SignalFactory,
 )
 
 
@@ -327,3 +330,26 @@ def test_the_command_runs_in_constant_queries_per_territory(
     with django_assert_num_queries(12):
         out, _err = run("--month", f"{month:%Y-%m}", "--territory", territory.slug)
     assert f"0 signal relevé, 0 mis à jour, {raised} inchangés" in out
+
+
+# --- The evidence, as the signal page shows it -------------------------------------------------
+
+
+def test_the_evidence_include_renders_the_table_stored_with_the_signal(territory, month):
+    recruiting(territory, "Soudeur", 3)
+    raise_signals(territory=territory, month=month)
+    signal = Signal.objects.get()
+
+    html = render_to_string("roadmaps/signals/_evidence.html", {"signal": signal})
+
+    assert "<caption>Besoins de recrutement ouverts « Soudeur », par secteur</caption>" in html
+    headers = re.findall(r'<th scope="col"\s*(?:class="num")?>(.*?)</th>', html)
+    assert headers == ["Secteur", "Établissements", "Besoins", "Postes"]
+    assert re.search(r'<th scope="row">25 — Fabrication de produits métalliques', html)
+    assert re.findall(r'<td class="num">(\d+)</td>', html) == ["3", "3", "6"]
+
+
+def test_the_evidence_include_shows_nothing_for_a_signal_recorded_by_a_person(territory):
+    signal = SignalFactory(territory=territory)
+
+    assert render_to_string("roadmaps/signals/_evidence.html", {"signal": signal}).strip() == ""

@@ -102,7 +102,7 @@ def test_tables_by_theme_sector_and_commune(referent_client, territory, months):
     }
     assert table_rows(page, "par-secteur") == {
         "C — INDUSTRIE MANUFACTURIÈRE": "6",
-        "mécatronique": "moins de 5",
+        "Mécatronique": "moins de 5",
     }
     assert "(filière du territoire)" in page
     assert table_rows(page, "par-commune") == {"Soyaux": "8", "Angoulême": "6"}
