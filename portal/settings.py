@@ -394,6 +394,7 @@ DEMO_LOADERS = [
     "companies.followup.demo.load",  # after the demo establishments (companies.demo)
     "roadmaps.demo.load",
     "referents.demo.load",
+    "roadmaps.demo_signals.load",  # last: the signals the portal raises read every app's demo
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page

@@ -118,9 +118,11 @@ def evidence_table(*, caption, columns, rows, numeric=()):
 def recruitment_piling_up(territory, month):
     """Open recruitment needs at the end of the month: one finding per métier sought by at
     least JOB_ESTABLISHMENTS establishments, one per NAF division with at least
-    SECTOR_ESTABLISHMENTS establishments (two queries: the needs, the divisions' labels)."""
+    SECTOR_ESTABLISHMENTS establishments, when at least one of their needs was detected during
+    the month (needs that merely stay open were signalled the month they piled up). Two queries:
+    the needs, the divisions' labels."""
     day = as_of(month)
-    rows = open_recruitment_needs(territory=territory, until=day)
+    rows = open_recruitment_needs(territory=territory, since=month, until=day)
     labels = division_labels({row["division"] for row in rows if row["division"]})
     jobs, sectors, spellings = defaultdict(list), defaultdict(list), defaultdict(dict)
     for row in rows:
@@ -134,7 +136,7 @@ def recruitment_piling_up(territory, month):
     end = date_format(day, "j F Y")
     for key, job_rows in sorted(jobs.items()):
         establishments = {row["establishment_id"] for row in job_rows}
-        if len(establishments) < JOB_ESTABLISHMENTS:
+        if len(establishments) < JOB_ESTABLISHMENTS or not _new(job_rows):
             continue
         job = max(sorted(spellings[key]), key=lambda spelling: spellings[key][spelling])
         by_sector = _totals(job_rows, lambda row: _sector(row["division"], labels))
@@ -153,6 +155,7 @@ def recruitment_piling_up(territory, month):
             "positions": _positions(positions),
             "date": end,
         }
+        text += " " + _detected_in(_new(job_rows), month)
         findings.append(
             Finding(
                 rule_key=f"metier:{key}"[:200],
@@ -168,7 +171,7 @@ def recruitment_piling_up(territory, month):
         )
     for division, sector_rows in sorted(sectors.items()):
         establishments = {row["establishment_id"] for row in sector_rows}
-        if len(establishments) < SECTOR_ESTABLISHMENTS:
+        if len(establishments) < SECTOR_ESTABLISHMENTS or not _new(sector_rows):
             continue
         sector = _sector(division, labels)
         by_job = _totals(sector_rows, lambda row: row["job"].strip() or _("Métier non précisé"))
@@ -185,6 +188,7 @@ def recruitment_piling_up(territory, month):
             "needs": _needs(sum(row["needs"] for row in sector_rows)),
             "positions": _positions(sum(row["positions"] or 0 for row in sector_rows)),
         }
+        text += " " + _detected_in(_new(sector_rows), month)
         findings.append(
             Finding(
                 rule_key=f"naf:{division}",
@@ -199,6 +203,16 @@ def recruitment_piling_up(territory, month):
             )
         )
     return findings
+
+
+def _new(rows):
+    return sum(row["new"] for row in rows)
+
+
+def _detected_in(count, month):
+    return ngettext(
+        "%(count)d détecté en %(month)s.", "%(count)d détectés en %(month)s.", count
+    ) % {"count": count, "month": month_label(month)}
 
 
 def _sector(division, labels):
@@ -236,7 +250,9 @@ def _totals(rows, label_of):
 def unverified_partners(territory, month):
     """The territory's partner records past their check date at the end of the month (never
     verified, or verified longer ago than their check interval), by theme category: one finding
-    per category with at least UNVERIFIED_PARTNERS records (one query)."""
+    per category with at least UNVERIFIED_PARTNERS records, one of which fell due during the
+    month (created then if never verified): records that merely stay due were signalled the
+    month the category reached the threshold. One query."""
     day = as_of(month)
     due = Partner.objects.filter(territory=territory).due_for_review(moment_of(day))
     links = (
@@ -254,6 +270,7 @@ def unverified_partners(territory, month):
             "partner__name",
             "partner__verified_at",
             "partner__check_interval",
+            "partner__created_at",
         )
         .order_by()
         .distinct()
@@ -266,19 +283,29 @@ def unverified_partners(territory, month):
     findings = []
     end = date_format(day, "j F Y")
     for (category, slug, label), partners in sorted(categories.items(), key=lambda i: i[0][2]):
-        if len(partners) < UNVERIFIED_PARTNERS:
-            continue
-        rows = []
-        for link in sorted(partners.values(), key=_oldest_first):
-            record = Partner(
+        records = [
+            Partner(
+                name=link["partner__name"],
                 verified_at=link["partner__verified_at"],
                 check_interval=link["partner__check_interval"],
+                created_at=link["partner__created_at"],
             )
+            for link in sorted(partners.values(), key=_oldest_first)
+        ]
+        fell_due = [
+            timezone.localdate(record.next_check or record.created_at) for record in records
+        ]
+        if len(records) < UNVERIFIED_PARTNERS or not any(
+            month <= due_on <= day for due_on in fell_due
+        ):
+            continue
+        rows = []
+        for record in records:
             verified, due_on = _("jamais"), _("sa création")
             if record.verified_at:
                 verified = date_format(timezone.localtime(record.verified_at), "j F Y")
                 due_on = date_format(timezone.localtime(record.next_check), "j F Y")
-            rows.append([link["partner__name"], verified, due_on])
+            rows.append([record.name, verified, due_on])
         text = ngettext(
             "%(count)d fiche partenaire de la thématique « %(theme)s » n'a pas été vérifiée dans "
             "le délai prévu (au %(date)s).",

@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,11 +30,13 @@ def division_labels(codes):
     return dict(divisions.values_list("code", "label"))
 
 
-def open_recruitment_needs(*, territory, until):
+def open_recruitment_needs(*, territory, since, until):
     """The territory's recruitment needs detected up to the day `until` and open now, one row per
     métier (as typed), NAF division of the establishment and establishment:
-    [{"job", "division" (None: unknown), "establishment_id", "needs", "positions"}]. One query,
-    counts only: what roadmaps' monthly signals read (roadmaps/detectors.py)."""
+    [{"job", "division" (None: unknown), "establishment_id", "needs", "positions", "new" (needs
+    detected from the day `since`)}]. One query, counts only: what roadmaps' monthly signals
+    read (roadmaps/detectors.py)."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
     end = timezone.make_aware(datetime.datetime.combine(until, datetime.time.max))
     return list(
         Need.objects.filter(territory=territory, created_at__lte=end)
@@ -43,7 +45,11 @@ def open_recruitment_needs(*, territory, until):
         .annotate(division=Substr("establishment__naf__code", 1, 2))
         .order_by()
         .values("job", "division", "establishment_id")
-        .annotate(needs=Count("pk"), positions=Sum("positions"))
+        .annotate(
+            needs=Count("pk"),
+            positions=Sum("positions"),
+            new=Count("pk", filter=Q(created_at__gte=start)),
+        )
         .order_by("job", "division", "establishment_id")
     )
 

@@ -14,7 +14,13 @@ from django.utils import timezone
 from companies.models import NafCode, Need
 from partners.models import Theme
 from referents.models import OrientationCount
-from roadmaps.detectors import Finding, detector, recruitment_piling_up, unverified_partners
+from roadmaps.detectors import (
+    Finding,
+    detector,
+    month_label,
+    recruitment_piling_up,
+    unverified_partners,
+)
 from roadmaps.models import Signal
 from roadmaps.services.raised_signals import raise_signals
 from tests.factories import (
@@ -27,16 +33,26 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def month():
+def last_month():
     """The month just ended (the command's default)."""
     return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture
+def month():
+    return last_month()
+
+
+def during_last_month(days=9):
+    return timezone.make_aware(
+        datetime.datetime.combine(last_month() + datetime.timedelta(days=days), datetime.time(10))
+    )
 
 
 def recruiting(territory, job, number, *, naf="25.62B", **fields):
     """`number` establishments, each with one open recruitment need for `job`."""
     code = NafCode.objects.get(code=naf)
-    fields.setdefault("created_at", timezone.now() - datetime.timedelta(days=40))  # last month
+    fields.setdefault("created_at", during_last_month())
     return [
         NeedFactory(
             territory=territory,
@@ -49,13 +65,15 @@ def recruiting(territory, job, number, *, naf="25.62B", **fields):
     ]
 
 
-def long_ago(months):
-    return timezone.now() - datetime.timedelta(days=31 * months + 40)
+LONG_AGO = timezone.now() - datetime.timedelta(days=800)
+# verified six months (the default interval) before falling due last month
+DUE_LAST_MONTH = during_last_month() - datetime.timedelta(days=round(6 * 30.44))
 
 
 def unverified(territory, number, themes=("mobilite--acceder-a-un-vehicule",), **fields):
+    fields.setdefault("verified_at", LONG_AGO)
     return [
-        PartnerFactory(territory=territory, themes=list(themes), verified_at=long_ago(12), **fields)
+        PartnerFactory(territory=territory, themes=list(themes), **fields)
         for _index in range(number)
     ]
 
@@ -86,6 +104,16 @@ def test_two_establishments_or_closed_needs_raise_nothing(territory, other_terri
 
     assert recruitment_piling_up(territory, month) == []
     assert [f.rule_key for f in recruitment_piling_up(other_territory, month)] == ["metier:soudeur"]
+
+
+def test_needs_that_merely_stay_open_are_not_signalled_again(territory, month):
+    before = during_last_month(days=-20)
+    recruiting(territory, "Soudeur", 3, created_at=before)
+
+    assert recruitment_piling_up(territory, month) == []
+    recruiting(territory, "Soudeur", 1)  # one more during the month
+    [finding] = recruitment_piling_up(territory, month)
+    assert finding.text.endswith(" 1 détecté en " + month_label(month) + ".")
 
 
 def test_needs_detected_after_the_month_are_not_counted(territory, month):
@@ -119,7 +147,12 @@ def test_five_establishments_of_one_sector_raise_a_signal(territory, month):
 
 def test_three_unverified_records_of_one_theme_raise_a_signal(territory, month):
     unverified(territory, 2)
-    unverified(territory, 1, themes=["mobilite--financer-ma-mobilite", "mobilite"])
+    unverified(
+        territory,
+        1,
+        themes=["mobilite--financer-ma-mobilite", "mobilite"],
+        verified_at=DUE_LAST_MONTH,
+    )
     never = unverified(territory, 1, themes=["mobilite"])[0]
     never.verified_at = None
     never.save()
@@ -139,12 +172,18 @@ def test_three_unverified_records_of_one_theme_raise_a_signal(territory, month):
 def test_records_verified_in_time_or_of_another_territory_raise_nothing(
     territory, other_territory, month
 ):
-    unverified(territory, 2)
+    unverified(territory, 2, verified_at=DUE_LAST_MONTH)
     PartnerFactory(territory=territory, themes=["mobilite"])  # verified today
-    unverified(other_territory, 3)
+    unverified(other_territory, 3, verified_at=DUE_LAST_MONTH)
 
     assert unverified_partners(territory, month) == []
     assert [f.rule_key for f in unverified_partners(other_territory, month)] == ["mobilite"]
+
+
+def test_records_that_stayed_due_are_not_signalled_again(territory, month):
+    unverified(territory, 3)  # due long before the month: signalled back then
+
+    assert unverified_partners(territory, month) == []
 
 
 # --- The service: once per rule, subject and month; all or nothing ----------------------------
@@ -304,7 +343,7 @@ def world(territory, month, size):
         recruiting(territory, f"Métier {index}", 3)
     categories = ["mobilite", "numerique", "sante", "se-former", "famille"][:size]
     for category in categories:
-        unverified(territory, 3, themes=[category])
+        unverified(territory, 3, themes=[category], verified_at=DUE_LAST_MONTH)
 
 
 @pytest.mark.parametrize("size", [1, 5])
