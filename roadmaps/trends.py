@@ -283,14 +283,18 @@ def bar_chart(trends, *, title):
                 f"<title>{escape(line.label)} : {escape(line.shown)}</title></rect>"
             )
         month = line.month
-        if month.month in (1, 4, 7, 10) or index == 0:
+        # quarters are labelled (January with its year), and the first bar unless a quarter's
+        # label follows too close
+        to_quarter = (3 - (month.month - 1) % 3) % 3
+        first = index == 0 and to_quarter != 1
+        if to_quarter == 0 or first:
             label = escape(SHORT_MONTHS[month.month - 1])
             center = x + (slot - 8) / 2
             parts.append(
                 f'<text x="{center:.1f}" y="{height - bottom + 16}" font-size="11" '
                 f'text-anchor="middle" fill="#1b1b1b">{label}</text>'
             )
-            if month.month == 1 or index == 0:
+            if month.month == 1 or first:
                 parts.append(
                     f'<text x="{center:.1f}" y="{height - bottom + 32}" font-size="11" '
                     f'text-anchor="middle" fill="#555b62">{month.year}</text>'
