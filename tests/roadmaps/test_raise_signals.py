@@ -392,3 +392,20 @@ def test_the_evidence_include_shows_nothing_for_a_signal_recorded_by_a_person(te
     signal = SignalFactory(territory=territory)
 
     assert render_to_string("roadmaps/signals/_evidence.html", {"signal": signal}).strip() == ""
+
+
+def test_recruitment_and_partner_signals_are_raised_once(territory, other_territory, month):
+    recruiting(territory, "Soudeur", 3)
+    unverified(territory, 3, verified_at=DUE_LAST_MONTH)
+    detectors = [recruitment_piling_up, unverified_partners]
+
+    first = raise_signals(territory=territory, month=month, detectors=detectors)
+    second = raise_signals(territory=territory, month=month, detectors=detectors)
+    elsewhere = raise_signals(territory=other_territory, month=month, detectors=detectors)
+
+    assert (first.created, second.created, second.updated, second.unchanged) == (2, 0, 0, 2)
+    assert elsewhere.total == 0
+    assert sorted(Signal.objects.values_list("rule", "rule_key")) == [
+        ("fiches-a-verifier", "mobilite"),
+        ("recrutements-en-attente", "metier:soudeur"),
+    ]
