@@ -10,9 +10,10 @@ Detectors are named by `settings.SIGNAL_DETECTORS` (dotted paths, like `HOME_PAN
 reading referents' data live in `referents/detectors.py` (roadmaps never imports referents,
 DESIGN.md); those reading companies and partners live here, through their query functions.
 
-`evidence` is what the signal page shows as a small table (templates/roadmaps/signals/
-_evidence.html): `evidence_table(caption=…, columns=[…], rows=[[…]], numeric=[column indexes])`,
-texts already written in French when the signal is raised (a record of what was seen then).
+`evidence` is what the signal's page shows as a small table, through the include
+"roadmaps/signals/_evidence.html" (with `signal`): `evidence_table(caption=…, columns=[…],
+rows=[[…]], numeric=[column indexes])`, texts already written in French when the signal is
+raised (a record of what was seen then).
 """
 
 import datetime
