@@ -139,7 +139,7 @@ def recruitment_piling_up(territory, month):
         establishments = {row["establishment_id"] for row in job_rows}
         if len(establishments) < JOB_ESTABLISHMENTS or not _new(job_rows):
             continue
-        job = max(sorted(spellings[key]), key=lambda spelling: spellings[key][spelling])
+        job = max(sorted(spellings[key]), key=lambda spelling: spellings[key][spelling]).strip()
         by_sector = _totals(job_rows, lambda row: _sector(row["division"], labels))
         needs = sum(row["needs"] for row in job_rows)
         positions = sum(row["positions"] or 0 for row in job_rows)
@@ -212,7 +212,7 @@ def _new(rows):
 
 def _detected_in(count, month):
     return ngettext(
-        "%(count)d détecté en %(month)s.", "%(count)d détectés en %(month)s.", count
+        "Dont %(count)d détecté en %(month)s.", "Dont %(count)d détectés en %(month)s.", count
     ) % {"count": count, "month": month_label(month)}
 
 

@@ -113,7 +113,7 @@ def test_needs_that_merely_stay_open_are_not_signalled_again(territory, month):
     assert recruitment_piling_up(territory, month) == []
     recruiting(territory, "Soudeur", 1)  # one more during the month
     [finding] = recruitment_piling_up(territory, month)
-    assert finding.text.endswith(" 1 détecté en " + month_label(month) + ".")
+    assert finding.text.endswith(". Dont 1 détecté en " + month_label(month) + ".")
 
 
 def test_needs_detected_after_the_month_are_not_counted(territory, month):
