@@ -19,6 +19,8 @@ from roadmaps.detectors import (
     detector,
     month_label,
     recruitment_piling_up,
+    registered_detectors,
+    rule_label,
     unverified_partners,
 )
 from roadmaps.models import Signal
@@ -409,3 +411,13 @@ def test_recruitment_and_partner_signals_are_raised_once(territory, other_territ
         ("fiches-a-verifier", "mobilite"),
         ("recrutements-en-attente", "metier:soudeur"),
     ]
+
+
+def test_each_rule_has_a_label_for_the_signal_pages():
+    assert [str(rule_label(detect.rule)) for detect in registered_detectors()] == [
+        "Besoin d'orientation sans partenaire",
+        "Recrutements en attente",
+        "Commune sans référent",
+        "Fiches partenaires à vérifier",
+    ]
+    assert rule_label("inconnue") == "inconnue"
