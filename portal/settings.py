@@ -395,6 +395,7 @@ DEMO_LOADERS = [
     "roadmaps.demo.load",
     "referents.demo.load",
     "roadmaps.demo.load_computed_indicators",  # from the data of all the loaders above
+    "roadmaps.demo_signals.load",  # last: the signals the portal raises read every app's demo
 ]
 
 # Panels provided by the apps above the page's own app (portal/panels.py): a member's home page
@@ -416,6 +417,15 @@ INDICATOR_METRICS = [
     "roadmaps.metrics.needs_detected",
     "roadmaps.metrics.needs_achieved",
     "roadmaps.metrics.partners_up_to_date",
+]
+
+# Detectors of the signals the portal raises each month (`manage.py raise_signals`,
+# roadmaps/detectors.py): `detector(territory, month)`, each in the app whose data it reads.
+SIGNAL_DETECTORS = [
+    "referents.detectors.unmet_orientation_needs",
+    "roadmaps.detectors.recruitment_piling_up",
+    "referents.detectors.communes_without_referent",
+    "roadmaps.detectors.unverified_partners",
 ]
 
 # data·inclusion: the `source` of the records this portal produces (exports; docs/partners.md).

@@ -820,3 +820,19 @@ def signal_label(signal):
         "day": signal.observed_on.strftime("%d/%m/%Y"),
         "text": signal,
     }
+
+
+class TrendsFilterForm(forms.Form):
+    """The GET filter of the signals' trends: where the signals come from."""
+
+    origine = forms.ChoiceField(
+        label=_("Origine des signaux"),
+        required=False,
+        choices=[
+            ("", _("Toutes")),
+            ("personnes", _("Relevés par les membres du réseau")),
+            ("portail", _("Relevés par le portail")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"invalid_choice": _("Choisissez une origine de la liste.")},
+    )

@@ -195,3 +195,9 @@ def get_signal_triage_for_user(request, slug, pk):
     if not rights["can_triage"]:
         raise PermissionDenied
     return signal, Roadmap.current_for(signal.territory)
+
+
+def get_signal_trends_for_user(request, slug):
+    """(territory, can_edit) for the trends of the territory's signals: its members and staff;
+    404 for anyone else (no query for a member beyond the territory)."""
+    return access.get_territory_for_user(request, slug)

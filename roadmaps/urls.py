@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from roadmaps.views import actions, axes, dashboard, diagnostic, needs, roadmaps, signals
+from roadmaps.views import (
+    actions,
+    axes,
+    dashboard,
+    diagnostic,
+    needs,
+    roadmaps,
+    signal_trends,
+    signals,
+)
 
 
 class DirectionConverter:
@@ -78,6 +87,7 @@ urlpatterns = [
     path("<slug:slug>/besoins/<int:pk>/action/", needs.need_action, name="need_action"),
     path("<slug:slug>/signaux/", signals.signal_list, name="signals"),
     path("<slug:slug>/signaux/nouveau/", signals.signal_create, name="signal_create"),
+    path("<slug:slug>/signaux/tendances/", signal_trends.signal_trends, name="signal_trends"),
     path("<slug:slug>/signaux/<int:pk>/", signals.signal_detail, name="signal"),
     path("<slug:slug>/signaux/<int:pk>/modifier/", signals.signal_update, name="signal_update"),
     path("<slug:slug>/signaux/<int:pk>/trier/", signals.signal_triage, name="signal_triage"),

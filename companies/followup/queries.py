@@ -6,7 +6,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,39 @@ UNKNOWN_SECTOR = "?"
 def section_labels():
     """{section letter: label} of the NAF rév. 2 sections (one query)."""
     return dict(NafCode.objects.filter(level=NafCode.Level.SECTION).values_list("section", "label"))
+
+
+def division_labels(codes):
+    """{division code: label} of the NAF rév. 2 divisions `codes` ("25", one query; none
+    without codes)."""
+    if not codes:
+        return {}
+    divisions = NafCode.objects.filter(level=NafCode.Level.DIVISION, code__in=codes)
+    return dict(divisions.values_list("code", "label"))
+
+
+def open_recruitment_needs(*, territory, since, until):
+    """The territory's recruitment needs detected up to the day `until` and open now, one row per
+    métier (as typed), NAF division of the establishment and establishment:
+    [{"job", "division" (None: unknown), "establishment_id", "needs", "positions", "new" (needs
+    detected from the day `since`)}]. One query, counts only: what roadmaps' monthly signals
+    read (roadmaps/detectors.py)."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
+    end = timezone.make_aware(datetime.datetime.combine(until, datetime.time.max))
+    return list(
+        Need.objects.filter(territory=territory, created_at__lte=end)
+        .recruitment()
+        .open()
+        .annotate(division=Substr("establishment__naf__code", 1, 2))
+        .order_by()
+        .values("job", "division", "establishment_id")
+        .annotate(
+            needs=Count("pk"),
+            positions=Sum("positions"),
+            new=Count("pk", filter=Q(created_at__gte=start)),
+        )
+        .order_by("job", "division", "establishment_id")
+    )
 
 
 def sector_name(section, labels):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from roadmaps.charts import STATUS_COLOURS
@@ -24,7 +24,7 @@ def annotate_dates(action, today):
 def with_reasons(versions, slug):
     """Set on each version (newest first) `previous`, the version before it (None for the
     first one loaded), `compare_url`, its comparison with that one, and on each of its
-    signals `url`, the signal's page — "" while the signals pages are not there (no query).
+    signals `url`, the signal's page (no query).
     Returns `versions`."""
     listing = reverse("roadmaps:versions", args=[slug])
     for version, previous in zip(versions, [*versions[1:], None], strict=False):
@@ -33,10 +33,7 @@ def with_reasons(versions, slug):
             f"{listing}?de={previous.pk}&a={version.pk}#comparaison" if previous else ""
         )
         for signal in version.signals.all():
-            try:
-                signal.url = reverse("roadmaps:signal", args=[slug, signal.pk])
-            except NoReverseMatch:
-                signal.url = ""
+            signal.url = reverse("roadmaps:signal", args=[slug, signal.pk])
     return versions
 
 

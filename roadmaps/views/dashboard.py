@@ -3,7 +3,7 @@
 import datetime
 
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -30,15 +30,6 @@ from roadmaps.views.common import Overview
 # of each kind, the most recent first.
 HIGHLIGHT_DAYS = 90
 HIGHLIGHT_ROWS = 8
-
-
-def signal_link_root(slug):
-    """The start of a signal's address (its pk follows), or None while the portal has no page
-    for one signal (its actions are linked instead)."""
-    try:
-        return reverse("roadmaps:signal", args=[slug, 0]).rsplit("0/", 1)[0]
-    except NoReverseMatch:
-        return None
 
 
 def highlights(roadmap, overview):
@@ -73,11 +64,10 @@ def highlights(roadmap, overview):
     ).values_list("signal_id", "action_id"):
         if action_id in actions:
             linked.setdefault(signal_id, []).append(actions[action_id])
-    root = signal_link_root(roadmap.territory.slug)
     signals = list(signals)
     for signal in signals:
         signal.summary = Truncator(signal.text).chars(200)
-        signal.url = f"{root}{signal.pk}/" if root else ""
+        signal.url = reverse("roadmaps:signal", args=[roadmap.territory.slug, signal.pk])
         signal.linked = sorted(linked.get(signal.pk, []), key=lambda a: (a.axis.number, a.number))
     versions_ = list(
         roadmap.versions.filter(validated_on__gte=since)

@@ -122,24 +122,9 @@ def signal_detail(request, slug, pk):
         "partners": list(signal.partners.all()),
         "actions": list(signal.actions.select_related("axis__roadmap__territory")),
         "grouped": list(signal.grouped.select_related("author").order_by("observed_on", "pk")),
-        "evidence": _evidence_rows(signal.evidence),
         "history": history.signal_history(signal),
     }
     return render(request, "roadmaps/signal_detail.html", context)
-
-
-def _evidence_rows(evidence):
-    """What the portal saw, as (label, value) rows: the rule's own keys, shown as they are."""
-    if not isinstance(evidence, dict):
-        return [("", str(evidence))] if evidence else []
-    rows = []
-    for key, value in evidence.items():
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(item) for item in value)
-        elif isinstance(value, dict):
-            value = ", ".join(f"{k} : {v}" for k, v in value.items())
-        rows.append((str(key).replace("_", " "), str(value)))
-    return rows
 
 
 def signal_update(request, slug, pk):

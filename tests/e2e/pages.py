@@ -254,6 +254,7 @@ PAGE_TYPES = [
     PageType("signal_triage", _signal("signal_triage")),
     PageType("signal_action", _signal("signal_action")),
     PageType("signal_group", _signal("signal_group")),
+    PageType("signal_trends", _url("roadmaps:signal_trends", TERRITORY), ("referent",)),
     # Référents
     PageType("referent_network", _url("referents:list", TERRITORY), ("referent", "coordinator")),
     PageType("referent_detail", _referent(), ("referent",)),

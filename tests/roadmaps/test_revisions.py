@@ -121,7 +121,6 @@ def test_a_first_validation_is_not_a_revision(coordinator_client, first, roadmap
     assert "Révisée le" not in coordinator_client.get(roadmap.get_absolute_url()).text
 
 
-@pytest.mark.urls("tests.roadmaps.urls_signal_stub")
 def test_the_signals_of_a_revision_link_to_their_page(referent_client, first, signals, roadmap):
     revise(roadmap, [signals["welders"]])
     link = reverse("roadmaps:signal", args=[SLUG, signals["welders"].pk])

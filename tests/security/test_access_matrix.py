@@ -239,6 +239,7 @@ EXPECTED = {
     "roadmaps:signal_action": EDITORS,
     "roadmaps:signal_group": EDITORS,
     "roadmaps:signal_ungroup": post_only(),  # not grouped: nothing to do, back to the signal
+    "roadmaps:signal_trends": MEMBERS,
 }
 
 # Pages of "the current territory": the territory is named in the query string.

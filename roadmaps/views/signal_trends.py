@@ -1,0 +1,27 @@
+"""Trends of the territory's signals faibles (roadmaps/trends.py)."""
+
+from django.shortcuts import render
+
+from roadmaps import trends
+from roadmaps.forms import TrendsFilterForm
+from roadmaps.perms import get_signal_trends_for_user
+
+
+def signal_trends(request, slug):
+    """Counts of signals by month, theme, sector and commune over 24 months. Queries: session,
+    user, memberships with their territories, the territory; then by month, the signals without
+    theme / commune / sector, by theme, by commune, by sector, the NAF sections' labels."""
+    territory, _can_edit = get_signal_trends_for_user(request, slug)
+    form = TrendsFilterForm(request.GET or None)
+    origin = form.cleaned_data["origine"] if form.is_valid() else ""
+    return render(
+        request,
+        "roadmaps/signal_trends.html",
+        {
+            "territory": territory,
+            "form": form,
+            "origin": origin,
+            "trends": trends.signal_trends(territory, origin=origin),
+            "legend": trends.legend(),
+        },
+    )
