@@ -3,6 +3,7 @@ ended, in every territory, once the other apps' demos are loaded (last of DEMO_L
 detectors read referents', companies' and partners' demo data). Idempotent, as the command."""
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from portal.models import Territory
 from roadmaps.services.raised_signals import raise_signals
@@ -16,5 +17,10 @@ def load(stdout=None):
         for month in months:
             created += raise_signals(territory=territory, month=month).created
     if stdout:
-        stdout.write(f"  {created} signaux relevés par le portail (12 derniers mois)")
+        line = ngettext(
+            "%(count)s signal relevé par le portail (12 derniers mois)",
+            "%(count)s signaux relevés par le portail (12 derniers mois)",
+            created,
+        )
+        stdout.write("  " + line % {"count": created})
     return created

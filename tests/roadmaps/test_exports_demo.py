@@ -130,8 +130,8 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
         signals = Signal.objects.filter(territory__slug=territory)
         assert set(signals.values_list("status", flat=True)) == set(Signal.Status.values)
         assert signals.filter(grouped_into__isnull=False).count() == 1
-        taken = signals.get(status=Signal.Status.TAKEN)
-        assert taken.actions.filter(axis__roadmap__territory__slug=territory).exists()
+        for taken in signals.filter(status=Signal.Status.TAKEN):  # Angoulême's revision's too
+            assert taken.actions.filter(axis__roadmap__territory__slug=territory).exists()
     counts = (
         Roadmap.objects.count(),
         Action.objects.count(),

@@ -223,7 +223,7 @@ def test_roadmap_page_with_a_revision_query_count(
     revise(roadmap, linked)
     # 1 session, 2 user, 3 memberships with their territories, 4 content version, 5 roadmap
     # with its territory, 6 axes, 7 actions, 8 step counts, 9 diagnostic indicators, 10 the
-    # two latest versions, 11 the signals of those
-    with django_assert_num_queries(11):
+    # two latest versions, 11 the signals of those, 12 the open signals' counts
+    with django_assert_num_queries(12):
         response = referent_client.get(roadmap.get_absolute_url())
     assert "Révisée le 15 juin 2023" in response.text

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partners.models import Theme
 from portal.models import Commune
+from roadmaps.detectors import evidence_table
 from roadmaps.models import Action, Signal
 from tests.conftest import submission_token
 from tests.factories import (
@@ -450,11 +451,17 @@ def test_the_evidence_of_a_signal_the_portal_raised_is_shown(referent_client, te
         rule="besoins_sans_partenaire",
         rule_key="16374",
         period=TODAY().replace(day=1),
-        evidence={"commune": "Soyaux", "entretiens": 7, "besoins": ["mobilité", "garde"]},
+        evidence=evidence_table(
+            caption="Besoins sans partenaire connu à Soyaux",
+            columns=["Besoin", "Entretiens"],
+            rows=[["Mobilité", 7], ["Garde d'enfants", 3]],
+            numeric=[1],
+        ),
     )
     page = referent_client.get(signal.get_absolute_url()).text
-    assert "Ce que le portail a relevé" in page
-    assert "mobilité, garde" in page and "relevé par le portail" in page
+    assert "Ce que le portail a relevé" in page and "relevé par le portail" in page
+    assert "<caption>Besoins sans partenaire connu à Soyaux</caption>" in page
+    assert '<th scope="row">Mobilité</th>' in page and '<td class="num">7</td>' in page
     log = referent_client.get(url("signals"), {"origine": "portail"}).text
     assert signal.text in log
     assert signal.text not in referent_client.get(url("signals"), {"origine": "personnes"}).text
