@@ -233,7 +233,11 @@ def _date_label(iso):
 
 
 def _dates_label(item):
-    return f"{_date_label(item['start_date'])} → {_date_label(item['end_date'])}"
+    """« du 01/04/2022 au 31/12/2022 »: the arrow of a change stays between the two periods."""
+    return _("du %(start)s au %(end)s") % {
+        "start": _date_label(item["start_date"]),
+        "end": _date_label(item["end_date"]),
+    }
 
 
 def _figure(value, unit=""):

@@ -302,7 +302,7 @@ def test_compare_added_removed_moved_replanned_and_status(actions, axes, roadmap
         ("Parrainage", "1. Accompagner les jeunes", "2. Faciliter le recrutement")
     ]
     assert [(a["title"], a["before"], a["after"]) for a in comparison.replanned] == [
-        ("Marque employeur", "01/01/2020 → 30/06/2020", "01/01/2020 → 31/12/2025")
+        ("Marque employeur", "du 01/01/2020 au 30/06/2020", "du 01/01/2020 au 31/12/2025")
     ]
     assert [(a["title"], a["before"], a["after"]) for a in comparison.status_changed] == [
         ("Marque employeur", "à venir", "en cours")
