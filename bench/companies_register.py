@@ -53,6 +53,7 @@ from companies.models import (  # noqa: E402
     NafCode,
     Need,
     WorkforceBand,
+    band_ranks,
 )
 from portal.models import (  # noqa: E402
     EPCI,
@@ -144,9 +145,11 @@ def fill_followup(territory, followed=5_000):
 
 def fill(territory, count, start):
     rng = random.Random(start + 13)
-    communes = list(territory.communes.values_list("pk", flat=True))
+    commune_names = dict(territory.communes.values_list("pk", "search_name"))
+    communes = list(commune_names)
     naf = dict(NafCode.objects.filter(level="sous-classe").values_list("code", "label"))
     naf_codes = list(naf)
+    ranks = band_ranks()
     bands = list(WorkforceBand.objects.values_list("code", flat=True))
     with transaction.atomic():
         units = []
@@ -176,6 +179,7 @@ def fill(territory, count, start):
             code = rng.choice(naf_codes)
             name = "" if index % 3 else f"Enseigne {rng.choice(WORDS)} {index}"
             legal_name = names[unit_ids[siren]]
+            band, commune = rng.choice(bands), rng.choice(communes)  # draws in the former order
             establishments.append(
                 Establishment(
                     siret=siret,
@@ -184,14 +188,16 @@ def fill(territory, count, start):
                     naf_id=code,
                     activity_code=code,
                     activity_nomenclature="NAFRev2",
-                    workforce_band_id=rng.choice(bands),
+                    workforce_band_id=band,
+                    workforce_rank=ranks[band],
                     is_employer=index % 3 != 0,
                     is_ess=ess[unit_ids[siren]],
                     is_active=index % 4 != 3,
                     is_head_office=index % 5 == 0,
                     address=f"{index % 90 + 1} rue de la République",
                     postal_code="16000",
-                    commune_id=rng.choice(communes),
+                    commune_id=commune,
+                    commune_search_name=commune_names[commune],
                     search_text=normalize(f"{name} {legal_name} {naf[code]}"),
                 )
             )

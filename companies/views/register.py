@@ -34,7 +34,12 @@ def _filtered(request, territory):
         territory=territory,
         needs=perms.needs_visible_to(request, territory),
     )
-    establishments = Establishment.objects.in_territory(territory).for_list()
+    # The territory's establishments by the ids of its communes, read above, rather than by
+    # a subquery joining its EPCIs: PostgreSQL's planner then sees a plain filter and reads the
+    # sort's index (a deep page of the commune sort: 6 ms instead of a 60 ms sort).
+    establishments = Establishment.objects.filter(
+        commune_id__in=[pk for pk, _name in communes]
+    ).for_list()
     if form.is_bound and not form.is_valid():
         return form, None
     if not form.is_bound:
