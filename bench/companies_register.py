@@ -1,6 +1,6 @@
 """Benchmark: the companies register (/entreprises/<territoire>/) of a territory of 50,000
 establishments (p95 < 100 ms), with its follow-up filters, then an establishment's page, the
-needs page and the follow-up summary.
+register's map (at most 2,000 points), the needs page and the follow-up summary.
 
 Fills a dedicated database (one territory of 40 communes, 50,000 establishments of 40,000 legal
 units with NAF codes, workforce bands and names from a vocabulary), then times the pages with
@@ -55,9 +55,11 @@ from companies.models import (  # noqa: E402
     WorkforceBand,
     band_ranks,
 )
+from portal.maps import outline_from_geometry  # noqa: E402
 from portal.models import (  # noqa: E402
     EPCI,
     Commune,
+    CommuneOutline,
     Department,
     Membership,
     Region,
@@ -97,7 +99,48 @@ def setup_database(count):
         print(f"  {count - existing} établissements créés en {time.perf_counter() - started:.0f} s")
     if not Exchange.objects.filter(territory=territory).exists():
         fill_followup(territory)
+    if not Establishment.objects.in_territory(territory).filter(latitude__isnull=False).exists():
+        fill_map(territory)
     return territory
+
+
+def fill_map(territory):
+    """The map's data: square outlines for the 40 communes (8 × 5 around Angoulême) and
+    coordinates for the establishments inside their commune's square (one in twenty without,
+    as Sirene's partially diffused ones)."""
+    rng = random.Random(11)
+    centres = {}
+    for index, commune in enumerate(territory.communes.order_by("insee_code")):
+        lon, lat = (index % 8) * 0.04, 45.5 + (index // 8) * 0.03
+        centres[commune.pk] = (lon, lat)
+        ring = [
+            [lon - 0.02, lat - 0.015],
+            [lon + 0.02, lat - 0.015],
+            [lon + 0.02, lat + 0.015],
+            [lon - 0.02, lat + 0.015],
+            [lon - 0.02, lat - 0.015],
+        ]
+        path, box = outline_from_geometry(
+            {"type": "Polygon", "coordinates": [ring]}, commune.insee_code
+        )
+        x_min, y_min, x_max, y_max = box
+        CommuneOutline.objects.update_or_create(
+            commune=commune,
+            defaults={"path": path, "x_min": x_min, "y_min": y_min, "x_max": x_max, "y_max": y_max},
+        )
+    rows = [
+        (lon + rng.uniform(-0.018, 0.018), lat + rng.uniform(-0.013, 0.013), pk)
+        for pk, commune_id in Establishment.objects.in_territory(territory).values_list(
+            "pk", "commune_id"
+        )
+        if pk % 20 != 7  # one in twenty, open or closed alike
+        for lon, lat in [centres[commune_id]]
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE companies_establishment SET longitude = %s, latitude = %s WHERE id = %s", rows
+        )
+    print(f"  carte : 40 contours, {len(rows)} établissements placés")
 
 
 def fill_followup(territory, followed=5_000):
@@ -284,6 +327,8 @@ def main():
     detail = Establishment.objects.in_territory(territory).order_by("siret")[1234]
     pages = [(f"/entreprises/{SLUG}/", label, params) for label, params in SCENARIOS]
     pages.append((detail.get_absolute_url(), "page d'un établissement", {}))
+    pages.append((f"/entreprises/{SLUG}/carte/", "carte, sans filtre", {}))
+    pages.append((f"/entreprises/{SLUG}/carte/", "carte, section C + employeur", SCENARIOS[4][1]))
     pages.append((f"/entreprises/{SLUG}/besoins/", "besoins et projets", {}))
     pages.append((f"/entreprises/{SLUG}/synthese/", "synthèse du suivi", {}))
     for url, label, params in pages:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from companies import perms, services
 from companies.forms import EstablishmentCreateForm, EstablishmentFilterForm
+from companies.maps import MAP_MAX, register_map
 from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
@@ -23,10 +24,14 @@ EXPORT_MAX = 10_000
 FILTER_PARAMS = set(EstablishmentFilterForm.base_fields)
 
 
-def _filtered(request, territory):
+def _filtered(request, territory, communes=None):
     """(form, establishments): the form bound to the query string, and the establishments of
-    the territory that match it (None when the form is invalid). One query: the communes."""
-    communes = list(territory.communes.order_by("search_name").values_list("pk", "name"))
+    the territory that match it (None when the form is invalid). One query: the communes,
+    unless given (the territory's, in the order of their search names)."""
+    if communes is None:
+        communes = list(territory.communes.order_by("search_name").values_list("pk", "name"))
+    else:
+        communes = [(commune.pk, commune.name) for commune in communes]
     data = request.GET if FILTER_PARAMS & set(request.GET) else None
     form = EstablishmentFilterForm(
         data,
@@ -72,6 +77,20 @@ def establishment_list(request, territory):
             "export_max": EXPORT_MAX,
         },
     )
+
+
+@require_GET
+def establishment_map(request, territory):
+    """The establishments that match the list's filters on a map of the territory's communes
+    (at most MAP_MAX points), with their number per commune as a table."""
+    territory, _can_edit = perms.get_register_territory_for_user(request, territory)
+    communes = list(territory.communes.select_related("outline").order_by("search_name"))
+    form, establishments = _filtered(request, territory, communes)
+    context = {"territory": territory, "form": form, "map_max": MAP_MAX}
+    if establishments is not None:
+        figure, rows, counts = register_map(territory, communes, establishments)
+        context |= {"map": figure, "legend": figure.legend(), "rows": rows, "counts": counts}
+    return render(request, "companies/establishment_map.html", context)
 
 
 def _page_of(establishments, number):
