@@ -56,7 +56,7 @@ class EstablishmentFilterForm(forms.Form):
     # unknown band has rank 0, last from the largest.
     SORTS = {
         "nom": ("search_text", "siret"),
-        "commune": ("commune_search_name", "search_text", "siret"),
+        "commune": ("commune_search_name", "commune_id", "search_text", "siret"),
         "effectif": ("-workforce_rank", "search_text", "siret"),
         "creation": (F("created_on").desc(nulls_last=True), "search_text", "siret"),
         "siret": ("siret",),

@@ -3,7 +3,7 @@ territory's communes (portal/maps.py), with the counts per commune as its text e
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -17,43 +17,30 @@ COMMUNE_STYLE = Style("commune", gettext_lazy("commune du territoire"), "#f2f4f7
 @dataclass
 class MapCounts:
     total: int  # establishments that match
-    located: int  # of which with coordinates
-    drawn: int  # of which drawn (at most `limit`)
+    drawn: int  # of which drawn: those with coordinates, `limit` at most
     limit: int
 
     @property
     def not_drawn(self):
         return self.total - self.drawn
 
-    @property
-    def without_coordinates(self):
-        return self.total - self.located
-
-    @property
-    def beyond_limit(self):
-        return self.located - self.drawn
-
     def sentence(self):
-        """What the map leaves out, in French (empty when it draws them all)."""
+        """What the map leaves out, and why, in French (empty when it draws them all)."""
         if not self.not_drawn:
             return ""
-        parts = []
-        if self.without_coordinates:
-            parts.append(
-                _("%(count)s sans coordonnées dans le répertoire Sirene")
-                % {"count": localize(self.without_coordinates)}
-            )
-        if self.beyond_limit:
-            parts.append(
-                _("%(count)s au-delà des %(max)s premiers dans l'ordre de la liste")
-                % {"count": localize(self.beyond_limit), "max": localize(self.limit)}
-            )
         head = ngettext(
             "%(count)s établissement n'est pas dessiné",
             "%(count)s établissements ne sont pas dessinés",
             self.not_drawn,
         ) % {"count": localize(self.not_drawn)}
-        return f"{head} ({' ; '.join(parts)})."
+        if self.drawn < self.limit:  # every establishment with coordinates is drawn
+            why = _("sans coordonnées dans le répertoire Sirene")
+        else:
+            why = _(
+                "la carte s'arrête aux %(max)s premiers dans l'ordre de la liste qui ont des "
+                "coordonnées"
+            ) % {"max": localize(self.limit)}
+        return f"{head} : {why}."
 
 
 def register_map(territory, communes, establishments, *, limit=None):
@@ -62,12 +49,14 @@ def register_map(territory, communes, establishments, *, limit=None):
     (establishments per commune) and a MapCounts. Queries: the counts per commune (one), the
     points drawn (one). `limit`: MAP_MAX unless given."""
     limit = MAP_MAX if limit is None else limit
-    per_commune = {
-        row["commune_id"]: row
-        for row in establishments.order_by()
-        .values("commune_id")
-        .annotate(total=Count("pk"), located=Count("pk", filter=Q(latitude__isnull=False)))
-    }
+    # Grouped by the commune's search name and id: the order of an index (no sort), one row
+    # per commune all the same.
+    per_commune = dict(
+        establishments.order_by()
+        .values_list("commune_search_name", "commune_id")
+        .annotate(total=Count("pk"))
+        .values_list("commune_id", "total")
+    )
     codes = {commune.pk: commune.insee_code for commune in communes}
     points = establishments.filter(latitude__isnull=False, longitude__isnull=False)
     drawn = [
@@ -76,12 +65,7 @@ def register_map(territory, communes, establishments, *, limit=None):
             :limit
         ]
     ]
-    counts = MapCounts(
-        total=sum(row["total"] for row in per_commune.values()),
-        located=sum(row["located"] for row in per_commune.values()),
-        drawn=len(drawn),
-        limit=limit,
-    )
+    counts = MapCounts(total=sum(per_commune.values()), drawn=len(drawn), limit=limit)
     figure = Map(
         id="carte-etablissements",
         title=_("Établissements de %(name)s") % {"name": territory.name},
@@ -94,7 +78,7 @@ def register_map(territory, communes, establishments, *, limit=None):
     )
     rows = []
     for commune in communes:
-        total = per_commune.get(commune.pk, {}).get("total", 0)
+        total = per_commune.get(commune.pk, 0)
         value = ngettext("%(count)s établissement", "%(count)s établissements", total) % {
             "count": localize(total)
         }

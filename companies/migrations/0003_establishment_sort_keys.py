@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='establishment',
-            index=models.Index(fields=['commune_search_name', 'search_text', 'siret', 'is_active', 'commune', 'naf', 'workforce_band', 'is_employer', 'is_ess', 'id'], name='companies_estab_commune_idx'),
+            index=models.Index(fields=['commune_search_name', 'commune', 'search_text', 'siret', 'is_active', 'naf', 'workforce_band', 'is_employer', 'is_ess', 'id'], name='companies_estab_commune_idx'),
         ),
         migrations.AddIndex(
             model_name='establishment',

@@ -371,8 +371,16 @@ class Establishment(models.Model):
             ),
             # The same for the sorts by commune and by workforce band (the band filter reads
             # the band's rank too, so that this index serves it, in the name order, as well).
+            # The commune's id after its name: two homonymous communes stay apart, and the
+            # map's counts per commune are grouped in this index's order, without a sort.
             models.Index(
-                fields=["commune_search_name", "search_text", "siret", *LIST_INDEX_COLUMNS],
+                fields=[
+                    "commune_search_name",
+                    "commune",
+                    "search_text",
+                    "siret",
+                    *(name for name in LIST_INDEX_COLUMNS if name != "commune"),
+                ],
                 name="companies_estab_commune_idx",
             ),
             models.Index(

@@ -47,7 +47,7 @@ def test_points_over_the_communes_with_the_counts_per_commune(referent_client, a
     assert len(root.findall(f".//{SVG}g[@class='map-dots']/{SVG}circle")) == 3
     text = response.content.decode()
     assert "4 établissements" in text
-    assert "1 établissement n&#x27;est pas dessiné (1 sans coordonnées" in text
+    assert "1 établissement n&#x27;est pas dessiné : sans coordonnées dans le répertoire" in text
     rows = {row["commune"].name: row["value"] for row in response.context["rows"]}
     assert rows == {
         "Angoulême": "4 établissements",
@@ -76,8 +76,8 @@ def test_at_most_map_max_points_and_says_how_many_are_left(referent_client, ango
     counts = response.context["counts"]
     assert (counts.total, counts.drawn, counts.not_drawn) == (5, 2, 3)
     assert (
-        "3 établissements ne sont pas dessinés (3 au-delà des 2 premiers dans l&#x27;ordre de la "
-        "liste)." in response.content.decode()
+        "3 établissements ne sont pas dessinés : la carte s&#x27;arrête aux 2 premiers dans "
+        "l&#x27;ordre de la liste qui ont des coordonnées." in response.content.decode()
     )
 
 
