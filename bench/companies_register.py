@@ -13,7 +13,9 @@ Django's test client as a member of the territory: server time, median and p95.
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_bench_companies \\
         .venv/bin/python bench/companies_register.py
 
-Re-running reuses the data already there.
+Re-running reuses the data already there. `--only "tri par" --only carte` times only the
+scenarios whose label holds one of these texts (to re-run the slow ones when the machine is
+quieter); `--runs` the number of timed requests per scenario (60).
 """
 
 import argparse
@@ -302,6 +304,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--establishments", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the scenarios whose label holds this text (repeatable), e.g. to re-run "
+        "the slow ones when the machine is quieter",
+    )
     args = parser.parse_args()
     territory = setup_database(args.establishments)
     vendor = connection.vendor
@@ -331,6 +340,8 @@ def main():
     pages.append((f"/entreprises/{SLUG}/carte/", "carte, section C + employeur", SCENARIOS[4][1]))
     pages.append((f"/entreprises/{SLUG}/besoins/", "besoins et projets", {}))
     pages.append((f"/entreprises/{SLUG}/synthese/", "synthèse du suivi", {}))
+    if args.only:
+        pages = [page for page in pages if any(text in page[1] for text in args.only)]
     for url, label, params in pages:
         params = {
             key: commune if value == "__commune__" else value for key, value in params.items()
