@@ -8,10 +8,16 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.maps import Map, Style
+from portal.maps import DOT_FILL, LegendItem, Map, Style, dot_swatch
 
 MAP_MAX = 2_000  # points drawn at most: beyond, the map says how many are not drawn
 COMMUNE_STYLE = Style("commune", gettext_lazy("commune du territoire"), "#f2f4f7")
+POINT_STYLE = Style("point", gettext_lazy("établissement dessiné"), DOT_FILL)
+
+
+def legend(figure, counts):
+    """The map's legend: the communes, and the points with how many are drawn."""
+    return [*figure.legend(), LegendItem(POINT_STYLE, counts.drawn, dot_swatch())]
 
 
 @dataclass

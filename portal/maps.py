@@ -141,6 +141,18 @@ class Style:
         )
 
 
+DOT_FILL = "#a3000b"  # the points of `Map.add_points`
+
+
+def dot_swatch():
+    """The legend's sample of a point drawn by `Map.add_points`."""
+    return mark_safe(
+        '<svg class="map-swatch" width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" '
+        f'focusable="false"><circle cx="12" cy="8" r="4" fill="{DOT_FILL}" stroke="#ffffff"/>'
+        "</svg>"
+    )
+
+
 @dataclass
 class LegendItem:
     style: Style
@@ -266,9 +278,9 @@ class Map:
             parts.append("</g>")
         if self.dots:
             # One short element a point (2,000 points: about 70 KB), the style on the group.
-            radius = f"{px * 2.5:.3g}"
+            radius = f"{px * 3:.3g}"
             parts.append(
-                f'<g class="map-dots" fill="#a3000b" fill-opacity="0.75" stroke="#ffffff" '
+                f'<g class="map-dots" fill="{DOT_FILL}" fill-opacity="0.75" stroke="#ffffff" '
                 f'stroke-width="{px * 0.5:.3g}" aria-hidden="true">'
             )
             parts.extend(f'<circle cx="{cx}" cy="{cy}" r="{radius}"/>' for cx, cy in self.dots)
@@ -277,7 +289,7 @@ class Map:
             radius = f"{px * 3.5:.3g}"
             parts.append(f'<g class="map-points" stroke="#ffffff" stroke-width="{px:.3g}">')
             for (cx, cy), label, href, style in self.points:
-                fill = style.paint(self.id) if style else "#a3000b"
+                fill = style.paint(self.id) if style else DOT_FILL
                 circle = (
                     f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{fill}">'
                     f"<title>{escape(label)}</title></circle>"

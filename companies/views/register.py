@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from companies import perms, services
 from companies.forms import EstablishmentCreateForm, EstablishmentFilterForm
-from companies.maps import MAP_MAX, register_map
+from companies.maps import MAP_MAX, legend, register_map
 from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
@@ -89,7 +89,7 @@ def establishment_map(request, territory):
     context = {"territory": territory, "form": form, "map_max": MAP_MAX}
     if establishments is not None:
         figure, rows, counts = register_map(territory, communes, establishments)
-        context |= {"map": figure, "legend": figure.legend(), "rows": rows, "counts": counts}
+        context |= {"map": figure, "legend": legend(figure, counts), "rows": rows, "counts": counts}
     return render(request, "companies/establishment_map.html", context)
 
 

@@ -121,3 +121,12 @@ def test_add_points_projects_like_add_point():
     many.add_points([(0.156, 45.649, "16015"), (55.45, -20.88, "97411")])
     assert many.dots[0] == one.points[0][0]
     assert len(many.dots) == 2  # La Réunion in its own projection, not lost
+
+
+def test_the_legend_names_the_points_drawn(referent_client, angouleme):
+    located(angouleme, 1)
+    located(angouleme, 2)
+    legend = referent_client.get(MAP).context["legend"]
+    assert [(str(item.style.label), item.count) for item in legend][-1:] == [
+        ("établissement dessiné", 2)
+    ]
