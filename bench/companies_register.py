@@ -1,6 +1,6 @@
 """Benchmark: the companies register (/entreprises/<territoire>/) of a territory of 50,000
 establishments (p95 < 100 ms), with its follow-up filters, then an establishment's page, the
-needs page and the follow-up summary.
+register's map (at most 2,000 points), the needs page and the follow-up summary.
 
 Fills a dedicated database (one territory of 40 communes, 50,000 establishments of 40,000 legal
 units with NAF codes, workforce bands and names from a vocabulary), then times the pages with
@@ -13,7 +13,9 @@ Django's test client as a member of the territory: server time, median and p95.
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_bench_companies \\
         .venv/bin/python bench/companies_register.py
 
-Re-running reuses the data already there.
+Re-running reuses the data already there. `--only "tri par" --only carte` times only the
+scenarios whose label holds one of these texts (to re-run the slow ones when the machine is
+quieter); `--runs` the number of timed requests per scenario (60).
 """
 
 import argparse
@@ -53,10 +55,13 @@ from companies.models import (  # noqa: E402
     NafCode,
     Need,
     WorkforceBand,
+    band_ranks,
 )
+from portal.maps import outline_from_geometry  # noqa: E402
 from portal.models import (  # noqa: E402
     EPCI,
     Commune,
+    CommuneOutline,
     Department,
     Membership,
     Region,
@@ -96,7 +101,48 @@ def setup_database(count):
         print(f"  {count - existing} établissements créés en {time.perf_counter() - started:.0f} s")
     if not Exchange.objects.filter(territory=territory).exists():
         fill_followup(territory)
+    if not Establishment.objects.in_territory(territory).filter(latitude__isnull=False).exists():
+        fill_map(territory)
     return territory
+
+
+def fill_map(territory):
+    """The map's data: square outlines for the 40 communes (8 × 5 around Angoulême) and
+    coordinates for the establishments inside their commune's square (one in twenty without,
+    as Sirene's partially diffused ones)."""
+    rng = random.Random(11)
+    centres = {}
+    for index, commune in enumerate(territory.communes.order_by("insee_code")):
+        lon, lat = (index % 8) * 0.04, 45.5 + (index // 8) * 0.03
+        centres[commune.pk] = (lon, lat)
+        ring = [
+            [lon - 0.02, lat - 0.015],
+            [lon + 0.02, lat - 0.015],
+            [lon + 0.02, lat + 0.015],
+            [lon - 0.02, lat + 0.015],
+            [lon - 0.02, lat - 0.015],
+        ]
+        path, box = outline_from_geometry(
+            {"type": "Polygon", "coordinates": [ring]}, commune.insee_code
+        )
+        x_min, y_min, x_max, y_max = box
+        CommuneOutline.objects.update_or_create(
+            commune=commune,
+            defaults={"path": path, "x_min": x_min, "y_min": y_min, "x_max": x_max, "y_max": y_max},
+        )
+    rows = [
+        (lon + rng.uniform(-0.018, 0.018), lat + rng.uniform(-0.013, 0.013), pk)
+        for pk, commune_id in Establishment.objects.in_territory(territory).values_list(
+            "pk", "commune_id"
+        )
+        if pk % 20 != 7  # one in twenty, open or closed alike
+        for lon, lat in [centres[commune_id]]
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE companies_establishment SET longitude = %s, latitude = %s WHERE id = %s", rows
+        )
+    print(f"  carte : 40 contours, {len(rows)} établissements placés")
 
 
 def fill_followup(territory, followed=5_000):
@@ -144,9 +190,11 @@ def fill_followup(territory, followed=5_000):
 
 def fill(territory, count, start):
     rng = random.Random(start + 13)
-    communes = list(territory.communes.values_list("pk", flat=True))
+    commune_names = dict(territory.communes.values_list("pk", "search_name"))
+    communes = list(commune_names)
     naf = dict(NafCode.objects.filter(level="sous-classe").values_list("code", "label"))
     naf_codes = list(naf)
+    ranks = band_ranks()
     bands = list(WorkforceBand.objects.values_list("code", flat=True))
     with transaction.atomic():
         units = []
@@ -176,6 +224,7 @@ def fill(territory, count, start):
             code = rng.choice(naf_codes)
             name = "" if index % 3 else f"Enseigne {rng.choice(WORDS)} {index}"
             legal_name = names[unit_ids[siren]]
+            band, commune = rng.choice(bands), rng.choice(communes)  # draws in the former order
             establishments.append(
                 Establishment(
                     siret=siret,
@@ -184,14 +233,16 @@ def fill(territory, count, start):
                     naf_id=code,
                     activity_code=code,
                     activity_nomenclature="NAFRev2",
-                    workforce_band_id=rng.choice(bands),
+                    workforce_band_id=band,
+                    workforce_rank=ranks[band],
                     is_employer=index % 3 != 0,
                     is_ess=ess[unit_ids[siren]],
                     is_active=index % 4 != 3,
                     is_head_office=index % 5 == 0,
                     address=f"{index % 90 + 1} rue de la République",
                     postal_code="16000",
-                    commune_id=rng.choice(communes),
+                    commune_id=commune,
+                    commune_search_name=commune_names[commune],
                     search_text=normalize(f"{name} {legal_name} {naf[code]}"),
                 )
             )
@@ -253,6 +304,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--establishments", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the scenarios whose label holds this text (repeatable), e.g. to re-run "
+        "the slow ones when the machine is quieter",
+    )
     args = parser.parse_args()
     territory = setup_database(args.establishments)
     vendor = connection.vendor
@@ -278,8 +336,12 @@ def main():
     detail = Establishment.objects.in_territory(territory).order_by("siret")[1234]
     pages = [(f"/entreprises/{SLUG}/", label, params) for label, params in SCENARIOS]
     pages.append((detail.get_absolute_url(), "page d'un établissement", {}))
+    pages.append((f"/entreprises/{SLUG}/carte/", "carte, sans filtre", {}))
+    pages.append((f"/entreprises/{SLUG}/carte/", "carte, section C + employeur", SCENARIOS[4][1]))
     pages.append((f"/entreprises/{SLUG}/besoins/", "besoins et projets", {}))
     pages.append((f"/entreprises/{SLUG}/synthese/", "synthèse du suivi", {}))
+    if args.only:
+        pages = [page for page in pages if any(text in page[1] for text in args.only)]
     for url, label, params in pages:
         params = {
             key: commune if value == "__commune__" else value for key, value in params.items()

@@ -5,10 +5,14 @@ key: a range of numbers kept for fictional data here, far from the numbers INSEE
 Idempotent: running it twice changes nothing.
 """
 
+import functools
+import json
+
 from django.db import transaction
 from stdnum import luhn
 
 from companies.models import Establishment, LegalUnit, WorkforceBand
+from portal.demo import DEMO_DATA
 from portal.models import Commune
 
 # (number, legal unit name, establishment name, NAF, commune INSEE code, workforce band,
@@ -78,6 +82,34 @@ def fictional_siret(siren, establishment):
     return prefix + luhn.calc_check_digit(prefix)
 
 
+@functools.cache
+def commune_centres():
+    """{INSEE code: (longitude, latitude)}: the mean of the vertices of each commune's outline in
+    the portal's demo contours, where the demo places its establishments (for the map)."""
+    centres = {}
+    features = json.loads((DEMO_DATA / "contours.geojson").read_text())["features"]
+    for feature in features:
+        geometry = feature["geometry"]
+        rings = geometry["coordinates"]
+        ring = rings[0] if geometry["type"] == "Polygon" else rings[0][0]
+        lon = sum(point[0] for point in ring) / len(ring)
+        lat = sum(point[1] for point in ring) / len(ring)
+        centres[feature["properties"]["code"]] = (lon, lat)
+    return centres
+
+
+def demo_point(code, index):
+    """(longitude, latitude) near the commune's centre, a little apart for each establishment
+    (`index`: its row), or (None, None)."""
+    centre = commune_centres().get(code)
+    if centre is None:
+        return None, None
+    return (
+        round(centre[0] + (index % 5 - 2) * 0.004, 6),
+        round(centre[1] + (index // 5 % 5 - 2) * 0.003, 6),
+    )
+
+
 @transaction.atomic
 def load(stdout=None):
     codes = {row[4] for row in ESTABLISHMENTS}
@@ -85,7 +117,7 @@ def load(stdout=None):
     bands = set(WorkforceBand.objects.values_list("code", flat=True))
     created = 0
     counters = {}
-    for row in ESTABLISHMENTS:
+    for index, row in enumerate(ESTABLISHMENTS):
         number, unit_name, name, naf, code, band, employer, head, ess, category, address = row
         commune = communes.get(code)
         if commune is None:
@@ -116,6 +148,7 @@ def load(stdout=None):
             commune=commune,
             source=Establishment.Source.MANUAL,
         )
+        establishment.longitude, establishment.latitude = demo_point(code, index)
         establishment.search_text = establishment.build_search_text()
         values = {
             field: getattr(establishment, field)
@@ -132,6 +165,8 @@ def load(stdout=None):
                 "address",
                 "postal_code",
                 "commune",
+                "longitude",
+                "latitude",
                 "source",
                 "search_text",
             )

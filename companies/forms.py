@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Establishment, Exchange, NafCode, Need, WorkforceBand
+from companies.models import Establishment, Exchange, NafCode, Need, WorkforceBand, band_ranks
 from portal.text import strip_control_characters
 from portal.validators import validate_siret
 
@@ -51,12 +51,13 @@ def band_choices():
 class EstablishmentFilterForm(forms.Form):
     """The list's search, filters and sort, all optional (GET)."""
 
+    # Each order but the date's is an index's (Establishment.Meta.indexes): no join, no sort of
+    # the territory's rows. The commune and band keys are copies on the establishment; an
+    # unknown band has rank 0, last from the largest.
     SORTS = {
         "nom": ("search_text", "siret"),
-        "commune": ("commune__search_name", "search_text", "siret"),
-        # Unknown last, on SQLite and PostgreSQL alike (PostgreSQL puts NULL first when
-        # descending).
-        "effectif": (F("workforce_band__position").desc(nulls_last=True), "search_text", "siret"),
+        "commune": ("commune_search_name", "commune_id", "search_text", "siret"),
+        "effectif": ("-workforce_rank", "search_text", "siret"),
         "creation": (F("created_on").desc(nulls_last=True), "search_text", "siret"),
         "siret": ("siret",),
     }
@@ -155,7 +156,10 @@ class EstablishmentFilterForm(forms.Form):
             division = data["division"]
             establishments = establishments.filter(naf_id__gte=division, naf_id__lte=division + "~")
         if data.get("effectif"):
-            establishments = establishments.filter(workforce_band_id=data["effectif"])
+            # The rank too (the same band, a copy): the band sort's index then serves the filter.
+            establishments = establishments.filter(
+                workforce_band_id=data["effectif"], workforce_rank=band_ranks()[data["effectif"]]
+            )
         if data.get("employeur"):
             establishments = establishments.filter(is_employer=data["employeur"] == "oui")
         if data.get("ess"):

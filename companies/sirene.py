@@ -29,7 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from stdnum.fr import siret as stdnum_siret
 
-from companies.models import Establishment, LegalUnit, Naf2025Code, NafCode, WorkforceBand
+from companies.models import (
+    Establishment,
+    LegalUnit,
+    Naf2025Code,
+    NafCode,
+    WorkforceBand,
+    band_ranks,
+)
 from portal import cache
 from portal.models import Commune
 from portal.text import normalize, strip_control_characters
@@ -115,6 +122,8 @@ ESTABLISHMENT_FIELDS = (
     "closed_on",
     "source",
     "search_text",
+    "commune_search_name",
+    "workforce_rank",
 )
 LEGAL_UNIT_FIELDS = (
     "name",
@@ -383,7 +392,10 @@ class Importer:
         communes = Commune.objects.filter(epci__territories__isnull=False)
         if territory is not None:
             communes = Commune.objects.filter(epci__territories=territory)
-        self.communes = dict(communes.values_list("insee_code", "pk").distinct())
+        rows = list(communes.values_list("insee_code", "pk", "search_name").distinct())
+        self.communes = {code: pk for code, pk, _name in rows}
+        # The list's sort key (the commune's search name, copied on the establishment).
+        self.commune_names = {pk: name for _code, pk, name in rows}
         if not self.communes:
             raise ImportFailed(
                 _("Aucune commune dans les territoires : rien à importer (créez-les d'abord).")
@@ -583,6 +595,8 @@ class Importer:
             values["search_text"] = _search_text(
                 values["name"], units[values["siren"]], self.naf_labels.get(values["naf_id"])
             )
+            values["commune_search_name"] = self.commune_names[values["commune_id"]]
+            values["workforce_rank"] = band_ranks().get(values["workforce_band_id"], 0)
             current = existing.get(siret)
             if current is None:
                 to_create.append(Establishment(siret=siret, **_model_values(values)))

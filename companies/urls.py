@@ -59,6 +59,7 @@ urlpatterns = [
     path("<siret:siret>/", register.establishment_detail, name="detail"),
     path("<slug:territory>/", register.establishment_list, name="list"),
     path("<slug:territory>/ajouter/", register.establishment_create, name="create"),
+    path("<slug:territory>/carte/", register.establishment_map, name="map"),
     path("<slug:territory>/export.csv", register.export_csv, name="export_csv"),
     path("<slug:territory>/export.xlsx", register.export_xlsx, name="export_xlsx"),
     # The follow-up: the territory's needs and projects, their exports, its summary

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from portal import cache
 from portal.models import EPCI, Commune, Department, Region
+from portal.signals import communes_renamed
 from portal.text import normalize, strip_control_characters
 
 CURRENT_COMMUNE = "commune-actuelle"
@@ -452,7 +453,7 @@ def _sync_communes(communes_data, commune_epci, department_ids, epci_ids, counts
     if len(communes_data) < 5000:
         queryset = queryset.filter(insee_code__in=list(communes_data))
     existing = {code: (pk, list(values)) for code, pk, *values in queryset}
-    to_create, to_update = [], []
+    to_create, to_update, renamed = [], [], []
     for code, value in communes_data.items():
         wanted = [
             value["name"],
@@ -469,9 +470,13 @@ def _sync_communes(communes_data, commune_epci, department_ids, epci_ids, counts
             )
         elif current[1] != wanted:
             to_update.append([*wanted, current[0]])
+            if current[1][1] != wanted[1]:  # search_name
+                renamed.append(current[0])
         else:
             counts.unchanged += 1
     Commune.objects.bulk_create(to_create, batch_size=BATCH)
     update_rows(Commune, COMMUNE_FIELDS, to_update)
+    if renamed:
+        communes_renamed.send(sender=Commune, pks=renamed)
     counts.created += len(to_create)
     counts.updated += len(to_update)

@@ -141,6 +141,18 @@ class Style:
         )
 
 
+DOT_FILL = "#a3000b"  # the points of `Map.add_points`
+
+
+def dot_swatch():
+    """The legend's sample of a point drawn by `Map.add_points`."""
+    return mark_safe(
+        '<svg class="map-swatch" width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" '
+        f'focusable="false"><circle cx="12" cy="8" r="4" fill="{DOT_FILL}" stroke="#ffffff"/>'
+        "</svg>"
+    )
+
+
 @dataclass
 class LegendItem:
     style: Style
@@ -159,6 +171,7 @@ class Map:
     width: int = 640  # CSS pixels of the figure's intrinsic width (it scales down)
     areas: list = field(default_factory=list)
     points: list = field(default_factory=list)
+    dots: list = field(default_factory=list)  # unlabelled points (add_points)
     highlighted: set = field(default_factory=set)
 
     def add_area(self, outline, *, style, label, href=None, highlight=False):
@@ -171,12 +184,28 @@ class Map:
         if projected:
             self.points.append((projected[0], label, href, style))
 
+    def add_points(self, points):
+        """Many unlabelled points at once (`points`: (lon, lat, insee_code) triples), projected in
+        one call per projection: a map of a register's establishments. They are drawn small and
+        plain, without a title or a link each: the page gives their figures as text."""
+        groups = {}
+        for lon, lat, insee_code in points:
+            groups.setdefault(crs_for(insee_code or ""), []).append((lon, lat))
+        for crs, items in groups.items():
+            xs, ys = _transformer(crs).transform([p[0] for p in items], [p[1] for p in items])
+            self.dots.extend(
+                (round(x / UNIT), -round(y / UNIT)) for x, y in zip(xs, ys, strict=True)
+            )
+
     def frame(self):
         boxes = [
             (outline.x_min, outline.y_min, outline.x_max, outline.y_max)
             for outline, *_ in self.areas
         ]
         boxes += [(x, y, x, y) for (x, y), *_ in self.points]
+        if self.dots:
+            xs, ys = [x for x, _ in self.dots], [y for _, y in self.dots]
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
         if not boxes:
             return None
         x_min = min(box[0] for box in boxes)
@@ -247,11 +276,20 @@ class Map:
             for index in sorted(self.highlighted):
                 parts.append(self._area(*self.areas[index]))
             parts.append("</g>")
+        if self.dots:
+            # One short element a point (2,000 points: about 70 KB), the style on the group.
+            radius = f"{px * 3:.3g}"
+            parts.append(
+                f'<g class="map-dots" fill="{DOT_FILL}" fill-opacity="0.75" stroke="#ffffff" '
+                f'stroke-width="{px * 0.5:.3g}" aria-hidden="true">'
+            )
+            parts.extend(f'<circle cx="{cx}" cy="{cy}" r="{radius}"/>' for cx, cy in self.dots)
+            parts.append("</g>")
         if self.points:
             radius = f"{px * 3.5:.3g}"
             parts.append(f'<g class="map-points" stroke="#ffffff" stroke-width="{px:.3g}">')
             for (cx, cy), label, href, style in self.points:
-                fill = style.paint(self.id) if style else "#a3000b"
+                fill = style.paint(self.id) if style else DOT_FILL
                 circle = (
                     f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{fill}">'
                     f"<title>{escape(label)}</title></circle>"

@@ -6,6 +6,8 @@ An establishment belongs to no territory of its own: it is in a commune, and a t
 the establishments of its communes (derived from its EPCIs, like everything else).
 """
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,7 @@ __all__ = [
     "Naf2025Code",
     "WorkforceBand",
     "annuaire_url",
+    "band_ranks",
 ]
 
 ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/entreprise/{siren}"
@@ -115,6 +118,17 @@ class WorkforceBand(models.Model):
         return self.label
 
 
+@functools.cache
+def band_ranks():
+    """{band code: its rank in the list's « effectif » sort}, the band's position + 1, so that an
+    unknown band (rank 0) comes last when sorting from the largest. Read once per process: the
+    bands are loaded by the initial migration and never change."""
+    return {
+        code: position + 1
+        for code, position in WorkforceBand.objects.values_list("code", "position")
+    }
+
+
 class LegalUnit(models.Model):
     """A legal unit (unité légale, the company) by its SIREN, as Sirene publishes it.
 
@@ -159,6 +173,19 @@ class LegalUnit(models.Model):
     @property
     def annuaire_url(self):
         return annuaire_url(self.siren)
+
+
+# What the list's indexes hold after their order's columns: every filter of the list, then the
+# id (see Establishment.Meta.indexes).
+LIST_INDEX_COLUMNS = (
+    "is_active",
+    "commune",
+    "naf",
+    "workforce_band",
+    "is_employer",
+    "is_ess",
+    "id",
+)
 
 
 class EstablishmentQuerySet(models.QuerySet):
@@ -283,6 +310,20 @@ class Establishment(models.Model):
     closed_on = models.DateField(_("date de fermeture"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.SIRENE)
     search_text = models.CharField(max_length=600, editable=False, default="")
+    # The list's sort keys, copied so that an index gives each order without a join (see
+    # Meta.indexes); set by save() and by every bulk write (import_sirene, the data migration),
+    # and followed when a commune is renamed (companies.receivers).
+    commune_search_name = models.CharField(
+        max_length=200,
+        editable=False,
+        default="",
+        help_text=_("Le nom de la commune sans accents, recopié pour le tri de la liste."),
+    )
+    workforce_rank = models.PositiveSmallIntegerField(
+        editable=False,
+        default=0,
+        help_text=_("Le rang de la tranche d'effectif (0 si inconnue), recopié pour le tri."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ajouté par"),
@@ -322,23 +363,44 @@ class Establishment(models.Model):
             # of ids comes from the index alone, without a sort (docs/performance.md).
             # A separate index on the commune, the NAF code or the band would be preferred by
             # SQLite's planner, which would then read and sort a territory's rows: there is none.
+            # The id last: what the page reads (SQLite's indexes hold it anyway; PostgreSQL can
+            # then answer from the index alone, an index-only scan, instead of sorting the rows).
+            models.Index(
+                fields=["search_text", "siret", *LIST_INDEX_COLUMNS],
+                name="companies_estab_list_idx",
+            ),
+            # The same for the sorts by commune and by workforce band (the band filter reads
+            # the band's rank too, so that this index serves it, in the name order, as well).
+            # The commune's id after its name: two homonymous communes stay apart, and the
+            # map's counts per commune are grouped in this index's order, without a sort.
             models.Index(
                 fields=[
+                    "commune_search_name",
+                    "commune",
                     "search_text",
                     "siret",
-                    "is_active",
-                    "commune",
-                    "naf",
-                    "workforce_band",
-                    "is_employer",
-                    "is_ess",
+                    *(name for name in LIST_INDEX_COLUMNS if name != "commune"),
                 ],
-                name="companies_estab_list_idx",
+                name="companies_estab_commune_idx",
+            ),
+            models.Index(
+                fields=["-workforce_rank", "search_text", "siret", *LIST_INDEX_COLUMNS],
+                name="companies_estab_band_idx",
             ),
         ]
 
+    SORT_KEYS = ("commune_search_name", "workforce_rank")
+
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Save with the sort keys of the commune and band it has now (copies, like the
+        commune's own search name)."""
+        self.set_sort_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SORT_KEYS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:detail", args=[self.siret])
@@ -364,6 +426,11 @@ class Establishment(models.Model):
     @property
     def annuaire_url(self):
         return annuaire_url(self.siren)
+
+    def set_sort_keys(self):
+        """Copy the commune's search name and the band's rank (the list sorts on them)."""
+        self.commune_search_name = self.commune.search_name if self.commune_id else ""
+        self.workforce_rank = band_ranks().get(self.workforce_band_id, 0)
 
     def build_search_text(self):
         """What the list searches: names, SIRET and NAF label, accents and case removed."""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from companies import perms, services
 from companies.forms import EstablishmentCreateForm, EstablishmentFilterForm
+from companies.maps import MAP_MAX, legend, register_map
 from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
@@ -24,10 +25,14 @@ EXPORT_MAX = 10_000
 FILTER_PARAMS = set(EstablishmentFilterForm.base_fields)
 
 
-def _filtered(request, territory):
+def _filtered(request, territory, communes=None):
     """(form, establishments): the form bound to the query string, and the establishments of
-    the territory that match it (None when the form is invalid). One query: the communes."""
-    communes = list(territory.communes.order_by("search_name").values_list("pk", "name"))
+    the territory that match it (None when the form is invalid). One query: the communes,
+    unless given (the territory's, in the order of their search names)."""
+    if communes is None:
+        communes = list(territory.communes.order_by("search_name").values_list("pk", "name"))
+    else:
+        communes = [(commune.pk, commune.name) for commune in communes]
     data = request.GET if FILTER_PARAMS & set(request.GET) else None
     form = EstablishmentFilterForm(
         data,
@@ -35,7 +40,12 @@ def _filtered(request, territory):
         territory=territory,
         needs=perms.needs_visible_to(request, territory),
     )
-    establishments = Establishment.objects.in_territory(territory).for_list()
+    # The territory's establishments by the ids of its communes, read above, rather than by
+    # a subquery joining its EPCIs: PostgreSQL's planner then sees a plain filter and reads the
+    # sort's index (a deep page of the commune sort: 6 ms instead of a 60 ms sort).
+    establishments = Establishment.objects.filter(
+        commune_id__in=[pk for pk, _name in communes]
+    ).for_list()
     if form.is_bound and not form.is_valid():
         return form, None
     if not form.is_bound:
@@ -68,6 +78,20 @@ def establishment_list(request, territory):
             "export_max": EXPORT_MAX,
         },
     )
+
+
+@require_GET
+def establishment_map(request, territory):
+    """The establishments that match the list's filters on a map of the territory's communes
+    (at most MAP_MAX points), with their number per commune as a table."""
+    territory, _can_edit = perms.get_register_territory_for_user(request, territory)
+    communes = list(territory.communes.select_related("outline").order_by("search_name"))
+    form, establishments = _filtered(request, territory, communes)
+    context = {"territory": territory, "form": form, "map_max": MAP_MAX}
+    if establishments is not None:
+        figure, rows, counts = register_map(territory, communes, establishments)
+        context |= {"map": figure, "legend": legend(figure, counts), "rows": rows, "counts": counts}
+    return render(request, "companies/establishment_map.html", context)
 
 
 def _page_of(establishments, number):

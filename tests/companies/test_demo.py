@@ -5,6 +5,7 @@ from stdnum.fr import siret as stdnum_siret
 from companies import demo
 from companies.models import Establishment, LegalUnit
 from portal import demo as portal_demo
+from portal.maps import project
 
 
 def test_demo_establishments_are_valid_fictional_and_idempotent(db):
@@ -25,3 +26,14 @@ def test_demo_establishments_are_valid_fictional_and_idempotent(db):
     counts = (Establishment.objects.count(), LegalUnit.objects.count())
     demo.load()
     assert (Establishment.objects.count(), LegalUnit.objects.count()) == counts
+
+
+def test_demo_establishments_lie_in_their_commune_for_the_map(db):
+    portal_demo.load()
+    demo.load()
+    establishments = Establishment.objects.select_related("commune__outline")
+    assert establishments.exists()
+    for item in establishments:
+        (x, y), *_ = project([(item.longitude, item.latitude)], item.commune.insee_code)
+        outline = item.commune.outline
+        assert outline.x_min <= x <= outline.x_max and outline.y_min <= y <= outline.y_max

@@ -207,6 +207,7 @@ PAGE_TYPES = [
     # Companies
     PageType("company_list", _url("companies:list", TERRITORY), ("referent", "coordinator")),
     PageType("company_search", _url("companies:list", TERRITORY, query="?q=mecanique&section=C")),
+    PageType("company_map", _url("companies:map", TERRITORY), ("referent", "coordinator")),
     PageType("company_detail", _establishment, ("referent", "coordinator")),
     PageType("company_create_errors", _url("companies:create", TERRITORY), submit=True),
     PageType("company_followed", _establishment_url("detail"), ("referent", "coordinator")),
