@@ -29,7 +29,7 @@ def fill_sort_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0002_followup'),
+        ('companies', '0003_followup_history_m2m'),
         ('portal', '0006_commune_outline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
