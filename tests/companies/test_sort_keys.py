@@ -172,6 +172,6 @@ def test_the_migration_fills_the_keys_of_existing_rows(angouleme):
     EstablishmentFactory(commune=angouleme, workforce_band=band("22"))
     EstablishmentFactory(commune=angouleme, workforce_band=None)
     Establishment.objects.update(commune_search_name="", workforce_rank=7)
-    migration = importlib.import_module("companies.migrations.0003_establishment_sort_keys")
+    migration = importlib.import_module("companies.migrations.0004_establishment_sort_keys")
     migration.fill_sort_keys(apps, None)
     assert_keys_current()
