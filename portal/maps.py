@@ -24,6 +24,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pyproj import Transformer
 
+from portal.counts import shown_count
+
 UNIT = 50  # metres per map unit
 
 # Overseas départements lie far from Lambert-93's cone: each has its official UTM projection.
@@ -333,3 +335,26 @@ def count_style(count):
     if count < 20:
         return COUNT_STYLES[2]
     return COUNT_STYLES[3]
+
+
+def count_map(*, id, title, description, communes, totals, href=None):
+    """A choropleth of counts per commune (`totals`: {commune id: count}; `communes` with their
+    `outline` selected): each commune shaded by COUNT_STYLES, a count under 5 (zero included)
+    in one shade and written « moins de 5 », so that the map tells no more than its table.
+    `href(commune)`, if given, is where a commune leads. Returns the map and the rows of its
+    table equivalent (commune, count as shown). No query."""
+    figure = Map(id=id, title=title, description=description)
+    rows = []
+    for commune in communes:
+        total = totals.get(commune.pk, 0)
+        shown = shown_count(total)
+        rows.append({"commune": commune, "value": shown})
+        outline = getattr(commune, "outline", None)
+        if outline is not None:
+            figure.add_area(
+                outline,
+                style=count_style(total),
+                label=f"{commune.name} : {shown}",
+                href=href(commune) if href else None,
+            )
+    return figure, rows

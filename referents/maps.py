@@ -4,8 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.counts import shown_count
-from portal.maps import COUNT_STYLES, Map, Style, count_style
+from portal.maps import COUNT_STYLES, Map, Style, count_map
 from referents.models import MAX_ACTIVE_PER_COMMUNE
 
 COVERAGE_STYLES = (
@@ -82,23 +81,15 @@ def guide_map(territory, communes, referents, commune=None):
 
 def interviews_map(territory, communes, totals):
     """The observatory's map: each commune shaded by its first interviews over the period
-    (`totals`: {commune id: count}). A count under 5, zero included, is « moins de 5 » in one
-    shade (portal.maps.COUNT_STYLES): the map tells no more than the table. Returns the map and
-    the rows of its table equivalent (commune, count as shown)."""
-    figure = Map(
+    (`totals`: {commune id: count}), « moins de 5 » in one shade (portal.maps.count_map).
+    Returns the map and the rows of its table equivalent (commune, count as shown)."""
+    return count_map(
         id="carte-entretiens",
         title=_("Carte des premiers entretiens par commune de %(name)s") % {"name": territory.name},
         description=_("Chaque commune est teintée selon le nombre d'entretiens sur la période."),
+        communes=communes,
+        totals=totals,
     )
-    rows = []
-    for commune in communes:
-        total = totals.get(commune.pk, 0)
-        shown = shown_count(total)
-        rows.append({"commune": commune, "value": shown})
-        outline = getattr(commune, "outline", None)
-        if outline is not None:
-            figure.add_area(outline, style=count_style(total), label=f"{commune.name} : {shown}")
-    return figure, rows
 
 
 INTERVIEW_STYLES = COUNT_STYLES

@@ -1,9 +1,10 @@
 """The roadmap's map: the communes its open actions concern (portal/maps.py)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.maps import Map, Style
+from portal.maps import Map, Style, count_map
 from roadmaps.models import Action
 
 ACTION_STYLES = (
@@ -53,3 +54,19 @@ def actions_map(roadmap, communes, actions):
         if outline is not None:
             figure.add_area(outline, style=action_style(own), label=f"{commune.name} : {label}")
     return figure, rows, len(whole)
+
+
+def signals_map(territory, totals):
+    """The trends' map: each commune of the territory shaded by its signals over the period
+    (`totals`: {commune id: count}), « moins de 5 » in one shade; each commune leads to the log
+    filtered on it. Query: the territory's communes with their outline (one)."""
+    log = reverse("roadmaps:signals", args=[territory.slug])
+    figure, _rows = count_map(
+        id="carte-signaux",
+        title=_("Carte des signaux faibles par commune de %(name)s") % {"name": territory.name},
+        description=_("Chaque commune est teintée selon le nombre de signaux sur la période."),
+        communes=territory.communes.select_related("outline").order_by("search_name"),
+        totals=totals,
+        href=lambda commune: f"{log}?commune={commune.pk}",
+    )
+    return figure

@@ -82,6 +82,7 @@ class Trends:
     themes: list = field(default_factory=list)
     sectors: list = field(default_factory=list)
     communes: list = field(default_factory=list)
+    commune_totals: dict = field(default_factory=dict)  # {commune id: signals}, for the map
     total: int = 0
     chart: str = ""
     summary: str = ""
@@ -171,12 +172,13 @@ def signal_trends(territory, *, origin="", today=None):
     ]
     _add_none(trends.themes, without["theme"], _("Sans thématique"))
 
-    trends.communes = [
-        Line(row["commune__name"], row["total"])
-        for row in communes.values("commune__name", "commune__insee_code")
+    by_commune = list(
+        communes.values("commune_id", "commune__name")
         .annotate(total=Count("signal_id", distinct=True))
         .order_by("-total", "commune__name")
-    ]
+    )
+    trends.communes = [Line(row["commune__name"], row["total"]) for row in by_commune]
+    trends.commune_totals = {row["commune_id"]: row["total"] for row in by_commune}
     _add_none(trends.communes, without["commune"], _("Sans commune précisée"))
 
     sections, filieres = {}, {}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from companies.models import NafCode
 from partners.models import Theme
+from portal.models import CommuneOutline
 from roadmaps.models import Signal
 from roadmaps.trends import last_months
 from tests.factories import SignalFactory
@@ -108,6 +109,41 @@ def test_tables_by_theme_sector_and_commune(referent_client, territory, months):
     assert table_rows(page, "par-commune") == {"Soyaux": "8", "Angoulême": "6"}
 
 
+def test_the_map_shades_communes_as_the_table_says(referent_client, territory, months):
+    """The map tells no more than the table: 1 to 4 signals are « moins de 5 », in the shade of
+    none; each commune leads to the log filtered on it."""
+    soyaux, angouleme, champniers = (
+        territory.communes.get(insee_code=code) for code in ["16374", "16015", "16102"]
+    )
+    for commune, x in ((soyaux, 0), (angouleme, 10), (champniers, 20)):
+        CommuneOutline.objects.create(
+            commune=commune,
+            path=f"M{x} 0l10 0 0 10-10 0z",
+            x_min=x,
+            y_min=0,
+            x_max=x + 10,
+            y_max=10,
+        )
+    for signal in signals(territory, months[-1], 6):
+        signal.communes.set([soyaux])
+    for signal in signals(territory, months[-1], 2):
+        signal.communes.set([angouleme])
+
+    page = referent_client.get(url(territory)).text
+    svg = page.split('id="carte-signaux"', 1)[1].split("</svg>", 1)[0]
+
+    assert "<title>Soyaux : 6</title>" in svg
+    assert "<title>Angoulême : moins de 5</title>" in svg
+    assert "<title>Champniers : 0</title>" in svg  # none: 0, as in the tables (portal.counts)
+    assert ": 2<" not in svg
+    log = reverse("roadmaps:signals", args=[territory.slug])
+    assert f'href="{log}?commune={soyaux.pk}"' in svg
+    fills = dict(
+        (name, fill) for fill, name in re.findall(r'fill="([^"]+)"><title>([^<:]+) :', svg)
+    )
+    assert fills["Angoulême"] == fills["Champniers"] != fills["Soyaux"]
+
+
 def test_the_chart_is_an_accessible_picture_with_hatched_small_bars(
     referent_client, territory, months
 ):
@@ -182,7 +218,8 @@ def test_trends_in_constant_queries(
             signal.communes.add(soyaux)
 
     # 1 session, 2 user, 3 memberships with their territories, 4 territory; 5 by month,
-    # 6 without theme / commune / sector, 7 by theme, 8 by commune, 9 by sector, 10 NAF sections
-    with django_assert_num_queries(10):
+    # 6 without theme / commune / sector, 7 by theme, 8 by commune, 9 by sector, 10 NAF sections,
+    # 11 the map's communes with their outline
+    with django_assert_num_queries(11):
         response = coordinator_client.get(url(territory))
     assert response.context["trends"].total == 3 * size
