@@ -57,6 +57,7 @@ urlpatterns = [
     path("entreprises/", include("companies.urls")),
     path("referents/", include("referents.urls")),
     path("feuilles-de-route/", include("roadmaps.urls")),
+    path("evenements/", include("referents.event_urls")),
     path(
         "mentions-legales/",
         views.legal_page,

@@ -102,3 +102,17 @@ def get_section_for_user(request, pk):
 def get_section_rw_for_user(request, pk):
     """The outline section for writing; 403 for a read-only member."""
     return _writable(*get_section_for_user(request, pk))
+
+
+# --- Public events (/evenements/) ------------------------------------------------------------
+
+
+def get_public_event(pk):
+    """A rendez-vous open to the public whose page still answers, for anyone, signed in or not;
+    404 when it is not public, or past by more than the time its registrations are kept."""
+    return get_object_or_404(Meeting.objects.publicly_visible().for_public(), pk=pk)
+
+
+def get_public_territory(slug):
+    """Any territory, for its public events feed; 404 for an unknown slug."""
+    return get_object_or_404(Territory, slug=slug)
