@@ -252,7 +252,7 @@ class Meeting(models.Model):
         help_text=_("Sinon, les inscriptions sont refusées une fois les places prises."),
     )
     consent_text = models.TextField(
-        _("texte de consentement"), max_length=1000, default=default_consent_text
+        _("texte de consentement"), max_length=1000, blank=True, default=default_consent_text
     )
     invited = models.ManyToManyField(
         Referent, verbose_name=_("référents invités"), blank=True, related_name="invitations"
