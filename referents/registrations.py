@@ -140,10 +140,17 @@ def send_registration_email(request, registration, *, promoted=False):
     }
     if promoted:
         subject = _("Une place s'est libérée : %(title)s")
+        lead = _("Une place s'est libérée : vous êtes maintenant inscrit·e à « %(title)s ».")
     elif context["waiting"]:
         subject = _("Liste d'attente : %(title)s")
+        lead = _(
+            "L'événement « %(title)s » est complet : vous êtes sur la liste d'attente. "
+            "Nous vous écrirons si une place se libère."
+        )
     else:
         subject = _("Inscription confirmée : %(title)s")
+        lead = _("Votre inscription à « %(title)s » est confirmée.")
+    context["lead"] = lead % {"title": meeting.title}
     message = EmailMultiAlternatives(
         subject=subject % {"title": meeting.title},
         body=render_to_string("referents/emails/registration.txt", context),

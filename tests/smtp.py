@@ -1,6 +1,7 @@
 """A real SMTP server for the e-mail tests (aiosmtpd), on a free local port, with Django's SMTP
 backend pointed at it: what the tests read is what a mail server received."""
 
+import contextlib
 import email
 import socket
 import time
@@ -37,6 +38,13 @@ def free_port():
 @pytest.fixture
 def smtp_server(settings):
     """Start an SMTP server and send Django's e-mail to it; yields its Inbox."""
+    with running_smtp_server(settings) as inbox:
+        yield inbox
+
+
+@contextlib.contextmanager
+def running_smtp_server(settings):
+    """The same, for a test that starts it itself (pytest-django's `settings` fixture)."""
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

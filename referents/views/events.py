@@ -79,7 +79,6 @@ def event_detail(request, pk, slug):
     if slug != meeting.slug:
         return redirect(meeting.get_public_url(), permanent=True)
     form = RegistrationForm(request.POST or None, meeting=meeting)
-    status = 200
     if request.method == "POST":
         if not meeting.takes_registrations:
             messages.error(request, _("Cet événement ne prend pas d'inscription."))
@@ -96,12 +95,10 @@ def event_detail(request, pk, slug):
             )
         if form.is_valid():
             return create_once(request, lambda: _register(request, meeting, form))
-        status = 400
     return render(
         request,
         "referents/event_detail.html",
         {"meeting": meeting, "form": form, "places_left": _places_left(meeting)},
-        status=status,
     )
 
 
