@@ -18,7 +18,7 @@ def test_visitor_registers_receives_the_email_and_cancels(open_tab, settings):
         page.get_by_role("link", name="Job dating de l'industrie").first.click()
 
         page.get_by_label("Nom et prénom").fill("Sacha Durand")
-        page.get_by_label("Courriel").fill("sacha.durand@example.org")
+        page.get_by_label("Courriel", exact=True).fill("sacha.durand@example.org")
         page.locator("input[name=consent]").check()
         with page.expect_navigation():
             page.get_by_role("button", name="M'inscrire").click()
