@@ -164,11 +164,13 @@ def registration_cancel(request, token):
             return render(request, "referents/registration_cancel.html", {"gone": True}, status=404)
         if promoted is not None:
             registrations.send_registration_email(request, promoted, promoted=True)
-        return render(
+        messages.success(
             request,
-            "referents/registration_cancel.html",
-            {"done": True, "meeting": cancelled.meeting},
+            _("Votre inscription à « %(title)s » est annulée, et vos coordonnées sont effacées.")
+            % {"title": cancelled.meeting.title},
         )
+        meeting = cancelled.meeting
+        return redirect(meeting.get_public_url() if meeting.is_public else "events:list")
     return render(
         request,
         "referents/registration_cancel.html",

@@ -33,7 +33,7 @@ def test_visitor_registers_receives_the_email_and_cancels(open_tab, settings):
         tab.go(link[link.index("/evenements/") :])
         with page.expect_navigation():
             page.get_by_role("button", name="Annuler mon inscription").click()
-        assert "est annulée" in page.locator("main").inner_text()
+        assert "est annulée" in page.locator(".alert-success").inner_text()
         assert not Registration.objects.filter(pk=registration.pk).exists()
 
         response = tab.go(link[link.index("/evenements/") :])

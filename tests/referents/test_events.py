@@ -156,7 +156,7 @@ def test_registration_sends_email_with_ics_and_cancel_link(client, event, smtp_s
     # GET only asks (mail software opens links); POST cancels; a replay changes nothing
     assert "Annuler mon inscription" in client.get(cancel_path).text
     assert Registration.objects.exists()
-    assert "est annulée" in client.post(cancel_path).text
+    assert "est annulée" in client.post(cancel_path, follow=True).text
     assert not Registration.objects.exists()
     replay = client.post(cancel_path)
     assert replay.status_code == 404 and "n'est plus valable" in replay.text
@@ -272,7 +272,7 @@ def test_coordinator_sees_exports_and_marks_attendance(coordinator_client, terri
         csv.reader(
             io.StringIO(
                 coordinator_client.get(
-                    reverse("referents:meeting_registrations_csv", args=[meeting.pk])
+                    reverse("referents:meeting_registrations_export_csv", args=[meeting.pk])
                 ).content.decode("utf-8-sig")
             ),
             delimiter=";",
@@ -280,7 +280,7 @@ def test_coordinator_sees_exports_and_marks_attendance(coordinator_client, terri
     )
     assert rows[0][0] == "Nom" and {row[0] for row in rows[1:]} == {came.name, missed.name}
     xlsx = coordinator_client.get(
-        reverse("referents:meeting_registrations_xlsx", args=[meeting.pk])
+        reverse("referents:meeting_registrations_export_xlsx", args=[meeting.pk])
     )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A2"].value == came.name and sheet["F2"].value == "oui"

@@ -192,8 +192,8 @@ EXPECTED = {
     # registrations to a public event: personal data, the coordination's only (référents see
     # the counts on the rendez-vous page)
     "referents:meeting_registrations": EDITORS,
-    "referents:meeting_registrations_csv": EDITORS,
-    "referents:meeting_registrations_xlsx": EDITORS,
+    "referents:meeting_registrations_export_csv": EDITORS,
+    "referents:meeting_registrations_export_xlsx": EDITORS,
     "referents:guide": MEMBERS,
     "referents:guide_pdf": MEMBERS,
     "referents:orientation": MEMBERS,
@@ -392,8 +392,8 @@ def url_kwargs(name, site):
         "referents:meeting_attendance": {"pk": site["meeting"].pk},
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
         "referents:meeting_registrations": {"pk": site["event"].pk},
-        "referents:meeting_registrations_csv": {"pk": site["event"].pk},
-        "referents:meeting_registrations_xlsx": {"pk": site["event"].pk},
+        "referents:meeting_registrations_export_csv": {"pk": site["event"].pk},
+        "referents:meeting_registrations_export_xlsx": {"pk": site["event"].pk},
         "events:detail": {"pk": site["event"].pk, "slug": site["event"].slug},
         "events:ics": {"pk": site["event"].pk, "slug": site["event"].slug},
         "events:feed": {"territory_slug": slug},
