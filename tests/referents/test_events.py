@@ -331,3 +331,29 @@ def test_purge_deletes_registrations_30_days_after_the_event(territory):
 
 def test_event_commune_comes_from_the_host(territory, communes):
     assert Commune.objects.filter(insee_code="16015").exists()
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_registrations_pages_query_count(
+    coordinator_client, territory, count, django_assert_num_queries
+):
+    meeting = PublicEventFactory(territory=territory)
+    RegistrationFactory.create_batch(count, meeting=meeting)
+    # 1 session, 2 user, 3 memberships with territories, 4 meeting with place, 5 registrations
+    with django_assert_num_queries(5):
+        response = coordinator_client.get(
+            reverse("referents:meeting_registrations", args=[meeting.pk])
+        )
+    assert response.text.count("<tr>") == count + 1
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_public_meeting_page_query_count(
+    referent_client, territory, count, django_assert_num_queries
+):
+    meeting = PublicEventFactory(territory=territory)
+    RegistrationFactory.create_batch(count, meeting=meeting)
+    # 1 session, 2 user, 3 meeting with host, 4 memberships with territories, 5 next meeting,
+    # 6 roadmap actions, 7 invited, 8 present, 9 registration counts
+    with django_assert_num_queries(9):
+        referent_client.get(meeting.get_absolute_url())
