@@ -357,3 +357,35 @@ def test_public_meeting_page_query_count(
     # 6 roadmap actions, 7 invited, 8 present, 9 registration counts
     with django_assert_num_queries(9):
         referent_client.get(meeting.get_absolute_url())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_take_the_last_place_once(territory):
+    """On PostgreSQL the event's row is locked: of two registrations sent together for the last
+    place, one gets it and the other goes on the waiting list."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers on its own; the row lock is PostgreSQL's")
+    meeting = PublicEventFactory(territory=territory, capacity=1, waiting_list=True)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def register(n):
+        try:
+            barrier.wait()
+            registration, _created = registrations.register(
+                meeting_pk=meeting.pk, name=f"P{n}", email=f"p{n}@ex.org", phone=""
+            )
+            statuses.append(registration.status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == ["attente", "inscrit"]
