@@ -17,7 +17,12 @@ from openpyxl import load_workbook
 from portal.models import Commune
 from referents import registrations
 from referents.models import Meeting, Registration
-from tests.factories import MeetingFactory, PublicEventFactory, RegistrationFactory
+from tests.factories import (
+    MeetingFactory,
+    PublicEventFactory,
+    ReferentFactory,
+    RegistrationFactory,
+)
 from tests.smtp import attachment, subject, text_body
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +94,20 @@ def test_list_is_paginated(client, territory):
 # --- An event's page --------------------------------------------------------------------------
 
 
-def test_event_page_shows_public_fields_never_internal_ones(client, territory):
+def test_event_page_shows_public_fields_never_internal_ones(client, territory, communes):
     meeting = PublicEventFactory(
         territory=territory,
         agenda="Point budget confidentiel",
+        minutes="Compte rendu interne",
         place="Salle des fêtes",
         starts_at=timezone.make_aware(timezone.datetime(2030, 3, 14, 9, 30)),
     )
+    invited = ReferentFactory(commune=communes[0], last_name="Invitée")
+    meeting.invited.add(invited)
+    registered = RegistrationFactory(meeting=meeting, name="Dominique Inscrite")
     page = client.get(meeting.get_public_url()).text
+    for internal in ("Compte rendu interne", invited.last_name, registered.name, registered.email):
+        assert internal not in page
     assert "Salle des fêtes" in page and "Venez avec votre CV." in page
     assert "demandeurs d&#x27;emploi" in page.lower() or "demandeurs d'emploi" in page.lower()
     assert "jeudi 14 mars 2030, 09h30" in page
@@ -203,6 +214,14 @@ def test_bad_input_gets_french_message_and_writes_nothing(client, event, data, m
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
     assert not Registration.objects.exists()
+
+
+def test_signed_in_double_click_registers_once(referent_client, event, submit_twice):
+    url = event.get_public_url()
+    first, second = submit_twice(referent_client, url, url, register_data())
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == url
+    assert Registration.objects.count() == 1
 
 
 def test_phone_only_registration_is_stored_in_e164(client, event):
