@@ -14,7 +14,6 @@ from django.utils import timezone
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from portal.models import Commune
 from referents import registrations
 from referents.models import Meeting, Registration
 from tests.factories import (
@@ -346,10 +345,6 @@ def test_purge_deletes_registrations_30_days_after_the_event(territory):
     out = io.StringIO()
     call_command("purge_registrations", stdout=out)
     assert "0 inscription supprimée." in out.getvalue()
-
-
-def test_event_commune_comes_from_the_host(territory, communes):
-    assert Commune.objects.filter(insee_code="16015").exists()
 
 
 @pytest.mark.parametrize("count", [2, 20])
