@@ -63,6 +63,7 @@ IGNORED_MODELS = {
     "portal.contentversion",
     "portal.formsubmission",  # tokens of creation forms already sent (portal/submissions.py)
     "referents.calendarfeed",
+    "referents.registration",  # shown on no cached page (events and rendez-vous are not cached)
     "referents.orientationcount",
     "referents.orientationcount_needs",
     "referents.orientationcount_unmet_needs",

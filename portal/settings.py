@@ -183,6 +183,10 @@ CACHES = {
 PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = envint("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
 PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
+# Registrations to public events (referents/views/events.py): at most so many sent forms per
+# client address an hour; beyond, a French page with status 429.
+EVENT_REGISTRATION_LIMIT_PER_CLIENT = envint("EVENT_REGISTRATION_LIMIT_PER_CLIENT", 10)
+EVENT_REGISTRATION_LIMIT_PERIOD = 3600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"

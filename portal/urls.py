@@ -58,6 +58,7 @@ urlpatterns = [
     path("referents/", include("referents.urls")),
     path("feuilles-de-route/", include("roadmaps.urls")),
     path("communes/", include("referents.commune_urls")),
+    path("evenements/", include("referents.event_urls")),
     path(
         "mentions-legales/",
         views.legal_page,

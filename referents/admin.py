@@ -9,6 +9,7 @@ from referents.models import (
     OutlineQuestion,
     OutlineSection,
     Referent,
+    Registration,
 )
 
 
@@ -24,12 +25,26 @@ class ReferentAdmin(admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "starts_at", "territory", "host"]
-    list_filter = ["kind", "territory"]
+    list_display = ["title", "kind", "starts_at", "territory", "host", "is_public"]
+    list_filter = ["kind", "territory", "is_public"]
     search_fields = ["title", "agenda"]
-    raw_id_fields = ["host"]
+    raw_id_fields = ["host", "commune"]
     filter_horizontal = ["invited", "present"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Registrations to public events: personal data, deleted 30 days after the event."""
+
+    list_display = ["name", "meeting", "status", "attended", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "meeting__title"]
+    raw_id_fields = ["meeting"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request):
+        return False  # people register on the event's public page
 
 
 class OutlineQuestionInline(admin.TabularInline):

@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from partners.models import Partner, Theme
+from partners.phones import to_e164
 from portal.models import Territory, User
-from referents.models import Meeting, OrientationCount, Referent
+from referents.models import Meeting, OrientationCount, Referent, Registration
 from referents.services import install_default_outline
 
 FIRST_NAMES = [
@@ -282,6 +283,69 @@ def _counts(territory, rng, number):
     return number
 
 
+def _public_events(territory, *, registrations):
+    """Two upcoming events open to the public: a micro-forum and a job dating taking
+    registrations (some made, when `registrations`). People stay fictional."""
+    if Meeting.objects.filter(territory=territory, is_public=True).exists():
+        return 0
+    hosts = _hosts(territory)
+    today = timezone.localdate()
+    forum_day = today + timedelta(days=(3 - today.weekday()) % 7 + 14)  # a Thursday
+    commune = territory.communes.order_by("-population").first()
+    Meeting.objects.create(
+        territory=territory,
+        kind=Meeting.Kind.MICRO_FORUM,
+        title=f"Micro-forum de l'emploi · {commune.name if commune else territory.name}",
+        starts_at=_at(forum_day, 9),
+        ends_at=_at(forum_day, 12),
+        host=hosts[0] if hosts else None,
+        place="" if hosts else "Salle des fêtes",
+        commune=None if hosts else commune,
+        agenda="Préparation : liste des employeurs, tables, café.",
+        is_public=True,
+        audience=Meeting.Audience.JOB_SEEKERS,
+        public_description=(
+            "Une dizaine d'employeurs qui recrutent près de chez vous : industrie, aide à "
+            "domicile, logistique, commerce. Entrée libre, venez avec votre CV."
+        ),
+    )
+    dating_day = forum_day + timedelta(days=14)
+    dating = Meeting.objects.create(
+        territory=territory,
+        kind=Meeting.Kind.JOB_DATING,
+        title="Job dating de l'industrie",
+        starts_at=_at(dating_day, 14),
+        ends_at=_at(dating_day, 17),
+        place="Pépinière d'entreprises, salle 2",
+        commune=commune,
+        access="Arrêt de bus « Pépinière », parking gratuit.",
+        agenda="Point avec les entreprises la veille.",
+        is_public=True,
+        audience=Meeting.Audience.YOUNG,
+        public_description=(
+            "Dix minutes pour convaincre : des entreprises de la mécanique et de la "
+            "plasturgie rencontrent des jeunes, avec ou sans diplôme. Sur inscription."
+        ),
+        registration_wanted=True,
+        capacity=20,
+        waiting_list=True,
+    )
+    if registrations:
+        now = timezone.now()
+        for index, (first, last) in enumerate(
+            [("Inès", "Garnier"), ("Yanis", "Roux"), ("Léa", "Faure")]
+        ):
+            Registration.objects.create(
+                meeting=dating,
+                name=f"{first} {last}",
+                email=f"{first.lower().replace('è', 'e')}.{last.lower()}@example.org",
+                phone=to_e164(_phone(900 + index)) if index == 2 else "",
+                consented_at=now,
+                token=Registration.new_token(),
+            )
+    return 2
+
+
 def load(stdout=None):
     rng = random.Random(2026)
     territories = {
@@ -304,6 +368,8 @@ def load(stdout=None):
             referent.save(update_fields=["user", "first_name", "last_name", "email", "function"])
         report.append(f"{_meetings(angouleme, rng, 9, 2)} rendez-vous (Grand Angoulême)")
         report.append(f"{_counts(angouleme, rng, 60)} entretiens comptés (Grand Angoulême)")
+        created = _public_events(angouleme, registrations=True)
+        report.append(f"{created} événements publics (Grand Angoulême)")
     if bergerac:
         communes = list(bergerac.communes.order_by("-population")[:6])
         created = 0
@@ -325,6 +391,8 @@ def load(stdout=None):
             created += was_created
         report.append(f"{created} référents (Grand Bergeracois)")
         report.append(f"{_meetings(bergerac, rng, 2, 1)} rendez-vous (Grand Bergeracois)")
+        created = _public_events(bergerac, registrations=False)
+        report.append(f"{created} événements publics (Grand Bergeracois)")
     for territory in territories.values():
         install_default_outline(territory=territory)
     if stdout:

@@ -3,8 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partners.phones import to_e164
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.models import User
+from portal.text import strip_control_characters
 from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent
 from referents.services import pair_conflict_message, partners_for_territory
 
@@ -89,8 +91,18 @@ class MeetingForm(KeepCurrentChoicesMixin, forms.ModelForm):
             "agenda",
             "minutes",
             "invited",
+            "commune",
+            "is_public",
+            "audience",
+            "public_description",
+            "registration_wanted",
+            "capacity",
+            "waiting_list",
+            "consent_text",
         ]
         widgets = {
+            "public_description": forms.Textarea(attrs={"rows": 4}),
+            "consent_text": forms.Textarea(attrs={"rows": 3}),
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
             "agenda": forms.Textarea(attrs={"rows": 5}),
@@ -108,10 +120,15 @@ class MeetingForm(KeepCurrentChoicesMixin, forms.ModelForm):
             Referent.objects.of_territory(territory).active().select_related("commune")
         )
         self.fields["invited"].label_from_instance = referent_label
+        self.fields["commune"].queryset = territory.communes.order_by("search_name")
         if not self.instance.pk and not self.is_bound:
             # A new rendez-vous invites the whole network by default.
             self.initial["invited"] = list(self.fields["invited"].queryset)
-        self.keep_current_choices(host=_("ne sert plus le territoire"), invited=_("mandat terminé"))
+        self.keep_current_choices(
+            host=_("ne sert plus le territoire"),
+            invited=_("mandat terminé"),
+            commune=_("hors du territoire"),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -127,6 +144,15 @@ class MeetingForm(KeepCurrentChoicesMixin, forms.ModelForm):
                 )
                 % {"date": timezone.localtime(starts_at).strftime("%d/%m/%Y")},
             )
+        if cleaned.get("is_public") and not cleaned.get("audience"):
+            self.add_error("audience", _("Dites pour qui est un événement ouvert au public."))
+        if cleaned.get("registration_wanted") and not cleaned.get("is_public"):
+            self.add_error(
+                "registration_wanted",
+                _("Seul un événement ouvert au public prend des inscriptions."),
+            )
+        if cleaned.get("registration_wanted") and not (cleaned.get("consent_text") or "").strip():
+            self.add_error("consent_text", _("Le texte de consentement est nécessaire."))
         return cleaned
 
 
@@ -216,3 +242,112 @@ class OrientationForm(forms.Form):
                 if item.theme:
                     themes[item.theme.pk] = item.theme
         return list(publics.values()), list(themes.values())
+
+
+# --- Public events (/evenements/) ----------------------------------------------------------
+
+
+class EventFilterForm(forms.Form):
+    """The filters of the public events list: every value is a slug or a code, an unknown one
+    is ignored (the list stays whole) rather than refused."""
+
+    territoire = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
+    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False)
+    type = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
+    public = forms.ChoiceField(label=gettext_lazy("Pour qui"), required=False)
+
+    def __init__(self, *args, territories, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        self.fields["territoire"].choices = everything + [(t.slug, t.name) for t in territories]
+        self.fields["commune"].choices = [("", _("Toutes"))] + [
+            (c.insee_code, c.name) for c in communes
+        ]
+        self.fields["type"].choices = everything + list(Meeting.Kind.choices)
+        self.fields["public"].choices = everything + list(Meeting.Audience.choices)
+
+    def filters(self):
+        """The valid values, by field; an invalid one is left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class RegistrationForm(forms.Form):
+    """A visitor registers: a name, an e-mail or a phone, the consent. `site_web` is a honeypot
+    hidden from people (and from assistive technologies): a robot that fills it is refused."""
+
+    name = forms.CharField(label=gettext_lazy("Nom et prénom"), max_length=150)
+    email = forms.EmailField(
+        label=gettext_lazy("Courriel"),
+        required=False,
+        max_length=254,
+        help_text=gettext_lazy("Pour recevoir la confirmation et le lien d'annulation."),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Téléphone"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy("Si vous n'avez pas de courriel : la coordination vous appellera."),
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": gettext_lazy("Cochez la case pour accepter le traitement de vos données.")
+        }
+    )
+    site_web = forms.CharField(
+        label=gettext_lazy("Ne remplissez pas ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = meeting.consent_text
+        for name in ("name", "email", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = {
+                "name": "name",
+                "email": "email",
+                "phone": "tel",
+            }[name]
+
+    def clean_name(self):
+        return strip_control_characters(self.cleaned_data["name"]).strip()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self):
+        return to_e164(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("site_web"):
+            raise forms.ValidationError(_("Le formulaire n'a pas pu être envoyé."))
+        no_email = not cleaned.get("email") and "email" not in self.errors
+        no_phone = not cleaned.get("phone") and "phone" not in self.errors
+        if no_email and no_phone:
+            raise forms.ValidationError(
+                _("Indiquez un courriel ou un téléphone, pour qu'on puisse vous joindre.")
+            )
+        return cleaned
+
+
+class RegistrationAttendanceForm(forms.Form):
+    """The coordinator ticks who came; the others confirmed are noted absent."""
+
+    present = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Présents"), coerce=int, required=False, widget=CheckboxList
+    )
+
+    def __init__(self, *args, meeting, registrations, **kwargs):
+        """`registrations`: the confirmed registrations of `meeting`, already fetched."""
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["present"].choices = [(r.pk, r.name) for r in registrations]
+        self.initial["present"] = [r.pk for r in registrations if r.attended]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.meeting.is_past:
+            raise forms.ValidationError(_("Les présences se notent une fois l'événement commencé."))
+        return cleaned

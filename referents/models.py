@@ -2,18 +2,21 @@
 outline of each territory, and the anonymous counts of the orientation helper."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, Public, Theme
 from portal.models import Commune, Territory
 
 MAX_ACTIVE_PER_COMMUNE = 2
+DEFAULT_DURATION = timedelta(hours=2)  # of a rendez-vous without an end
 
 
 class ReferentQuerySet(models.QuerySet):
@@ -116,15 +119,68 @@ class MeetingQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("host", "host__commune")
 
+    # --- The public side (/evenements/) ---
+
+    def public(self):
+        """Rendez-vous the coordination opened to the public."""
+        return self.filter(is_public=True)
+
+    def public_upcoming(self):
+        """Public events not over yet (an event without an end is over once started)."""
+        now = timezone.now()
+        return self.public().filter(
+            Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
+        )
+
+    def publicly_visible(self):
+        """Public events whose page still answers: upcoming, or past by less than the time
+        registrations are kept (REGISTRATIONS_KEPT_DAYS); after that, 404."""
+        return self.public().filter(starts_at__gte=timezone.now() - REGISTRATIONS_KEPT)
+
+    def in_commune(self, commune):
+        return self.filter(Q(commune=commune) | Q(commune__isnull=True, host__commune=commune))
+
+    def for_public(self):
+        """What a public page shows, with the number of confirmed registrations."""
+        return self.select_related("territory", "host", "host__commune", "commune").annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            )
+        )
+
+
+REGISTRATIONS_KEPT_DAYS = 30
+REGISTRATIONS_KEPT = timedelta(days=REGISTRATIONS_KEPT_DAYS)
+
+
+def default_consent_text():
+    return str(
+        _(
+            "J'accepte que mes nom, courriel et téléphone soient transmis à la coordination "
+            "de l'événement pour gérer mon inscription ; ils sont supprimés 30 jours après "
+            "l'événement."
+        )
+    )
+
 
 class Meeting(models.Model):
-    """A rendez-vous du réseau: a dated event of a territory, usually at a partner's premises."""
+    """A rendez-vous du réseau: a dated event of a territory, usually at a partner's premises.
+    Some are open to the public (micro-forums, job datings): `is_public` and the fields after
+    it say what /evenements/ shows."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "tous-publics", _("tout public")
+        JOB_SEEKERS = "demandeurs-emploi", _("demandeurs d'emploi")
+        YOUNG = "jeunes", _("jeunes de 16 à 25 ans")
+        EMPLOYERS = "employeurs", _("employeurs")
+        EMPLOYEES = "salaries", _("salariés en reconversion")
 
     class Kind(models.TextChoices):
         MONTHLY = "reunion", _("réunion mensuelle du réseau")
         MICRO_FORUM = "micro-forum", _("micro-forum pour l'emploi")
         COMPANY_VISIT = "visite", _("visite d'entreprise")
         INFORMATION = "information", _("réunion d'information")
+        JOB_DATING = "job-dating", _("job dating")
         OTHER = "autre", _("autre")
 
     territory = models.ForeignKey(
@@ -155,6 +211,49 @@ class Meeting(models.Model):
     minutes = models.TextField(
         _("compte rendu"), blank=True, help_text=_("Rédigé après le rendez-vous.")
     )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune du lieu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Pour un autre lieu : la commune où il se trouve (filtre des événements)."),
+    )
+    # The public side: what a visitor of /evenements/ sees. The agenda, the minutes and the
+    # référents (invited, present) are the network's and never shown there.
+    is_public = models.BooleanField(
+        _("ouvert au public"),
+        default=False,
+        help_text=_(
+            "Publié sur la page « Événements » du site, visible de tous : titre, date, lieu, "
+            "public visé et présentation (jamais l'ordre du jour, le compte rendu ni les "
+            "référents)."
+        ),
+    )
+    audience = models.CharField(_("pour qui"), max_length=30, choices=Audience, blank=True)
+    public_description = models.TextField(
+        _("présentation publique"),
+        blank=True,
+        max_length=3000,
+        help_text=_("Ce que le public lira : déroulé, ce qu'il faut apporter (un CV…)."),
+    )
+    registration_wanted = models.BooleanField(
+        _("inscription demandée"),
+        default=False,
+        help_text=_("Le public s'inscrit sur la page de l'événement, sans compte."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"), null=True, blank=True, help_text=_("Vide : sans limite.")
+    )
+    waiting_list = models.BooleanField(
+        _("liste d'attente quand c'est complet"),
+        default=True,
+        help_text=_("Sinon, les inscriptions sont refusées une fois les places prises."),
+    )
+    consent_text = models.TextField(
+        _("texte de consentement"), max_length=1000, blank=True, default=default_consent_text
+    )
     invited = models.ManyToManyField(
         Referent, verbose_name=_("référents invités"), blank=True, related_name="invitations"
     )
@@ -175,6 +274,10 @@ class Meeting(models.Model):
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="referents_meeting_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="referents_meeting_capacity_positive",
+            ),
         ]
 
     def __str__(self):
@@ -183,9 +286,25 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("referents:meeting_detail", args=[self.pk])
 
+    def get_public_url(self):
+        return reverse("events:detail", args=[self.pk, self.slug])
+
+    @property
+    def slug(self):
+        return slugify(self.title)[:80] or "evenement"
+
     @property
     def is_past(self):
         return self.starts_at < timezone.now()
+
+    @property
+    def end(self):
+        return self.ends_at or self.starts_at + DEFAULT_DURATION
+
+    @property
+    def takes_registrations(self):
+        """Whether the public page offers its form: public, wanted, not started."""
+        return self.is_public and self.registration_wanted and not self.is_past
 
     @property
     def location(self):
@@ -199,6 +318,78 @@ class Meeting(models.Model):
             ]
             return ", ".join(part for part in parts if part)
         return self.place
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING)
+
+    def to_purge(self, now=None):
+        """Registrations of events ended more than REGISTRATIONS_KEPT_DAYS days ago."""
+        limit = (now or timezone.now()) - REGISTRATIONS_KEPT
+        return self.filter(
+            Q(meeting__ends_at__lt=limit)
+            | Q(meeting__ends_at__isnull=True, meeting__starts_at__lt=limit)
+        )
+
+
+class Registration(models.Model):
+    """A person registered to a public event: no account, the least personal data (a name, an
+    e-mail or a phone), deleted REGISTRATIONS_KEPT_DAYS days after the event
+    (`manage.py purge_registrations`). `token` goes in the signed cancel link: once the
+    registration is cancelled (deleted) the link finds nothing."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "inscrit", _("inscrit·e")
+        WAITING = "attente", _("en liste d'attente")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("événement"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    name = models.CharField(_("nom et prénom"), max_length=150)
+    email = models.EmailField(_("courriel"), max_length=254, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.CONFIRMED)
+    attended = models.BooleanField(_("présent·e"), null=True, blank=True)
+    consented_at = models.DateTimeField(_("consentement donné le"))
+    token = models.CharField(_("jeton d'annulation"), max_length=43, unique=True)
+    created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="referents_registration_email_or_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=~Q(email=""),
+                name="referents_registration_unique_email",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "phone"],
+                condition=~Q(phone=""),
+                name="referents_registration_unique_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.meeting}"
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(32)
 
 
 class CalendarFeed(models.Model):

@@ -109,3 +109,17 @@ def member_territories_for(request, territories):
     commune's page shows their members its référents, attendance and needs counts; everyone
     else sees its public part only. Not a get_…_for_user: the page itself is public."""
     return [territory for territory in territories if access.can_view(request.user, territory)]
+
+
+# --- Public events (/evenements/) ------------------------------------------------------------
+
+
+def get_public_event(pk):
+    """A rendez-vous open to the public whose page still answers, for anyone, signed in or not;
+    404 when it is not public, or past by more than the time its registrations are kept."""
+    return get_object_or_404(Meeting.objects.publicly_visible().for_public(), pk=pk)
+
+
+def get_public_territory(slug):
+    """Any territory, for its public events feed; 404 for an unknown slug."""
+    return get_object_or_404(Territory, slug=slug)

@@ -9,7 +9,7 @@ they are listed first, so that their fixed words win over a territory slug.
 
 from django.urls import path
 
-from referents.views import guide, legacy, meetings, network, orientation, outline
+from referents.views import guide, legacy, meetings, network, orientation, outline, registrations
 
 app_name = "referents"
 
@@ -46,6 +46,23 @@ urlpatterns = [
     path("rendez-vous/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("rendez-vous/<int:pk>/modifier/", meetings.meeting_update, name="meeting_update"),
     path("rendez-vous/<int:pk>/presences/", meetings.meeting_attendance, name="meeting_attendance"),
+    path(
+        "rendez-vous/<int:pk>/inscriptions/",
+        registrations.registration_list,
+        name="meeting_registrations",
+    ),
+    path(
+        "rendez-vous/<int:pk>/inscriptions.csv",
+        registrations.registration_export,
+        {"fmt": "csv"},
+        name="meeting_registrations_export_csv",
+    ),
+    path(
+        "rendez-vous/<int:pk>/inscriptions.xlsx",
+        registrations.registration_export,
+        {"fmt": "xlsx"},
+        name="meeting_registrations_export_xlsx",
+    ),
     path("trame/sections/<int:pk>/", outline.section_update, name="section_update"),
     path("trame/sections/<int:pk>/supprimer/", outline.section_delete, name="section_delete"),
     # Pages of one territory.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.submissions import create_once
+from referents import registrations
 from referents.calendar import territory_calendar
 from referents.forms import AttendanceForm, MeetingForm
 from referents.models import CalendarFeed, Meeting, Referent
@@ -69,6 +70,8 @@ def meeting_detail(request, pk):
             "invited": invited,
             "present": present,
             "absent": [r for r in invited if r not in present],
+            # public events: counts for members, names for coordinators (registrations.py)
+            "registrations": registrations.counts(meeting) if meeting.is_public else None,
         },
     )
 

@@ -91,6 +91,29 @@ def _meeting(name="meeting_detail"):
     return build
 
 
+def _event(name="public"):
+    """The demo job dating of the territory (public, taking registrations): its public page,
+    its rendez-vous page, its registrations page or the cancel link of a registration."""
+
+    def build():
+        from referents.models import Meeting
+        from referents.registrations import cancel_token
+
+        meeting = (
+            Meeting.objects.filter(territory__slug=TERRITORY, registration_wanted=True)
+            .order_by("pk")
+            .first()
+        )
+        if name == "public":
+            return meeting.get_public_url()
+        if name == "cancel":
+            registration = meeting.registrations.order_by("pk").first()
+            return reverse("events:cancel", args=[cancel_token(registration)])
+        return reverse(f"referents:{name}", args=[meeting.pk])
+
+    return build
+
+
 def _section():
     from referents.models import OutlineSection
 
@@ -204,6 +227,14 @@ PAGE_TYPES = [
     PageType("partner_review", _url("partners:review")),
     PageType("partner_network", _url("partners:network", TERRITORY)),
     PageType("forbidden", _url("partners:create"), ("referent",), status=403),
+    # Public events
+    PageType("event_list", _url("events:list"), PUBLIC),
+    PageType("event_list_filtered", _url("events:list", query="?type=job-dating"), ("visitor",)),
+    PageType("event_detail", _event(), PUBLIC),
+    PageType("event_register_errors", _event(), ("visitor",), submit=True),
+    PageType("event_cancel", _event("cancel"), ("visitor",)),
+    PageType("meeting_detail_public", _event("meeting_detail"), ("referent", "coordinator")),
+    PageType("meeting_registrations", _event("meeting_registrations")),
     # Companies
     PageType("company_list", _url("companies:list", TERRITORY), ("referent", "coordinator")),
     PageType("company_search", _url("companies:list", TERRITORY, query="?q=mecanique&section=C")),

@@ -6,9 +6,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from referents.models import Meeting, Referent
+from referents.models import Meeting, Referent, Registration
 
-__all__ = ["MeetingFactory", "ReferentFactory"]
+__all__ = ["MeetingFactory", "PublicEventFactory", "ReferentFactory", "RegistrationFactory"]
 
 
 class ReferentFactory(DjangoModelFactory):
@@ -35,3 +35,25 @@ class MeetingFactory(DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
     place = "Salle du conseil"
     agenda = "1. Tour de table"
+
+
+class PublicEventFactory(MeetingFactory):
+    """A rendez-vous open to the public, taking registrations."""
+
+    kind = Meeting.Kind.MICRO_FORUM
+    title = factory.Sequence(lambda n: f"Micro-forum de l'emploi n° {n}")
+    is_public = True
+    audience = Meeting.Audience.JOB_SEEKERS
+    public_description = "Venez avec votre CV."
+    registration_wanted = True
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(PublicEventFactory)
+    name = factory.Sequence(lambda n: f"Camille Martin {n}")
+    email = factory.Sequence(lambda n: f"camille{n}@example.org")
+    consented_at = factory.LazyFunction(timezone.now)
+    token = factory.LazyFunction(Registration.new_token)

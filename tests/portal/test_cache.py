@@ -368,7 +368,13 @@ def test_query_variants_of_a_pdf_are_laid_out_once(
 
 
 # Pages where a visitor posts a form: the token is needed there.
-VISITOR_FORMS = {"login", "password_reset", "password_reset_confirm"}
+VISITOR_FORMS = {
+    "login",
+    "password_reset",
+    "password_reset_confirm",
+    "events:detail",  # the registration form
+    "events:cancel",  # the button that cancels
+}
 
 
 def test_no_page_a_visitor_opens_carries_a_csrf_token(client, site):  # noqa: F811

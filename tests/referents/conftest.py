@@ -77,3 +77,6 @@ def next_meeting(territory, pair):
 @pytest.fixture
 def other_meeting(other_territory):
     return MeetingFactory(territory=other_territory)
+
+
+from tests.smtp import smtp_server  # noqa: E402, F401 (the fixture of the e-mail tests)

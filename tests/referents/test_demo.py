@@ -1,5 +1,5 @@
 from referents import demo
-from referents.models import Meeting, OrientationCount, OutlineSection, Referent
+from referents.models import Meeting, OrientationCount, OutlineSection, Referent, Registration
 from tests.factories import UserFactory
 
 
@@ -19,7 +19,16 @@ def test_demo_is_idempotent_and_keeps_pairs(territory, mission_locale, france_tr
     assert max(per_commune.values()) <= 2
     hosts = set(Meeting.objects.exclude(host=None).values_list("host__name", flat=True))
     assert hosts == {mission_locale.name, france_travail.name}
-    assert Meeting.objects.filter(kind=Meeting.Kind.MICRO_FORUM).count() == 1
+    assert Meeting.objects.filter(kind=Meeting.Kind.MICRO_FORUM, is_public=False).count() == 1
+
+
+def test_demo_has_public_events_one_with_registrations(territory, other_territory):
+    demo.load()
+    for each in (territory, other_territory):
+        public = Meeting.objects.filter(territory=each, is_public=True).public_upcoming()
+        assert {m.kind for m in public} == {Meeting.Kind.MICRO_FORUM, Meeting.Kind.JOB_DATING}
+    assert Registration.objects.filter(meeting__territory=territory).count() == 3
+    assert all(r.email.endswith("@example.org") or r.phone for r in Registration.objects.all())
     assert all(r.email.endswith("@example.org") for r in Referent.objects.all())
 
 

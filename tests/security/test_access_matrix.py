@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
 from referents.models import OutlineSection
+from referents.registrations import cancel_token
 from referents.services import calendar_feed
 from referents.urls import LEGACY_PATHS
 from tests.conftest import PERSONAS  # the order of the columns of `get()`
@@ -42,7 +43,9 @@ from tests.factories import (
     MeetingFactory,
     NeedFactory,
     PartnerFactory,
+    PublicEventFactory,
     ReferentFactory,
+    RegistrationFactory,
     ReminderFactory,
     RoadmapFactory,
     ServiceFactory,
@@ -190,6 +193,11 @@ EXPECTED = {
     "referents:attendance": COORDINATORS,
     "referents:calendar": PUBLIC,  # the secret token in the address is the credential
     "referents:calendar_renew": post_only(),
+    # registrations to a public event: personal data, the coordination's only (référents see
+    # the counts on the rendez-vous page)
+    "referents:meeting_registrations": EDITORS,
+    "referents:meeting_registrations_export_csv": EDITORS,
+    "referents:meeting_registrations_export_xlsx": EDITORS,
     "referents:guide": MEMBERS,
     "referents:guide_pdf": MEMBERS,
     "referents:orientation": MEMBERS,
@@ -205,6 +213,13 @@ EXPECTED = {
     # the old référents addresses (territory from ?territoire= or the session) redirect to the
     # new ones (slug in the path) once the territory is found visible; test_legacy_* below.
     **{f"referents:legacy_{name}": LEGACY_REDIRECT for _, name in LEGACY_PATHS},
+    # public events: every territory's, for everyone (the cancel link's signature is its key)
+    "events:list": PUBLIC,
+    "events:detail": PUBLIC,
+    "events:ics": PUBLIC,
+    "events:feed": PUBLIC,
+    "events:feed_all": PUBLIC,
+    "events:cancel": PUBLIC,
     # roadmaps
     "roadmaps:list": OWN_TERRITORIES,
     "roadmaps:detail": MEMBERS,
@@ -304,6 +319,7 @@ def site(territory, other_territory, coordinator):
     ActionFactory(axis=axis, number=2)
     referent = ReferentFactory(commune=angouleme)
     establishment = EstablishmentFactory(commune=angouleme)
+    event = PublicEventFactory(territory=territory)
     return {
         "territory": territory,
         "partner": partner,
@@ -328,6 +344,8 @@ def site(territory, other_territory, coordinator):
         ),
         "company_contact": CompanyContactFactory(establishment=establishment, territory=territory),
         "meeting": MeetingFactory(territory=territory),
+        "event": event,
+        "registration": RegistrationFactory(meeting=event),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
         "signal": SignalFactory(territory=territory, author=coordinator),
@@ -400,6 +418,13 @@ def url_kwargs(name, site):
         "referents:meeting_update": {"pk": site["meeting"].pk},
         "referents:meeting_attendance": {"pk": site["meeting"].pk},
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
+        "referents:meeting_registrations": {"pk": site["event"].pk},
+        "referents:meeting_registrations_export_csv": {"pk": site["event"].pk},
+        "referents:meeting_registrations_export_xlsx": {"pk": site["event"].pk},
+        "events:detail": {"pk": site["event"].pk, "slug": site["event"].slug},
+        "events:ics": {"pk": site["event"].pk, "slug": site["event"].slug},
+        "events:feed": {"territory_slug": slug},
+        "events:cancel": {"token": cancel_token(site["registration"])},
         "referents:section_update": {"pk": site["section"].pk},
         "referents:section_delete": {"pk": site["section"].pk},
         "communes:detail": {"insee_code": site["commune"].insee_code, "slug": site["commune"].slug},
