@@ -152,3 +152,16 @@ def needs_of(commune, today=None):
 def upcoming_meetings(territories, limit=5):
     """The next rendez-vous du réseau of the commune's territories (members only). One query."""
     return list(Meeting.objects.filter(territory__in=territories).upcoming().for_list()[:limit])
+
+
+def public_events(commune, territories, limit=5):
+    """The next events open to the public of the commune's territories, those held in the
+    commune first. One query."""
+    in_commune = Q(commune=commune) | Q(commune__isnull=True, host__commune=commune)
+    return list(
+        Meeting.objects.filter(territory__in=territories)
+        .public_upcoming()
+        .select_related("host", "host__commune", "commune")
+        .annotate(here=Case(When(in_commune, then=0), default=1))
+        .order_by("here", "starts_at")[:limit]
+    )

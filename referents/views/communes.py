@@ -70,12 +70,14 @@ def commune_detail(request, insee_code, slug):
         raise Http404
     members_of = member_territories_for(request, territories)
     partners, partner_total = pages.nearest_partners(commune)
+    events = pages.public_events(commune, territories)
     context = {
         "commune": commune,
         "territories": territories,
         "members_of": members_of,
         "partners": partners,
         "partner_total": partner_total,
+        "events": events,
     }
     figure = pages.commune_map(commune, territories[0])
     if figure:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from partners.models import Category, Partner, Theme
 from portal.models import CommuneOutline
 from referents.models import OrientationCount
-from tests.factories import CommuneFactory, MeetingFactory, ReferentFactory
+from tests.factories import CommuneFactory, MeetingFactory, PublicEventFactory, ReferentFactory
 
 
 def page(commune):
@@ -111,6 +111,26 @@ def test_members_see_referents_attendance_and_needs(referent_client, territory, 
     assert "<td>6</td>" in row[:200] and "moins de 5" in row[:200]  # one unmet: hidden
 
 
+def test_public_events_of_the_territory_those_in_the_commune_first(
+    client, territory, communes, soyaux
+):
+    soon = timezone.now() + datetime.timedelta(days=3)
+    PublicEventFactory(territory=territory, title="Forum à Angoulême", starts_at=soon)
+    PublicEventFactory(
+        territory=territory,
+        title="Job dating à Soyaux",
+        starts_at=soon + datetime.timedelta(days=5),
+        commune=soyaux,
+    )
+    MeetingFactory(territory=territory, title="Réunion interne", starts_at=soon)
+    content = client.get(page(soyaux)).content.decode()
+    assert names_in_order(content, ["Forum à Angoulême", "Job dating à Soyaux"]) == [
+        "Job dating à Soyaux",
+        "Forum à Angoulême",
+    ]
+    assert "Réunion interne" not in content
+
+
 def test_the_address_keeps_to_the_code_and_redirects_a_wrong_name(client, soyaux, territory):
     response = client.get("/communes/16374-soyo/")
     assert response.status_code == 301 and response["Location"] == page(soyaux)
@@ -176,6 +196,9 @@ def fill(territory, communes, size):
         count.needs.add(theme)
         count.unmet_needs.add(theme)
         MeetingFactory(territory=territory, starts_at=timezone.now() + datetime.timedelta(number))
+        PublicEventFactory(
+            territory=territory, starts_at=timezone.now() + datetime.timedelta(number + 1)
+        )
 
 
 @pytest.mark.parametrize("who", ["visitor", "referent"])
@@ -187,9 +210,9 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
     square(communes[0], 40)
     if who == "referent":
         client.force_login(referent)
-    # visitor: commune, territories, partners, services, count, map
+    # visitor: commune, territories, partners, services, count, public events, map
     # member: + session and user, memberships, référents, 3 needs queries, rendez-vous
-    expected = {"visitor": 6, "referent": 14}[who]
+    expected = {"visitor": 7, "referent": 15}[who]
     for size in (2, 8):
         fill(territory, communes, size)
         with django_assert_num_queries(expected):

@@ -368,8 +368,8 @@ def test_public_meeting_page_query_count(
     meeting = PublicEventFactory(territory=territory)
     RegistrationFactory.create_batch(count, meeting=meeting)
     # 1 session, 2 user, 3 meeting with host, 4 memberships with territories, 5 next meeting,
-    # 6 roadmap actions, 7 invited, 8 present, 9 registration counts
-    with django_assert_num_queries(9):
+    # 6 roadmap actions, 7 signals to examine, 8 invited, 9 present, 10 registration counts
+    with django_assert_num_queries(10):
         referent_client.get(meeting.get_absolute_url())
 
 
