@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.history import M2MHistoricalRecords
+from portal.history import M2MHistoricalRecords, delete_by, save_by  # noqa: F401 (re-exported)
 from portal.models import Commune, Territory
 
 
@@ -39,25 +39,6 @@ ACTION_HISTORY_M2M = ["partners", "publics", "communes"]
 # publics or communes: their state when they started to be recorded. Records before it hold no
 # relations (unknown, not empty): the history compares relations from this record on only.
 M2M_BASELINE_REASON = "début du suivi des partenaires, publics et communes"
-
-
-def save_by(obj, *, by):
-    """Save `obj`, its history record naming `by` as the author (None: nobody, not the request's
-    user). The one place that tells django-simple-history who acts: services, model methods and
-    the demo pass their `by` here, never `_history_user` themselves."""
-    _name_author(obj, by)
-    obj.save()
-    return obj
-
-
-def delete_by(obj, *, by):
-    """Delete `obj`, its last history record naming `by` as the author."""
-    _name_author(obj, by)
-    obj.delete()
-
-
-def _name_author(obj, by):
-    obj._history_user = by
 
 
 class Roadmap(models.Model):
