@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import commune_slug
-from roadmaps.charts import PALETTE, STATUS_COLOURS
+from roadmaps.charts import PALETTE, mean_progress, status_counts
 from roadmaps.maps import ACTION_STYLES, actions_map
 from roadmaps.models import (
     Action,
@@ -134,6 +134,11 @@ class PublicAction:
         return f"{self.axis.number}.{self.number}"
 
     @property
+    def pilot_label(self):
+        """The pilot partner's name (never the pilot person's): the shared charts' name."""
+        return self.pilot
+
+    @property
     def status_label(self):
         return STATUS_LABELS[self.status]
 
@@ -198,11 +203,6 @@ class PublicAxisSummary:
     @cached_property
     def progress(self):
         return mean_progress(self.actions)
-
-
-def mean_progress(actions):
-    counted = [a.effective_progress for a in actions if a.status != Action.Status.ABANDONED]
-    return round(sum(counted) / len(counted)) if counted else 0
 
 
 @dataclass
@@ -276,24 +276,7 @@ class PublicOverview:
 
     @cached_property
     def status_counts(self):
-        counts = {}
-        for action in self.actions:
-            counts[action.status] = counts.get(action.status, 0) + 1
-        top = max(counts.values(), default=0) or 1
-        return [
-            {
-                "label": status.label,
-                "css": status.css,
-                "colour": STATUS_COLOURS[status],
-                "count": counts.get(status.value, 0),
-                "width": round(100 * counts.get(status.value, 0) / top),
-            }
-            for status in Action.Status
-        ]
-
-    @property
-    def has_budget(self):
-        return self.roadmap.budget_public and any(a.budget or a.funders for a in self.actions)
+        return status_counts(self.actions)
 
 
 def recent_updates(roadmap, actions, limit=RECENT_UPDATES):
@@ -343,7 +326,7 @@ def indicators(roadmap=None, action_pk=None):
     filters = {"action_id": action_pk} if action_pk else {"action__axis__roadmap": roadmap}
     found = list(
         Indicator.objects.filter(**filters)
-        .only("action_id", "label", "unit", "baseline", "target")
+        .only("action_id", "label", "unit", "baseline", "target", "metric")
         .prefetch_related(
             Prefetch(
                 "values",
@@ -362,10 +345,11 @@ def indicators(roadmap=None, action_pk=None):
                 "action_id": indicator.action_id,
                 "label": indicator.label,
                 "unit": indicator.unit,
-                "baseline": decimal_label(indicator.baseline),
-                "target": decimal_label(indicator.target),
-                "latest": decimal_label(latest.value) if latest else "—",
-                "latest_date": latest.date if latest else None,
+                "metric": bool(indicator.metric),
+                "baseline_label": decimal_label(indicator.baseline),
+                "target_label": decimal_label(indicator.target),
+                "latest_label": decimal_label(latest.value if latest else None),
+                "latest": {"date": latest.date} if latest else None,
                 "ratio": indicator.target_ratio(),
                 "values": [
                     {"date": value.date, "value": decimal_label(value.value)}

@@ -53,30 +53,29 @@ def preview_flag(request):
     return {"preview": request.GET.get(PREVIEW) == "public"}
 
 
-def build(context, request, slug, audience):
-    return context(public_roadmap(request, slug, audience)) | preview_flag(request)
+def cached_public_page(request, slug, audience, template, make_context):
+    """Render a public page, or serve the copy kept for it (apart from the members' pages)."""
+    return render_cached(
+        request,
+        template,
+        lambda: make_context(public_roadmap(request, slug, audience)) | preview_flag(request),
+        params=(PREVIEW,),
+        vary=VARY,
+    )
 
 
 def roadmap_page(request, slug, audience):
     """Queries: session, user and roles when signed in, the publication, the content version;
     on a cache miss the roadmap, axes, actions, step counts, last point d'étape, diagnostic's
     figures, latest points d'étape."""
-    return render_cached(
-        request,
-        "roadmaps/public/roadmap.html",
-        lambda: build(public.roadmap_context, request, slug, audience),
-        params=(PREVIEW,),
-        vary=VARY,
+    return cached_public_page(
+        request, slug, audience, "roadmaps/public/roadmap.html", public.roadmap_context
     )
 
 
 def dashboard_page(request, slug, audience):
-    return render_cached(
-        request,
-        "roadmaps/public/dashboard.html",
-        lambda: build(public.dashboard_context, request, slug, audience),
-        params=(PREVIEW,),
-        vary=VARY,
+    return cached_public_page(
+        request, slug, audience, "roadmaps/public/dashboard.html", public.dashboard_context
     )
 
 
@@ -94,15 +93,13 @@ def dashboard_pdf(request, slug, audience):
 
 
 def action_page(request, slug, audience, pk):
-    def build():
-        context = public.action_context(public_roadmap(request, slug, audience), pk)
+    def make_context(roadmap):
+        context = public.action_context(roadmap, pk)
         if context is None:
             raise Http404
-        return context | preview_flag(request)
+        return context
 
-    return render_cached(
-        request, "roadmaps/public/action.html", build, params=(PREVIEW,), vary=VARY
-    )
+    return cached_public_page(request, slug, audience, "roadmaps/public/action.html", make_context)
 
 
 def roadmap_list(request):
