@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from referents import communes as pages
 from referents.perms import member_territories_for
+from roadmaps.queries import published_actions_concerning
 
 RESULT_LIMIT = 20
 
@@ -76,6 +77,7 @@ def commune_detail(request, insee_code, slug):
         "members_of": members_of,
         "partners": partners,
         "partner_total": partner_total,
+        "roadmaps": published_actions_concerning(commune=commune, territories=territories),
     }
     figure = pages.commune_map(commune, territories[0])
     if figure:

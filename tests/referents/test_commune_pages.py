@@ -187,9 +187,9 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
     square(communes[0], 40)
     if who == "referent":
         client.force_login(referent)
-    # visitor: commune, territories, partners, services, count, map
+    # visitor: commune, territories, partners, services, count, published actions, map
     # member: + session and user, memberships, référents, 3 needs queries, rendez-vous
-    expected = {"visitor": 6, "referent": 14}[who]
+    expected = {"visitor": 7, "referent": 15}[who]
     for size in (2, 8):
         fill(territory, communes, size)
         with django_assert_num_queries(expected):

@@ -276,3 +276,22 @@ def test_public_pages_query_count(client, django_assert_num_queries, request, si
             assert client.get(url).status_code == 200
     with django_assert_num_queries(2):  # the content version, the published roadmaps
         assert client.get(reverse("roadmaps:list")).status_code == 200
+
+
+def test_the_commune_page_shows_the_published_actions_that_concern_it(
+    filled, actions, communes, client
+):
+    soyaux, champniers = communes[1], communes[2]
+    actions[0].communes.set([soyaux])  # Soyaux's own action
+    actions[1].communes.set([champniers])  # another commune's: not on Soyaux's page
+    url = reverse("communes:detail", args=[soyaux.insee_code, soyaux.slug])
+    assert "Actions de la feuille de route" not in client.get(url).text  # not published yet
+    publish(filled)
+    page = client.get(url).text
+    assert "Actions de la feuille de route" in page
+    assert "1.1 Micro-forums pour l&#x27;emploi" in page
+    assert reverse("roadmaps:action", args=[SLUG, actions[0].pk]) in page
+    assert "Parrainage" not in page
+    assert "1 action concerne tout le territoire." in page  # 2.1 names no commune
+    for text in INTERNAL[:7]:
+        assert text not in page
