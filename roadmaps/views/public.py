@@ -49,8 +49,9 @@ def public_roadmap(request, slug, audience):
     return perms.get_published_roadmap(slug)
 
 
-def preview_flag(request):
-    return {"preview": request.GET.get(PREVIEW) == "public"}
+def preview_flag(audience):
+    """A member looking at the public variant is told so (and how to go back)."""
+    return {"preview": audience == perms.MEMBERS}
 
 
 def cached_public_page(request, slug, audience, template, make_context):
@@ -58,7 +59,7 @@ def cached_public_page(request, slug, audience, template, make_context):
     return render_cached(
         request,
         template,
-        lambda: make_context(public_roadmap(request, slug, audience)) | preview_flag(request),
+        lambda: make_context(public_roadmap(request, slug, audience)) | preview_flag(audience),
         params=(PREVIEW,),
         vary=VARY,
     )
