@@ -286,10 +286,10 @@ def get_or_make(store, request, make, *vary, params=()):
     return kept
 
 
-def render_cached(request, template_name, build, params=()):
+def render_cached(request, template_name, build, params=(), vary=()):
     """Render `template_name` with the context `build()` returns, or serve the copy kept for
     the same content, page, query parameters (among `params`, the ones the page reads) and kind
-    of viewer.
+    of viewer (and `vary`, more words of the key: the public variant of a page).
 
     `build` runs only when no copy is kept; it may return a response (a redirect, another
     template) instead of a context, which is returned as it is and not kept.
@@ -307,7 +307,7 @@ def render_cached(request, template_name, build, params=()):
             return HttpResponse(render_to_string(template_name, context, request))
         return parts
 
-    parts = get_or_make(cache, request, render, params=params)
+    parts = get_or_make(cache, request, render, *vary, params=params)
     if isinstance(parts, HttpResponse):
         return parts
     return HttpResponse(fill(request, parts))

@@ -46,7 +46,7 @@ def render_pdf(template_name, context, request=None):
     return HTML(string=html, base_url="static:/", url_fetcher=_local_fetcher()).write_pdf()
 
 
-def cached_pdf_response(request, template_name, build, params=()):
+def cached_pdf_response(request, template_name, build, params=(), vary=()):
     """A PDF kept in the "documents" cache under the same key as a cached page (portal/cache.py:
     content version, who is looking, path and the query parameters among `params`, day): a guide
     of a large territory takes seconds to lay out, and is downloaded again and again between two
@@ -57,7 +57,7 @@ def cached_pdf_response(request, template_name, build, params=()):
         context, filename = build()
         return filename, render_pdf(template_name, context, request)
 
-    kept = get_or_make(caches["documents"], request, make, "pdf", params=params)
+    kept = get_or_make(caches["documents"], request, make, "pdf", *vary, params=params)
     if isinstance(kept, HttpResponse):
         return kept
     filename, content = kept

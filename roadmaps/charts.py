@@ -6,6 +6,8 @@ stylesheet, draws exactly what the browser draws. The status badges of the pages
 (static/css/roadmaps.css, white text) keep darker shades of their own where contrast needs it.
 """
 
+from collections import Counter
+
 from roadmaps.models import Action
 
 STATUS_COLOURS = {
@@ -22,3 +24,26 @@ PALETTE = {
     "progress": "#1f4e8c",  # progress of an axis
     "target": "#2e7d4f",  # the way to an indicator's target
 }
+
+
+def mean_progress(actions):
+    """Mean progress of the actions (abandoned ones left out), 0 without any."""
+    counted = [a.effective_progress for a in actions if a.status != Action.Status.ABANDONED]
+    return round(sum(counted) / len(counted)) if counted else 0
+
+
+def status_counts(actions):
+    """One bar per status: its label, class, colour, count and width (the longest is 100)."""
+    counts = Counter(action.status for action in actions)
+    top = max(counts.values(), default=0) or 1
+    return [
+        {
+            "value": status.value,
+            "label": status.label,
+            "css": status.css,
+            "colour": STATUS_COLOURS[status],
+            "count": counts.get(status.value, 0),
+            "width": round(100 * counts.get(status.value, 0) / top),
+        }
+        for status in Action.Status
+    ]

@@ -27,7 +27,7 @@ from roadmaps.models import (
     save_by,
 )
 from roadmaps.services import indicators as record_indicators
-from roadmaps.services import versions, writes
+from roadmaps.services import publication, versions, writes
 
 S = Action.Status
 P = Action.Priority
@@ -637,6 +637,8 @@ def load(stdout=None):
         if slug == "grand-angouleme":
             _angouleme_changes(roadmap, user, today)
             _angouleme_revision(roadmap, user)
+            # Published for everyone, its budget kept internal; Bergerac's stays unpublished.
+            publication.publish(roadmap=roadmap, budget_public=False, by=user)
         else:
             _bergerac_changes(roadmap, user, today)
         if stdout:

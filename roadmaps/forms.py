@@ -836,3 +836,21 @@ class TrendsFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         error_messages={"invalid_choice": _("Choisissez une origine de la liste.")},
     )
+
+
+class PublicationForm(forms.Form):
+    """Publish the roadmap (or change whether its budget is public), or withdraw it."""
+
+    PUBLISH = "publier"
+    UNPUBLISH = "retirer"
+
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[(PUBLISH, _("publier")), (UNPUBLISH, _("retirer la publication"))],
+        widget=forms.HiddenInput,
+    )
+    budget_public = forms.BooleanField(
+        label=_("Montrer aussi le budget et les financeurs des actions"),
+        required=False,
+        help_text=_("Sans cette case, le public ne voit aucun montant."),
+    )

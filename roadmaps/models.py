@@ -41,6 +41,13 @@ ACTION_HISTORY_M2M = ["partners", "publics", "communes"]
 M2M_BASELINE_REASON = "début du suivi des partenaires, publics et communes"
 
 
+class RoadmapQuerySet(models.QuerySet):
+    def published(self):
+        """The current roadmaps visitors may read: published and not a draft (a roadmap put
+        back into construction is no longer public, whatever its publication says)."""
+        return self.filter(is_current=True, is_published=True).exclude(status=Roadmap.Status.DRAFT)
+
+
 class Roadmap(models.Model):
     class Status(models.TextChoices):
         DRAFT = "brouillon", _("en construction")
@@ -78,10 +85,21 @@ class Roadmap(models.Model):
     )
     validated_on = models.DateField(_("validée le"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Publication (roadmaps/services/publication.py): visitors read the published roadmap
+    # (roadmaps/public.py), never a draft; the budget only when the coordination says so.
+    is_published = models.BooleanField(_("publiée"), default=False, editable=False)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, editable=False)
+    budget_public = models.BooleanField(
+        _("budget public"),
+        default=False,
+        editable=False,
+        help_text=_("Montrer le budget et les financeurs des actions aux visiteurs."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = RoadmapQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feuille de route")
@@ -105,6 +123,10 @@ class Roadmap(models.Model):
     def current_for(cls, territory):
         """The territory's current roadmap, or None."""
         return cls.objects.filter(territory=territory, is_current=True).first()
+
+    @property
+    def is_public(self):
+        return self.is_current and self.is_published and self.status != Roadmap.Status.DRAFT
 
     @property
     def axis_label_singular(self):

@@ -25,11 +25,47 @@ def check_roadmap_visible(request, slug):
     access.check_slug_visible(request.user, slug)
 
 
+MEMBERS = "members"
+PUBLIC = "public"
+
+
+class SignInRequired(Exception):
+    """A visitor asked for a page that is not public: the view sends them to sign in."""
+
+
+def roadmap_audience(request, slug):
+    """Which variant of a roadmap page the user reads: MEMBERS (the territory's members and
+    staff: the full pages, no query), PUBLIC (anyone else, when the territory's current roadmap
+    is published: one query, made before the cache is read, so that a withdrawn publication
+    is no longer served from it). Otherwise a visitor must sign in (SignInRequired) and a
+    member of other territories gets a 404."""
+    try:
+        access.check_slug_visible(request.user, slug)
+        return MEMBERS
+    except Http404:
+        pass
+    if Roadmap.objects.published().filter(territory__slug=slug).exists():
+        return PUBLIC
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    raise Http404
+
+
+def get_published_roadmap(slug):
+    """The territory's published roadmap with its territory (one query); 404 if none."""
+    return get_object_or_404(
+        Roadmap.objects.published().select_related("territory"), territory__slug=slug
+    )
+
+
 def get_roadmaps_for_user(request):
     """The territories the user may see, each with its current roadmap (or None) and whether
-    the user may change it: [{"territory", "roadmap", "can_edit"}] (two queries).
+    the user may change it: [{"territory", "roadmap", "can_edit"}] (two queries). None for a
+    visitor (not signed in), who reads the published roadmaps only.
 
     Raises `access.NoTerritory` for a user who belongs to no territory."""
+    if not request.user.is_authenticated:
+        return None
     territories = list(access.territories_for(request.user).order_by("name"))
     if not territories:
         raise access.NoTerritory

@@ -34,6 +34,7 @@ urlpatterns = [
     path("<slug:slug>/modifier/", roadmaps.roadmap_form, name="update"),
     path("<slug:slug>/valider/", roadmaps.roadmap_validate, name="validate"),
     path("<slug:slug>/versions/", roadmaps.version_list, name="versions"),
+    path("<slug:slug>/publication/", roadmaps.roadmap_publication, name="publication"),
     path("<slug:slug>/diagnostic/indicateurs/", diagnostic.facts_update, name="facts_update"),
     path("<slug:slug>/tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/tableau-de-bord.pdf", dashboard.dashboard_pdf, name="dashboard_pdf"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from referents import communes as pages
 from referents.perms import member_territories_for
+from roadmaps.queries import published_actions_concerning
 
 RESULT_LIMIT = 20
 
@@ -78,6 +79,7 @@ def commune_detail(request, insee_code, slug):
         "partners": partners,
         "partner_total": partner_total,
         "events": events,
+        "roadmaps": published_actions_concerning(commune=commune, territories=territories),
     }
     figure = pages.commune_map(commune, territories[0])
     if figure:

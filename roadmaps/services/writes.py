@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from portal import locking
 from roadmaps.models import Action, Axis, NeedLink, Roadmap, Step, delete_by, save_by
 from roadmaps.services.history import changes_since
+from roadmaps.services.publication import PUBLICATION_FIELDS
 
 
 class ConcurrentEdit(Exception):
@@ -47,6 +48,11 @@ def save_roadmap(*, form, territory, expected_version, by):
     roadmap.territory = territory
     if editing:
         roadmap.version = expected_version + 1
+        # The publication is not the form's: keep what is stored now (the claim above locks
+        # the row), not what was read before, so that an edit never republishes a roadmap.
+        stored = Roadmap.objects.filter(pk=roadmap.pk).values(*PUBLICATION_FIELDS).get()
+        for name, value in stored.items():
+            setattr(roadmap, name, value)
     return save_by(roadmap, by=by)
 
 

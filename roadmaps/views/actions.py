@@ -28,9 +28,11 @@ from roadmaps.perms import (
     get_step_rw_for_user,
 )
 from roadmaps.services import history, writes
+from roadmaps.views import public
 from roadmaps.views.common import annotate_dates, render_form
 
 
+@public.public_variant(public.action_page)
 def action_detail(request, slug, pk):
     action, can_edit = get_action_for_user(request, slug, pk)
     roadmap = action.axis.roadmap

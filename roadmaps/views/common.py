@@ -1,7 +1,6 @@
 """The data every roadmap page shares (access is roadmaps/perms.py's)."""
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps.charts import STATUS_COLOURS
+from roadmaps.charts import mean_progress, status_counts
 from roadmaps.models import Action, Axis, Roadmap
 
 
@@ -62,10 +61,7 @@ class AxisSummary:
     @cached_property
     def progress(self):
         """Mean progress of the axis's actions (abandoned ones left out)."""
-        counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
-        ]
-        return round(sum(counted) / len(counted)) if counted else 0
+        return mean_progress(self.actions)
 
 
 @dataclass
@@ -108,19 +104,7 @@ class Overview:
 
     @cached_property
     def status_counts(self):
-        counts = Counter(action.status for action in self.actions)
-        top = max(counts.values(), default=0) or 1
-        return [
-            {
-                "value": status.value,
-                "label": status.label,
-                "css": status.css,
-                "colour": STATUS_COLOURS[status],
-                "count": counts.get(status.value, 0),
-                "width": round(100 * counts.get(status.value, 0) / top),
-            }
-            for status in Action.Status
-        ]
+        return status_counts(self.actions)
 
     @cached_property
     def late(self):
@@ -144,7 +128,4 @@ class Overview:
 
     @cached_property
     def progress(self):
-        counted = [
-            a.effective_progress for a in self.actions if a.status != Action.Status.ABANDONED
-        ]
-        return round(sum(counted) / len(counted)) if counted else 0
+        return mean_progress(self.actions)

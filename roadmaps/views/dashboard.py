@@ -24,6 +24,7 @@ from roadmaps.models import (
 )
 from roadmaps.perms import check_roadmap_visible, get_roadmap_for_user
 from roadmaps.services import versions
+from roadmaps.views import public
 from roadmaps.views.common import Overview
 
 # « Faits marquants »: what happened over the last HIGHLIGHT_DAYS days, at most HIGHLIGHT_ROWS
@@ -137,6 +138,7 @@ def dashboard_context(roadmap, today=None, link_root=""):
     }
 
 
+@public.public_variant(public.dashboard_page)
 def dashboard(request, slug):
     """Dashboard of the comité de pilotage. Queries: session, user, memberships with their
     territories, content version; then, unless the page is in the cache, roadmap with territory,
@@ -150,6 +152,7 @@ def dashboard_page(request, slug):
     return dashboard_context(roadmap) | {"can_edit": can_edit}
 
 
+@public.public_variant(public.dashboard_pdf)
 def dashboard_pdf(request, slug):
     check_roadmap_visible(request, slug)
     return cached_pdf_response(

@@ -1,13 +1,20 @@
 """The roadmaps list, one roadmap at a glance, its edition, validation and versions."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.cache import render_cached
 from portal.submissions import create_once
-from roadmaps.forms import CompareForm, FilterForm, RoadmapForm, ValidateRoadmapForm
+from roadmaps.forms import (
+    CompareForm,
+    FilterForm,
+    PublicationForm,
+    RoadmapForm,
+    ValidateRoadmapForm,
+)
 from roadmaps.models import Roadmap, Signal
 from roadmaps.perms import (
     check_roadmap_visible,
@@ -15,15 +22,25 @@ from roadmaps.perms import (
     get_roadmap_rw_for_user,
     get_roadmaps_for_user,
 )
-from roadmaps.services import versions, writes
+from roadmaps.public import published_roadmaps
+from roadmaps.services import publication, versions, writes
+from roadmaps.views import public
 from roadmaps.views.common import Overview, render_form, with_reasons
 
 
+@login_not_required
 def roadmap_list(request):
+    """A visitor reads the published roadmaps of every territory; an account, its
+    territories' roadmaps, then the published ones of the others."""
     rows = get_roadmaps_for_user(request)
-    return render(request, "roadmaps/roadmap_list.html", {"rows": rows})
+    if rows is None:
+        return public.roadmap_list(request)
+    mine = {row["territory"].pk for row in rows}
+    others = published_roadmaps(exclude_territories=mine)
+    return render(request, "roadmaps/roadmap_list.html", {"rows": rows, "published": others})
 
 
+@public.public_variant(public.roadmap_page)
 def roadmap_detail(request, slug):
     """The roadmap at a glance: phases, axes and actions, progress, late and due soon.
 
@@ -164,6 +181,48 @@ def roadmap_validate(request, slug):
         )
     return render_form(
         request, title=title, form=form, back=roadmap.get_absolute_url(), intro=intro
+    )
+
+
+def roadmap_publication(request, slug):
+    """Publish the roadmap, change whether its budget is public, or withdraw the publication
+    (coordinators). GET: the page that says what visitors will see, and asks."""
+    territory, roadmap = get_roadmap_rw_for_user(request, slug)
+    form = PublicationForm(request.POST or None, initial={"budget_public": roadmap.budget_public})
+    error = ""
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == PublicationForm.PUBLISH:
+                publication.publish(
+                    roadmap=roadmap,
+                    budget_public=form.cleaned_data["budget_public"],
+                    by=request.user,
+                )
+                messages.success(
+                    request, _("La feuille de route est publiée : tout le monde peut la lire.")
+                )
+            else:
+                publication.unpublish(roadmap=roadmap, by=request.user)
+                messages.success(
+                    request,
+                    _("La publication est retirée : la feuille de route n'est plus publique."),
+                )
+            return redirect(roadmap)
+        except publication.CannotPublish as refused:
+            error = str(refused)
+    elif form.is_bound:
+        error = _("Choisissez de publier ou de retirer la publication.")
+    return render(
+        request,
+        "roadmaps/publication.html",
+        {
+            "territory": territory,
+            "roadmap": roadmap,
+            "form": form,
+            "error": error,
+            "is_draft": roadmap.status == Roadmap.Status.DRAFT,
+        },
+        status=400 if error else 200,
     )
 
 

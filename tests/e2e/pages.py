@@ -28,11 +28,16 @@ def _service(name):
     return build
 
 
-def _action():
+def _action(territory=TERRITORY):
     from roadmaps.models import Action
 
-    action = Action.objects.filter(axis__roadmap__territory__slug=TERRITORY).order_by("pk").first()
+    action = Action.objects.filter(axis__roadmap__territory__slug=territory).order_by("pk").first()
     return action.get_absolute_url()
+
+
+def _unpublished_action():
+    """An action of Grand Bergeracois, whose demo roadmap is not published."""
+    return _action("grand-bergeracois")
 
 
 def _action_url(name, *extra):
@@ -188,6 +193,7 @@ class PageType:
 
 
 PUBLIC = ("visitor", "referent")
+OUTSIDERS = ("visitor", "other_coordinator")  # the public variant of a published roadmap
 
 PAGE_TYPES = [
     # Portal
@@ -268,7 +274,13 @@ PAGE_TYPES = [
     PageType("action_update_errors", _action_url("action_update"), submit=True),
     PageType("progress_errors", _action_url("progress_create"), submit=True),
     PageType("axis_create_errors", _url("roadmaps:axis_create", TERRITORY), submit=True),
-    PageType("other_territory_action", _action, ("other_coordinator",), status=404),
+    PageType("other_territory_action", _unpublished_action, ("coordinator",), status=404),
+    # The published roadmap (Grand Angoulême's demo roadmap), as visitors read it
+    PageType("roadmap_publication", _url("roadmaps:publication", TERRITORY)),
+    PageType("public_roadmap_list", _url("roadmaps:list"), ("visitor",)),
+    PageType("public_roadmap", _url("roadmaps:detail", TERRITORY), OUTSIDERS),
+    PageType("public_dashboard", _url("roadmaps:dashboard", TERRITORY), ("visitor",)),
+    PageType("public_action", _action, OUTSIDERS),
     PageType("signal_list", _url("roadmaps:signals", TERRITORY), ("referent", "coordinator")),
     PageType(
         "signal_list_filtered",

@@ -102,6 +102,12 @@ def test_demo_loads_with_history_and_is_idempotent(settings):
     bergerac = Roadmap.objects.get(territory__slug="grand-bergeracois")
     assert list(angouleme.axes.values_list("number", flat=True)) == [1, 2, 3, 4]
     assert bergerac.axis_label == Roadmap.AxisLabel.WORKSTREAM
+    # Grand Angoulême's roadmap is published without its budget, Bergerac's is not published
+    assert (angouleme.is_public, angouleme.budget_public, bergerac.is_public) == (
+        True,
+        False,
+        False,
+    )
     assert angouleme.validated_on == datetime.date(2023, 6, 15)  # revised
     assert Action.objects.filter(axis__roadmap=angouleme, to_discuss=True).count() >= 2
     assert Action.objects.filter(title__icontains="BTS usinage").exists()

@@ -220,8 +220,11 @@ EXPECTED = {
     "events:feed": PUBLIC,
     "events:feed_all": PUBLIC,
     "events:cancel": PUBLIC,
-    # roadmaps
-    "roadmaps:list": OWN_TERRITORIES,
+    # roadmaps. Visitors read the published roadmaps' list; accounts, their territories' (and
+    # the others' published ones). A roadmap's page, dashboard, PDF and actions are MEMBERS
+    # while it is unpublished (this site) and PUBLIC once published (PUBLISHED below).
+    "roadmaps:list": get(200, 200, 200, 200, NO_TERRITORY, 200),
+    "roadmaps:publication": EDITORS,  # GET says what visitors will see and asks
     "roadmaps:detail": MEMBERS,
     "roadmaps:versions": MEMBERS,
     "roadmaps:dashboard": MEMBERS,
@@ -256,6 +259,16 @@ EXPECTED = {
     "roadmaps:signal_group": EDITORS,
     "roadmaps:signal_ungroup": post_only(),  # not grouped: nothing to do, back to the signal
     "roadmaps:signal_trends": MEMBERS,
+}
+
+# The same URLs once the site's roadmap is published (`test_published_roadmap_matrix`): its
+# public pages open to everyone, everything else as in EXPECTED.
+PUBLISHED = {
+    **EXPECTED,
+    "roadmaps:detail": PUBLIC,
+    "roadmaps:dashboard": PUBLIC,
+    "roadmaps:dashboard_pdf": PUBLIC,
+    "roadmaps:action": PUBLIC,
 }
 
 # Pages of "the current territory": the territory is named in the query string.
@@ -533,6 +546,23 @@ def test_access_matrix(name, site, as_persona):
                 got_post[persona] = outcome(as_persona(persona).post(url))
                 transaction.set_rollback(True)
     assert (got, got_post) == (dict(zip(PERSONAS, expect.get, strict=True)), wanted_post), url
+
+
+ROADMAP_URLS = [name for name in URL_NAMES if name.startswith("roadmaps:")]
+
+
+@pytest.mark.parametrize("name", ROADMAP_URLS)
+def test_published_roadmap_matrix(name, site, as_persona):
+    """Published, the roadmap's public pages are open to every persona (visitors and members
+    of other territories read the public variant); every other roadmap URL is unchanged."""
+    from roadmaps.models import Roadmap
+
+    Roadmap.objects.filter(pk=site["roadmap"].pk).update(
+        status=Roadmap.Status.VALIDATED, is_published=True
+    )
+    url = url_for(name, site)
+    got = {persona: outcome(as_persona(persona).get(url)) for persona in PERSONAS}
+    assert got == dict(zip(PERSONAS, PUBLISHED[name].get, strict=True)), url
 
 
 @pytest.mark.parametrize("name", sorted(TERRITORY_IN_QUERY))

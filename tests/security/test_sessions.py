@@ -54,7 +54,7 @@ def test_idle_session_is_signed_out(client, referent, caplog):
     client.force_login(referent)
     set_last_activity(client, settings.SESSION_IDLE_TIMEOUT + 1)
 
-    response = client.get(reverse("roadmaps:list"))
+    response = client.get(reverse("password_change"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
