@@ -58,7 +58,9 @@ class Filters(Schema):
     modifie_depuis: datetime | None = Field(
         None, description="Date et heure ISO 8601 : modifiés depuis (2026-01-31T00:00:00+01:00)."
     )
-    curseur: str | None = Field(None, description="Le curseur du lien `next` de la page précédente.")
+    curseur: str | None = Field(
+        None, description="Le curseur du lien `next` de la page précédente."
+    )
     taille: int = Field(
         PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX, description=f"Résultats par page (1 à {PAGE_SIZE_MAX})."
     )
@@ -147,7 +149,8 @@ def _page(request, queryset, filters, serialize, moments, *, field="updated_at")
         try:
             queryset = queryset.filter(cursors.after(field, filters.curseur))
         except cursors.BadCursor:
-            raise HttpError(400, _("Curseur invalide : reprenez le lien « next » tel quel.")) from None
+            message = _("Curseur invalide : reprenez le lien « next » tel quel.")
+            raise HttpError(400, message) from None
     rows = list(queryset.order_by(field, "pk")[: filters.taille + 1])
     more = len(rows) > filters.taille
     rows = rows[: filters.taille]
