@@ -220,6 +220,12 @@ EXPECTED = {
     "events:feed": PUBLIC,
     "events:feed_all": PUBLIC,
     "events:cancel": PUBLIC,
+    # the read API (/api/v1/): public data only, for everyone; "api-root" is its documentation
+    "api:api-root": PUBLIC,
+    "api:schema": PUBLIC,
+    "api:structures": PUBLIC,
+    "api:services": PUBLIC,
+    "api:evenements": PUBLIC,
     # roadmaps
     "roadmaps:list": OWN_TERRITORIES,
     "roadmaps:detail": MEMBERS,
