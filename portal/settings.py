@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (api/sitemaps.py)
     "django.forms",  # the widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",

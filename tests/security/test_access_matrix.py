@@ -226,6 +226,8 @@ EXPECTED = {
     "api:structures": PUBLIC,
     "api:services": PUBLIC,
     "api:evenements": PUBLIC,
+    "sitemap": PUBLIC,  # the public pages only (tests/api/test_sitemap.py)
+    "robots": PUBLIC,
     # roadmaps
     "roadmaps:list": OWN_TERRITORIES,
     "roadmaps:detail": MEMBERS,
