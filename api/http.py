@@ -28,7 +28,7 @@ from portal.cache import content_token
 from portal.security import client_ip
 
 RATE_PERIOD = 60  # seconds: API_RATE_LIMIT is per minute
-ALLOWED_METHODS = "GET, OPTIONS"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Retry-After"
 
 
@@ -97,13 +97,20 @@ def api_view(view, *, conditional=True, clock=False):
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return _cors(preflight())
+        head = request.method == "HEAD"
+        if head:  # answered as GET, without the body
+            request.method = "GET"
         allowed = throttle.allow(
             "api", client_ip(request) or "-", limit=settings.API_RATE_LIMIT, period=RATE_PERIOD
         )
         if not allowed:
             return _cors(too_many_requests())
         if conditional and request.method == "GET":
-            return _cors(_conditional(view, request, args, kwargs, clock))
-        return _cors(view(request, *args, **kwargs))
+            response = _conditional(view, request, args, kwargs, clock)
+        else:
+            response = view(request, *args, **kwargs)
+        if head:
+            response.content = b""
+        return _cors(response)
 
     return wrapper

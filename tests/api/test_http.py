@@ -90,6 +90,13 @@ def test_writes_are_refused(client, db):
     assert client.post(reverse("api:structures")).status_code == 405
 
 
+def test_head_is_answered_as_get(client, world):
+    response = client.head(reverse("api:evenements"))
+    assert response.status_code == 200
+    assert response["ETag"]
+    assert response.content == b""
+
+
 def _grow(world, size):
     first = world["partners"][0]
     for index in range(size):
