@@ -63,10 +63,14 @@ def too_many_requests():
     return response
 
 
+def current_minute():
+    return timezone.now().strftime("%Y-%m-%dT%H:%M")
+
+
 def etag_for(request, *, clock=False):
     parts = [content_token(), request.get_full_path()]
     if clock:
-        parts.append(timezone.now().strftime("%Y-%m-%dT%H:%M"))
+        parts.append(current_minute())
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
 
 

@@ -35,3 +35,9 @@ def test_documentation_loads_nothing_from_elsewhere(client):
     text = client.get(reverse("api:api-root")).content.decode()
     assert "cdn" not in text.lower()
     assert 'src="http' not in text
+
+
+def test_documentation_reads_no_data(client, django_assert_num_queries, territory):
+    # The page is made from the OpenAPI description: no query whatever the data.
+    with django_assert_num_queries(0):
+        assert client.get(reverse("api:api-root")).status_code == 200
