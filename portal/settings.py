@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "companies",
     "referents",
     "roadmaps",
+    "api",  # the read API (/api/v1/): the top of the layering, nothing imports it
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (api/sitemaps.py)
     "django.forms",  # the widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
@@ -187,6 +189,8 @@ PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
 # client address an hour; beyond, a French page with status 429.
 EVENT_REGISTRATION_LIMIT_PER_CLIENT = envint("EVENT_REGISTRATION_LIMIT_PER_CLIENT", 10)
 EVENT_REGISTRATION_LIMIT_PERIOD = 3600
+# The read API (api/http.py): at most so many requests a minute per client address; beyond, 429.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"

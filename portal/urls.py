@@ -59,6 +59,8 @@ urlpatterns = [
     path("feuilles-de-route/", include("roadmaps.urls")),
     path("communes/", include("referents.commune_urls")),
     path("evenements/", include("referents.event_urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.site_urls")),  # sitemap.xml, robots.txt
     path(
         "mentions-legales/",
         views.legal_page,

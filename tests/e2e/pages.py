@@ -237,6 +237,8 @@ PAGE_TYPES = [
     PageType("event_list", _url("events:list"), PUBLIC),
     PageType("event_list_filtered", _url("events:list", query="?type=job-dating"), ("visitor",)),
     PageType("event_detail", _event(), PUBLIC),
+    # The read API's documentation (its JSON answers are tested in tests/api)
+    PageType("api_documentation", _url("api:api-root"), PUBLIC),
     PageType("event_register_errors", _event(), ("visitor",), submit=True),
     PageType("event_cancel", _event("cancel"), ("visitor",)),
     PageType("meeting_detail_public", _event("meeting_detail"), ("referent", "coordinator")),

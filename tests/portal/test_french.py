@@ -117,7 +117,7 @@ def test_untranslated_plurals_follow_the_french_rule():
 
 SOURCES = [
     path
-    for folder in ("templates", "portal", "partners", "referents", "roadmaps")
+    for folder in ("templates", "portal", "partners", "referents", "roadmaps", "api")
     for path in (Path(settings.BASE_DIR) / folder).rglob("*")
     if path.suffix in {".html", ".txt", ".py"} and "migrations" not in path.parts
 ]

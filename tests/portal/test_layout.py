@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["bench", "portal", "partners", "companies", "referents", "roadmaps"]
+APPS = ["bench", "portal", "partners", "companies", "referents", "roadmaps", "api"]
 
 
 def imported_modules(path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from portal.models import Membership
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APPS = ["portal", "partners", "companies", "referents", "roadmaps"]
+APPS = ["portal", "partners", "companies", "referents", "roadmaps", "api"]
 
 # Functions that decide access: only perms.py may call them.
 ACCESS_CALLS = {

@@ -220,6 +220,14 @@ EXPECTED = {
     "events:feed": PUBLIC,
     "events:feed_all": PUBLIC,
     "events:cancel": PUBLIC,
+    # the read API (/api/v1/): public data only, for everyone; "api-root" is its documentation
+    "api:api-root": PUBLIC,
+    "api:schema": PUBLIC,
+    "api:structures": PUBLIC,
+    "api:services": PUBLIC,
+    "api:evenements": PUBLIC,
+    "sitemap": PUBLIC,  # the public pages only (tests/api/test_sitemap.py)
+    "robots": PUBLIC,
     # roadmaps. Visitors read the published roadmaps' list; accounts, their territories' (and
     # the others' published ones). A roadmap's page, dashboard, PDF and actions are MEMBERS
     # while it is unpublished (this site) and PUBLIC once published (PUBLISHED below).
