@@ -1,8 +1,8 @@
 """/sitemap.xml and /robots.txt: the public pages for search engines (docs/api.md).
 
 Only what a visitor may read is listed: the home page, the directory and each partner's record,
-a page per commune of a territory, the public events and their pages, the legal pages and the
-API's documentation. Published roadmaps join once their publication lands."""
+a page per commune of a territory, the public events and their pages, the published roadmaps
+and their dashboards, the legal pages and the API's documentation."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.urls import reverse
 from partners.models import Partner
 from referents.communes import with_a_territory
 from referents.models import Meeting
+from roadmaps.models import Roadmap
 
 
 class PagesSitemap(Sitemap):
@@ -19,6 +20,7 @@ class PagesSitemap(Sitemap):
         return [
             "home",
             "partners:list",
+            "roadmaps:list",
             "events:list",
             "communes:search",
             "api:api-root",
@@ -68,11 +70,33 @@ class EventSitemap(Sitemap):
         return meeting.updated_at
 
 
+class RoadmapSitemap(Sitemap):
+    """Each published roadmap (roadmaps/public.py) and its dashboard."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        roadmaps = Roadmap.objects.published().select_related("territory").order_by("pk")
+        return [
+            (roadmap, name)
+            for roadmap in roadmaps
+            for name in ("roadmaps:detail", "roadmaps:dashboard")
+        ]
+
+    def location(self, item):
+        roadmap, name = item
+        return reverse(name, args=[roadmap.territory.slug])
+
+    def lastmod(self, item):
+        return item[0].updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "partenaires": PartnerSitemap,
     "communes": CommuneSitemap,
     "evenements": EventSitemap,
+    "feuilles-de-route": RoadmapSitemap,
 }
 
 # Member areas, the sign-in pages and the cancel links of registrations stay out of search

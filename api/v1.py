@@ -3,7 +3,10 @@
 - `structures/` and `services/`: the partners and their services as data·inclusion v1 records,
   made by the same functions as the directory's exports (partners/formats.py);
 - `evenements/`: the upcoming events open to the public (/evenements/), without anything
-  internal to the network (agenda, minutes, référents, registrations).
+  internal to the network (agenda, minutes, référents, registrations);
+- `feuilles-de-route/` and `feuilles-de-route/<territoire>/actions/`: the published roadmaps
+  and their actions, from the public fields only (roadmaps/public.py: never a person, « à
+  discuter », signals or history; the budget only when the coordination made it public).
 
 Every list is paged by an opaque cursor (api/cursors.py); the caching headers, the rate limit
 and CORS are added around these views by api/http.py. No personal data is ever written here: a
@@ -28,6 +31,8 @@ from partners import formats
 from partners.models import Partner, Service
 from portal.models import Commune, Territory
 from referents.models import Meeting
+from roadmaps import public as public_roadmaps
+from roadmaps.models import Action, Axis, Roadmap, decimal_label
 
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 500
@@ -142,9 +147,10 @@ def _partners(filters):
     return partners
 
 
-def _page(request, queryset, filters, serialize, moments, *, field="updated_at"):
+def _page(request, queryset, filters, serialize, moments, *, field="updated_at", prepare=None):
     """One page of `queryset` in the order (field, id) after the cursor, as a JSON answer with
-    its `next` link and Last-Modified (the latest of `moments(row)` over the page)."""
+    its `next` link and Last-Modified (the latest of `moments(row)` over the page); `prepare`,
+    if given, loads at once what the page's rows need before they are serialised."""
     if filters.curseur:
         try:
             queryset = queryset.filter(cursors.after(field, filters.curseur))
@@ -154,6 +160,8 @@ def _page(request, queryset, filters, serialize, moments, *, field="updated_at")
     rows = list(queryset.order_by(field, "pk")[: filters.taille + 1])
     more = len(rows) > filters.taille
     rows = rows[: filters.taille]
+    if prepare is not None:
+        prepare(rows)  # what the page's rows need, loaded at once
     next_url = None
     if more:
         last = rows[-1]
@@ -284,4 +292,220 @@ def events(request, filters: Query[Filters]):
         lambda meeting: event_record(request, meeting),
         lambda meeting: [meeting.updated_at],
         field="starts_at",
+    )
+
+
+class RoadmapFilters(Schema):
+    modifie_depuis: datetime | None = Field(
+        None, description="Date et heure ISO 8601 : modifiées depuis (2026-01-31T00:00:00+01:00)."
+    )
+    curseur: str | None = Field(
+        None, description="Le curseur du lien `next` de la page précédente."
+    )
+    taille: int = Field(
+        PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX, description=f"Résultats par page (1 à {PAGE_SIZE_MAX})."
+    )
+
+
+class RoadmapAxis(Schema):
+    numero: int
+    intitule: str
+    objectifs: str | None
+
+
+class PublishedRoadmap(Schema):
+    territoire: str = Field(description="Slug du territoire (grand-angouleme).")
+    territoire_nom: str
+    titre: str
+    periode: str | None
+    statut: str = Field(description="validee ou archivee (jamais un brouillon).")
+    diagnostic: str | None
+    enjeux: str | None
+    objectifs: str | None
+    nom_des_axes: str = Field(description="axe ou chantier (chantier clé).")
+    axes: list[RoadmapAxis]
+    validee_le: str | None = Field(description="Date ISO de la dernière validation.")
+    publiee_le: datetime | None
+    budget_public: bool
+    url: str = Field(description="La page publique de la feuille de route.")
+    url_actions: str = Field(description="Ses actions, dans cette API.")
+    date_maj: datetime
+
+
+class RoadmapPage(Schema):
+    results: list[PublishedRoadmap]
+    next: str | None = Field(description="La page suivante, null sur la dernière.")
+
+
+class RoadmapAction(Schema):
+    id: int
+    code: str = Field(description="Numéro de l'axe et de l'action (3.2).")
+    axe: int
+    titre: str
+    description: str | None
+    resultats_attendus: str | None
+    statut: str = Field(description="a_venir, en_cours, realise, en_pause, bloque, abandonne.")
+    statut_libelle: str
+    avancement: int = Field(description="En pour cent, calculé des étapes quand il y en a.")
+    debut: str | None
+    fin: str | None
+    pilote: str | None = Field(description="Le partenaire pilote (jamais une personne).")
+    communes: list[str] = Field(description="Codes INSEE des communes qu'elle concerne.")
+    budget: str | None = Field(description="Seulement quand le budget est public.")
+    financeurs: str | None = Field(description="Seulement quand le budget est public.")
+    url: str
+    date_maj: datetime
+
+
+class ActionPage(Schema):
+    results: list[RoadmapAction]
+    next: str | None = Field(description="La page suivante, null sur la dernière.")
+
+
+def _published(slug=None):
+    roadmaps = Roadmap.objects.published().select_related("territory")
+    if slug is not None:
+        roadmap = roadmaps.filter(territory__slug=slug).first()
+        if roadmap is None:
+            message = _("Aucune feuille de route publiée pour le territoire « %(slug)s ».")
+            raise HttpError(404, message % {"slug": slug})
+        return roadmap
+    return roadmaps
+
+
+@api.get(
+    "/feuilles-de-route/",
+    url_name="feuilles_de_route",
+    response={200: RoadmapPage, **ERRORS},
+    summary="Feuilles de route publiées",
+    description=(
+        "Les feuilles de route pour l'emploi que la coordination de chaque territoire a publiées : "
+        "diagnostic, enjeux, objectifs, axes. Ni personne, ni budget sauf s'il est public."
+    ),
+)
+def roadmaps(request, filters: Query[RoadmapFilters]):
+    found = _published()
+    if filters.modifie_depuis:
+        found = found.filter(updated_at__gte=_since(filters.modifie_depuis))
+    records = {}
+    return _page(
+        request,
+        found,
+        filters,
+        lambda roadmap: records[roadmap.pk],
+        lambda roadmap: [roadmap.updated_at],
+        prepare=lambda rows: records.update(_roadmap_records(request, rows)),
+    )
+
+
+def _roadmap_records(request, roadmaps):
+    """{roadmap id: record} of a page of roadmaps: their axes in one query."""
+    axes = {}
+    for row in (
+        Axis.objects.filter(roadmap__in=roadmaps)
+        .order_by("number")
+        .values("roadmap_id", "number", "title", "objectives")
+    ):
+        axes.setdefault(row["roadmap_id"], []).append(
+            {
+                "numero": row["number"],
+                "intitule": row["title"],
+                "objectifs": row["objectives"] or None,
+            }
+        )
+    records = {}
+    for roadmap in roadmaps:
+        slug = roadmap.territory.slug
+        records[roadmap.pk] = {
+            "territoire": slug,
+            "territoire_nom": roadmap.territory.name,
+            "titre": roadmap.title,
+            "periode": roadmap.period or None,
+            "statut": roadmap.status,
+            "diagnostic": roadmap.diagnostic or None,
+            "enjeux": roadmap.stakes or None,
+            "objectifs": roadmap.objectives or None,
+            "nom_des_axes": roadmap.axis_label,
+            "axes": axes.get(roadmap.pk, []),
+            "validee_le": roadmap.validated_on.isoformat() if roadmap.validated_on else None,
+            "publiee_le": (
+                timezone.localtime(roadmap.published_at).isoformat()
+                if roadmap.published_at
+                else None
+            ),
+            "budget_public": roadmap.budget_public,
+            "url": request.build_absolute_uri(reverse("roadmaps:detail", args=[slug])),
+            "url_actions": request.build_absolute_uri(
+                reverse("api:feuille_de_route_actions", args=[slug])
+            ),
+            "date_maj": timezone.localtime(roadmap.updated_at).isoformat(),
+        }
+    return records
+
+
+@api.get(
+    "/feuilles-de-route/{territoire}/actions/",
+    url_name="feuille_de_route_actions",
+    response={200: ActionPage, **ERRORS},
+    summary="Actions d'une feuille de route publiée",
+    description=(
+        "Les actions de la feuille de route publiée d'un territoire : statut, avancement, dates, "
+        "partenaire pilote, communes concernées ; le budget seulement s'il est public."
+    ),
+)
+def roadmap_actions(request, territoire: str, filters: Query[RoadmapFilters]):
+    roadmap = _published(territoire)
+    fields = public_roadmaps.ACTION_FIELDS + ("axis__number",)
+    if roadmap.budget_public:
+        fields += public_roadmaps.BUDGET_FIELDS
+    found = Action.objects.filter(axis__roadmap=roadmap)
+    if filters.modifie_depuis:
+        found = found.filter(updated_at__gte=_since(filters.modifie_depuis))
+    records = {}
+
+    def prepare(rows):
+        ids = [row.pk for row in rows]
+        values = {row["pk"]: row for row in Action.objects.filter(pk__in=ids).values(*fields)}
+        steps = Action.objects.step_counts(roadmap)
+        communes = {}
+        for action_id, code in Action.communes.through.objects.filter(
+            action_id__in=ids
+        ).values_list("action_id", "commune__insee_code"):
+            communes.setdefault(action_id, []).append(code)
+        for pk, row in values.items():
+            total, done = steps.get(pk, (0, 0))
+            code = f"{row['axis__number']}.{row['number']}"
+            records[pk] = {
+                "id": pk,
+                "code": code,
+                "axe": row["axis__number"],
+                "titre": row["title"],
+                "description": row["description"] or None,
+                "resultats_attendus": row["expected_results"] or None,
+                "statut": row["status"],
+                "statut_libelle": str(public_roadmaps.STATUS_LABELS[row["status"]]),
+                "avancement": round(100 * done / total) if total else row["progress"],
+                "debut": row["start_date"].isoformat() if row["start_date"] else None,
+                "fin": row["end_date"].isoformat() if row["end_date"] else None,
+                "pilote": row["pilot_partner__name"],
+                "communes": sorted(communes.get(pk, [])),
+                "budget": (
+                    decimal_label(row["budget"])
+                    if roadmap.budget_public and row.get("budget") is not None
+                    else None
+                ),
+                "financeurs": (row.get("funders") or None) if roadmap.budget_public else None,
+                "url": request.build_absolute_uri(
+                    reverse("roadmaps:action", args=[roadmap.territory.slug, pk])
+                ),
+                "date_maj": timezone.localtime(row["updated_at"]).isoformat(),
+            }
+
+    return _page(
+        request,
+        found.only("pk", "updated_at"),
+        filters,
+        lambda action: records[action.pk],
+        lambda action: [action.updated_at],
+        prepare=prepare,
     )

@@ -16,6 +16,8 @@ def test_schema_is_a_valid_openapi_description(client):
         "/api/v1/structures/",
         "/api/v1/services/",
         "/api/v1/evenements/",
+        "/api/v1/feuilles-de-route/",
+        "/api/v1/feuilles-de-route/{territoire}/actions/",
     }
 
 
@@ -24,7 +26,12 @@ def test_documentation_lists_every_endpoint_in_french(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "API ouverte de Maillage" in text
-    for path in ("/api/v1/structures/", "/api/v1/services/", "/api/v1/evenements/"):
+    for path in (
+        "/api/v1/structures/",
+        "/api/v1/services/",
+        "/api/v1/evenements/",
+        "/api/v1/feuilles-de-route/",
+    ):
         assert path in text
     for parameter in ("territoire", "commune", "modifie_depuis", "curseur", "taille"):
         assert f"<code>{parameter}</code>" in text

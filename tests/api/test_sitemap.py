@@ -40,13 +40,26 @@ def test_sitemap_lists_the_public_pages(client, world):
 
 
 def test_sitemap_queries_are_constant(client, world, django_assert_num_queries):
-    # partners, communes, events: for each, the paginator counts then reads its page
+    # partners, communes, events: for each, the paginator counts then reads its page; the
+    # published roadmaps: one query (a list)
     for size in (2, 20):
         for index in range(size):
             partner = PartnerFactory(slug=f"sitemap-{size}-{index}")
             PublicEventFactory(territory=world["events"][0].territory, host=partner)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert client.get(reverse("sitemap")).status_code == 200
+
+
+def test_sitemap_lists_the_published_roadmaps_only(client, territory, other_territory):
+    from roadmaps.models import Roadmap
+    from tests.factories import RoadmapFactory
+
+    RoadmapFactory(territory=territory, status=Roadmap.Status.VALIDATED, is_published=True)
+    RoadmapFactory(territory=other_territory, status=Roadmap.Status.VALIDATED)
+    text = client.get(reverse("sitemap")).content.decode()
+    assert reverse("roadmaps:detail", args=[territory.slug]) in text
+    assert reverse("roadmaps:dashboard", args=[territory.slug]) in text
+    assert reverse("roadmaps:detail", args=[other_territory.slug]) not in text
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

@@ -226,6 +226,9 @@ EXPECTED = {
     "api:structures": PUBLIC,
     "api:services": PUBLIC,
     "api:evenements": PUBLIC,
+    "api:feuilles_de_route": PUBLIC,  # the published ones only (tests/api/test_roadmaps.py)
+    # an unpublished roadmap's actions: « aucune feuille de route publiée » (PUBLISHED below)
+    "api:feuille_de_route_actions": get(404, 404, 404, 404, 404, 404),
     "sitemap": PUBLIC,  # the public pages only (tests/api/test_sitemap.py)
     "robots": PUBLIC,
     # roadmaps. Visitors read the published roadmaps' list; accounts, their territories' (and
@@ -277,6 +280,7 @@ PUBLISHED = {
     "roadmaps:dashboard": PUBLIC,
     "roadmaps:dashboard_pdf": PUBLIC,
     "roadmaps:action": PUBLIC,
+    "api:feuille_de_route_actions": PUBLIC,
 }
 
 # Pages of "the current territory": the territory is named in the query string.
@@ -448,6 +452,7 @@ def url_kwargs(name, site):
         "events:cancel": {"token": cancel_token(site["registration"])},
         "referents:section_update": {"pk": site["section"].pk},
         "referents:section_delete": {"pk": site["section"].pk},
+        "api:feuille_de_route_actions": {"territoire": slug},
         "communes:detail": {"insee_code": site["commune"].insee_code, "slug": site["commune"].slug},
         "roadmaps:axis_update": {"slug": slug, "number": 1},
         "roadmaps:axis_move": {"slug": slug, "number": 1, "direction": "descendre"},
@@ -556,7 +561,11 @@ def test_access_matrix(name, site, as_persona):
     assert (got, got_post) == (dict(zip(PERSONAS, expect.get, strict=True)), wanted_post), url
 
 
-ROADMAP_URLS = [name for name in URL_NAMES if name.startswith("roadmaps:")]
+ROADMAP_URLS = [
+    name
+    for name in URL_NAMES
+    if name.startswith("roadmaps:") or name == "api:feuille_de_route_actions"
+]
 
 
 @pytest.mark.parametrize("name", ROADMAP_URLS)
