@@ -78,6 +78,8 @@ def test_a_withdrawn_roadmap_leaves_the_api_at_once(
     response = checked(client.get(actions_url(territory)))
     assert response.status_code == 404
     assert "Aucune feuille de route publiée" in response.json()["detail"]
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    assert reverse("roadmaps:detail", args=[territory.slug]) not in sitemap
 
 
 def test_a_draft_is_never_listed(client, territory):
