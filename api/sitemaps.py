@@ -99,11 +99,12 @@ SITEMAPS = {
     "feuilles-de-route": RoadmapSitemap,
 }
 
-# Member areas, the sign-in pages and the cancel links of registrations stay out of search
-# engines; a member page a robot follows anyway only leads to the sign-in page.
+# Member areas and the cancel links of registrations stay out of search engines; a member page
+# a robot follows anyway only leads to the sign-in page. The sign-in and password pages stay
+# crawlable: a page blocked by robots.txt is one search engines show without its description
+# (and Lighthouse's SEO audit counts it against the page).
 DISALLOWED = [
     "/admin/",
-    "/comptes/",
     "/territoire/",
     "/territoires/",
     "/entreprises/",

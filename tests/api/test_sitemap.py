@@ -68,6 +68,7 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
-    for path in ("/admin/", "/comptes/", "/referents/", "/entreprises/"):
+    for path in ("/admin/", "/referents/", "/entreprises/"):
         assert f"Disallow: {path}\n" in text
     assert "Disallow: /partenaires/" not in text
+    assert "Disallow: /comptes/" not in text  # sign-in pages: crawlable, not indexed content
