@@ -7,22 +7,16 @@ E-mails go after the transaction, never inside it: a mail server that does not a
 hold the lock, and a registration is kept even if its e-mail could not leave (the page says so).
 """
 
-import logging
-
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import mail
 from referents.calendar import public_calendar
 from referents.models import Meeting, Registration
-
-logger = logging.getLogger(__name__)
 
 CANCEL_SALT = "referents.registration.cancel"
 
@@ -151,20 +145,12 @@ def send_registration_email(request, registration, *, promoted=False):
         subject = _("Inscription confirmée : %(title)s")
         lead = _("Votre inscription à « %(title)s » est confirmée.")
     context["lead"] = lead % {"title": meeting.title}
-    message = EmailMultiAlternatives(
-        subject=subject % {"title": meeting.title},
-        body=render_to_string("referents/emails/registration.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-    )
-    message.attach_alternative(
-        render_to_string("referents/emails/registration.html", context), "text/html"
-    )
     ics = public_calendar(meeting.title, [meeting], request.build_absolute_uri("/"))
-    message.attach("evenement.ics", ics, "text/calendar")
-    try:
-        message.send()
-    except Exception:  # the mail server is down or refuses: the registration is kept
-        logger.exception("registration e-mail not sent", extra={"registration": registration.pk})
-        return False
-    return True
+    return mail.send(
+        to=[registration.email],
+        subject=subject % {"title": meeting.title},
+        template="referents/emails/registration",
+        context=context,
+        attachments=[("evenement.ics", ics, "text/calendar")],
+        what=f"registration {registration.pk}",
+    )
