@@ -40,8 +40,8 @@ from tests.factories import (
     EstablishmentFactory,
     ExchangeFactory,
     IndicatorFactory,
-    MembershipFactory,
     MeetingFactory,
+    MembershipFactory,
     NeedFactory,
     PartnerFactory,
     PublicEventFactory,
@@ -300,7 +300,11 @@ TERRITORY_IN_QUERY = {
 }
 
 # Pages of one territory named by the slug in their path (`territory_slug`).
-TERRITORY_IN_PATH = {"territory_home", "members", *(f"referents:{name}" for _, name in LEGACY_PATHS)}
+TERRITORY_IN_PATH = {
+    "territory_home",
+    "members",
+    *(f"referents:{name}" for _, name in LEGACY_PATHS),
+}
 
 
 def url_names(patterns=None, namespace=None):
