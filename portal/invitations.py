@@ -285,6 +285,10 @@ def invitation_accept(request, token):
         data = form.cleaned_data
         try:
             with transaction.atomic():
+                # the invitation is locked first: two submissions make one account
+                locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+                if not locked.is_pending:
+                    return _invalid(request, 410, "used")
                 user = User.objects.create_user(
                     username=invitation.email,
                     email=invitation.email,
