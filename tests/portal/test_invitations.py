@@ -252,3 +252,17 @@ def test_members_page_queries_are_constant(
 
 
 QUERIES = 7  # session, user, memberships, territory, members, invitations, communes
+
+
+def test_a_failed_send_keeps_the_invitation_and_says_so(coordinator_client, territory, settings):
+    from tests.smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    response = coordinator_client.post(
+        members_url(territory), {"email": "a@example.org", "role": "referent"}, follow=True
+    )
+    assert response.status_code == 200 and "pas parti" in response.text
+    invitation = Invitation.objects.get()
+    assert invitation.sent_count == 0 and invitation.last_sent_at is None
