@@ -9,7 +9,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import CommuneImportForm, TerritoryFromEPCIForm
-from portal.models import EPCI, Commune, Department, Membership, Region, Territory, User
+from portal.models import (
+    EPCI,
+    Commune,
+    Department,
+    Invitation,
+    Membership,
+    Region,
+    Territory,
+    User,
+)
 
 IMPORT_PERMISSIONS = [
     "portal.add_commune",
@@ -167,3 +176,19 @@ class CommuneAdmin(admin.ModelAdmin):
             gettext("Importer des communes"),
             form,
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: coordinators invite from their territory's members page (docs/accounts.md)."""
+
+    list_display = ["email", "territory", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["territory", "role"]
+    search_fields = ["email"]
+    list_select_related = ["territory"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

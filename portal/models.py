@@ -1,10 +1,17 @@
 """Core models: accounts, the official administrative map and the territories built on it."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +19,13 @@ from portal.text import normalize
 
 
 class User(AbstractUser):
-    """A person who signs in. Roles come from their memberships of territories."""
+    """A person who signs in. Roles come from their memberships of territories.
+
+    `session_generation` is raised to end every session of the person at once (removed from a
+    territory, `end_sessions`): a session remembers the hash of when it was opened, and Django
+    signs out a session whose hash no longer matches. At 0 the hash is Django's own."""
+
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -21,6 +34,25 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _with_generation(self, value):
+        if not self.session_generation:
+            return value
+        salt = "portal.User.session_generation"
+        return salted_hmac(salt, f"{value}:{self.session_generation}").hexdigest()
+
+    def get_session_auth_hash(self):
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for value in super().get_session_auth_fallback_hash():
+            yield self._with_generation(value)
+
+    def end_sessions(self):
+        """Sign the person out everywhere, at their next request."""
+        User.objects.filter(pk=self.pk).update(
+            session_generation=models.F("session_generation") + 1
+        )
 
 
 class Region(models.Model):
@@ -381,3 +413,67 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+def invitation_digest(secret):
+    return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation of a person (an e-mail address) to their territory with a
+    role. The link's secret is sent once and never stored: only its SHA-256 (`token_hash`)."""
+
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Membership.Role)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invité par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField(_("envois"), default=0)
+    last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} ({self.territory})"
+
+    def new_secret(self):
+        """A fresh secret for the link (the previous link stops working), valid 7 days."""
+        secret = secrets.token_urlsafe(32)
+        self.token_hash = invitation_digest(secret)
+        self.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+        return secret
+
+    @property
+    def is_pending(self):
+        return not self.accepted_at and not self.cancelled_at and self.expires_at > timezone.now()

@@ -189,6 +189,14 @@ PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
 # client address an hour; beyond, a French page with status 429.
 EVENT_REGISTRATION_LIMIT_PER_CLIENT = envint("EVENT_REGISTRATION_LIMIT_PER_CLIENT", 10)
 EVENT_REGISTRATION_LIMIT_PERIOD = 3600
+# Invitations (portal/invitations.py, docs/accounts.md): a link lasts INVITATION_DAYS days; a
+# coordinator sends at most so many invitations an hour; the link's page answers at most so many
+# requests an hour per client address (beyond, 429); ended invitations are purged after
+# INVITATION_RETENTION_DAYS days (manage.py purge_invitations).
+INVITATION_DAYS = 7
+INVITATION_LIMIT_PER_USER = envint("INVITATION_LIMIT_PER_USER", 30)
+INVITATION_ACCEPT_LIMIT_PER_CLIENT = envint("INVITATION_ACCEPT_LIMIT_PER_CLIENT", 20)
+INVITATION_RETENTION_DAYS = 30
 # The read API (api/http.py): at most so many requests a minute per client address; beyond, 429.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from portal import views
+from portal import invitations, views
 
 admin.site.site_header = "Administration de Maillage"
 admin.site.site_title = "Maillage"
@@ -46,12 +46,29 @@ accounts = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("territoire/", views.territory_switch, name="territory_switch"),
     path("territoires/<slug:territory_slug>/", views.territory_home, name="territory_home"),
+    path("territoires/<slug:territory_slug>/membres/", invitations.members, name="members"),
+    path(
+        "territoires/<slug:territory_slug>/membres/<int:pk>/retirer/",
+        invitations.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "territoires/<slug:territory_slug>/invitations/<int:pk>/renvoyer/",
+        invitations.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "territoires/<slug:territory_slug>/invitations/<int:pk>/annuler/",
+        invitations.invitation_cancel,
+        name="invitation_cancel",
+    ),
     path("comptes/", include(accounts)),
     path("partenaires/", include("partners.urls")),
     path("entreprises/", include("companies.urls")),

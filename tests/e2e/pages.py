@@ -176,6 +176,31 @@ def _open_recruitment_need():
     return need.get_absolute_url()
 
 
+def _member_remove():
+    from portal.models import Membership
+
+    membership = (
+        Membership.objects.filter(territory__slug=TERRITORY, role=Membership.Role.REFERENT)
+        .order_by("pk")
+        .first()
+    )
+    return reverse("member_remove", args=[TERRITORY, membership.pk])
+
+
+def _invitation():
+    """A fresh invitation's link (the secret is known only when it is made)."""
+    from portal.models import Invitation, Territory
+
+    invitation = Invitation(
+        territory=Territory.objects.get(slug=TERRITORY),
+        email="nouvelle.personne@example.org",
+        role="referent",
+    )
+    secret = invitation.new_secret()
+    invitation.save()
+    return reverse("invitation_accept", args=[secret])
+
+
 def _url(name, *args, query=""):
     return lambda: reverse(name, args=args) + query
 
@@ -214,6 +239,14 @@ PAGE_TYPES = [
         ("visitor",),
     ),
     PageType("password_reset_complete", _url("password_reset_complete"), ("visitor",)),
+    PageType("members", _url("members", TERRITORY)),
+    PageType("members_errors", _url("members", TERRITORY), submit=True),
+    PageType("member_remove", _member_remove),
+    PageType("invitation_accept", _invitation, ("visitor",)),
+    PageType("invitation_accept_errors", _invitation, ("visitor",), submit=True),
+    PageType(
+        "invitation_forged", _url("invitation_accept", "lien-invente"), ("visitor",), status=404
+    ),
     PageType("password_change", _url("password_change"), ("referent",)),
     PageType("password_change_errors", _url("password_change"), ("referent",), submit=True),
     PageType("password_change_done", _url("password_change_done"), ("referent",)),

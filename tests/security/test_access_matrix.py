@@ -25,7 +25,7 @@ from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import Commune
+from portal.models import Commune, Invitation, Membership
 from referents.models import OutlineSection
 from referents.registrations import cancel_token
 from referents.services import calendar_feed
@@ -41,6 +41,7 @@ from tests.factories import (
     ExchangeFactory,
     IndicatorFactory,
     MeetingFactory,
+    MembershipFactory,
     NeedFactory,
     PartnerFactory,
     PublicEventFactory,
@@ -121,6 +122,13 @@ EXPECTED = {
     "password_reset_done": PUBLIC,
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
+    # a forged invitation link: a clear page (404) for everyone, nothing changed
+    # (tests/portal/test_invitations.py: used, expired, cancelled, another account)
+    "invitation_accept": get(404, 404, 404, 404, 404, 404),
+    "members": EDITORS,  # POST with an empty body shows the form's errors (200)
+    "member_remove": EDITORS,  # GET asks for confirmation
+    "invitation_resend": post_only(),
+    "invitation_cancel": post_only(),
     "legal_notice": PUBLIC,
     "privacy": PUBLIC,
     "accessibility": PUBLIC,
@@ -292,7 +300,11 @@ TERRITORY_IN_QUERY = {
 }
 
 # Pages of one territory named by the slug in their path (`territory_slug`).
-TERRITORY_IN_PATH = {"territory_home", *(f"referents:{name}" for _, name in LEGACY_PATHS)}
+TERRITORY_IN_PATH = {
+    "territory_home",
+    "members",
+    *(f"referents:{name}" for _, name in LEGACY_PATHS),
+}
 
 
 def url_names(patterns=None, namespace=None):
@@ -345,6 +357,9 @@ def site(territory, other_territory, coordinator):
     referent = ReferentFactory(commune=angouleme)
     establishment = EstablishmentFactory(commune=angouleme)
     event = PublicEventFactory(territory=territory)
+    invitation = Invitation(territory=territory, email="invitee@example.org", role="referent")
+    invitation.new_secret()
+    invitation.save()
     return {
         "territory": territory,
         "partner": partner,
@@ -375,6 +390,8 @@ def site(territory, other_territory, coordinator):
         "feed": calendar_feed(territory=territory),
         "signal": SignalFactory(territory=territory, author=coordinator),
         "other_signal": SignalFactory(territory=territory, author=coordinator),
+        "membership": MembershipFactory(territory=territory, role=Membership.Role.REFERENT),
+        "invitation": invitation,
     }
 
 
@@ -384,6 +401,10 @@ def url_kwargs(name, site):
     action = {"slug": slug, "pk": site["action"].pk}
     arguments = {
         "password_reset_confirm": {"uidb64": "MQ", "token": "lien-perime"},
+        "invitation_accept": {"token": "lien-invente"},
+        "member_remove": {"territory_slug": slug, "pk": site["membership"].pk},
+        "invitation_resend": {"territory_slug": slug, "pk": site["invitation"].pk},
+        "invitation_cancel": {"territory_slug": slug, "pk": site["invitation"].pk},
         "partners:detail": {"slug": site["partner"].slug},
         "partners:update": {"slug": site["partner"].slug},
         "partners:verify": {"slug": site["partner"].slug},
