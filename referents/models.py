@@ -77,6 +77,11 @@ class Referent(models.Model):
         blank=True,
         related_name="referent_roles",
     )
+    meeting_emails_opt_out = models.BooleanField(
+        _("ne reçoit plus les invitations aux rendez-vous"),
+        default=False,
+        help_text=_("Coché par la personne avec le lien de désabonnement de ces courriels."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     objects = ReferentQuerySet.as_manager()
@@ -260,6 +265,9 @@ class Meeting(models.Model):
     present = models.ManyToManyField(
         Referent, verbose_name=_("référents présents"), blank=True, related_name="attendances"
     )
+    # iTIP (RFC 5546): the invitations sent by e-mail carry this number, raised at each change
+    # of date or place and at the cancellation, so that calendars replace the previous version.
+    sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 

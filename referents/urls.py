@@ -45,6 +45,8 @@ urlpatterns = [
     ),
     path("rendez-vous/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("rendez-vous/<int:pk>/modifier/", meetings.meeting_update, name="meeting_update"),
+    path("rendez-vous/<int:pk>/annuler/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("desabonnement/<str:token>/", meetings.unsubscribe, name="unsubscribe"),
     path("rendez-vous/<int:pk>/presences/", meetings.meeting_attendance, name="meeting_attendance"),
     path(
         "rendez-vous/<int:pk>/inscriptions/",

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
+from referents.invitations import unsubscribe_token
 from referents.models import OutlineSection
 from referents.registrations import cancel_token
 from referents.services import calendar_feed
@@ -190,6 +191,9 @@ EXPECTED = {
     "referents:meeting_create": EDITORS,
     "referents:meeting_update": EDITORS,
     "referents:meeting_attendance": EDITORS,
+    "referents:meeting_cancel": post_only(),  # deletes it, sends the iTIP CANCEL
+    # the unsubscribe link of the rendez-vous e-mails: its signature is the key (no account)
+    "referents:unsubscribe": PUBLIC,
     "referents:attendance": COORDINATORS,
     "referents:calendar": PUBLIC,  # the secret token in the address is the credential
     "referents:calendar_renew": post_only(),
@@ -442,6 +446,8 @@ def url_kwargs(name, site):
         "referents:meeting_detail": {"pk": site["meeting"].pk},
         "referents:meeting_update": {"pk": site["meeting"].pk},
         "referents:meeting_attendance": {"pk": site["meeting"].pk},
+        "referents:meeting_cancel": {"pk": site["meeting"].pk},
+        "referents:unsubscribe": {"token": unsubscribe_token(site["referent"])},
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
         "referents:meeting_registrations": {"pk": site["event"].pk},
         "referents:meeting_registrations_export_csv": {"pk": site["event"].pk},
