@@ -319,6 +319,7 @@ PAGE_TYPES = [
     PageType("meeting_create_errors", _url("referents:meeting_create", TERRITORY), submit=True),
     PageType("meeting_attendance", _meeting("meeting_attendance")),
     PageType("meeting_unsubscribe", _unsubscribe, ("visitor",)),
+    PageType("digest_preferences", _url("referents:digest_preferences"), ("referent",)),
     PageType("attendance_rates", _url("referents:attendance", TERRITORY)),
     PageType("guide", _url("referents:guide", TERRITORY), ("referent",)),
     PageType("orientation", _url("referents:orientation", TERRITORY), ("referent",)),

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
+from referents.digest import unsubscribe_token as digest_token
 from referents.invitations import unsubscribe_token
 from referents.models import OutlineSection
 from referents.registrations import cancel_token
@@ -194,6 +195,9 @@ EXPECTED = {
     "referents:meeting_cancel": post_only(),  # deletes it, sends the iTIP CANCEL
     # the unsubscribe link of the rendez-vous e-mails: its signature is the key (no account)
     "referents:unsubscribe": PUBLIC,
+    # the weekly digest: one's own choice (any account), and the e-mail's signed link
+    "referents:digest_preferences": SIGNED_IN,
+    "referents:digest_unsubscribe": PUBLIC,
     "referents:attendance": COORDINATORS,
     "referents:calendar": PUBLIC,  # the secret token in the address is the credential
     "referents:calendar_renew": post_only(),
@@ -448,6 +452,7 @@ def url_kwargs(name, site):
         "referents:meeting_attendance": {"pk": site["meeting"].pk},
         "referents:meeting_cancel": {"pk": site["meeting"].pk},
         "referents:unsubscribe": {"token": unsubscribe_token(site["referent"])},
+        "referents:digest_unsubscribe": {"token": digest_token(site["report"].reported_by)},
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
         "referents:meeting_registrations": {"pk": site["event"].pk},
         "referents:meeting_registrations_export_csv": {"pk": site["event"].pk},
