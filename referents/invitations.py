@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from portal import mail
+from referents.models import Referent
 
 UNSUBSCRIBE_SALT = "referents.meeting-invitations.unsubscribe"
 # The fields whose change moves the rendez-vous (a new REQUEST with a higher SEQUENCE).
@@ -85,7 +86,7 @@ def recipients(meeting):
     ]
 
 
-def messages(meeting, referents, site_url, *, method):
+def messages(meeting, referents, site_url, *, method, uninvited=False):
     """The keyword arguments of portal.mail.send for each référent (each has their own
     unsubscribe link), built now: a cancelled meeting is deleted before they are sent."""
     if not referents:
@@ -93,7 +94,12 @@ def messages(meeting, referents, site_url, *, method):
     ics = invitation_ics(meeting, referents, site_url, method=method)
     cancelled = method == "CANCEL"
     moved = not cancelled and meeting.sequence > 0
-    if cancelled:
+    if uninvited:
+        subject = _("Vous n'êtes plus invité·e : %(title)s")
+        lead = _(
+            "Vous n'êtes plus invité·e au rendez-vous « %(title)s » du réseau de %(territory)s."
+        )
+    elif cancelled:
         subject = _("Rendez-vous annulé : %(title)s")
         lead = _("Le rendez-vous « %(title)s » du réseau de %(territory)s est annulé.")
     elif moved:
@@ -132,10 +138,12 @@ def messages(meeting, referents, site_url, *, method):
     return result
 
 
-def send_on_commit(meeting, site_url, *, method):
+def send_on_commit(meeting, site_url, *, method, referents=None, uninvited=False):
     """Within the transaction that writes (or deletes) the meeting: the e-mails to its invited
-    référents, built now and sent once it commits (never if it rolls back)."""
-    prepared = messages(meeting, recipients(meeting), site_url, method=method)
+    référents (or to `referents`), built now and sent once it commits (never if it rolls back)."""
+    if referents is None:
+        referents = recipients(meeting)
+    prepared = messages(meeting, referents, site_url, method=method, uninvited=uninvited)
 
     def send():
         for kwargs in prepared:
@@ -143,3 +151,18 @@ def send_on_commit(meeting, site_url, *, method):
 
     if prepared:
         transaction.on_commit(send)
+
+
+def send_invited_changes(meeting, before, site_url):
+    """The list of invited changed (date and place unchanged): the newly invited receive the
+    REQUEST, the ones taken off the list a CANCEL, at the current SEQUENCE."""
+    now = recipients(meeting)
+    added = [referent for referent in now if referent.pk not in before]
+    current = {referent.pk for referent in now}
+    removed = [
+        referent
+        for referent in Referent.objects.filter(pk__in=before - current).order_by("pk")
+        if referent.email and not referent.meeting_emails_opt_out
+    ]
+    send_on_commit(meeting, site_url, method="REQUEST", referents=added)
+    send_on_commit(meeting, site_url, method="CANCEL", referents=removed, uninvited=True)

@@ -87,14 +87,16 @@ def _meeting_form(request, territory, instance=None):
             created = meeting.pk is None
             if form.has_changed() or created:  # an untouched save writes nothing
                 moved = not created and any(f in form.changed_data for f in MOVING_FIELDS)
+                site_url = request.build_absolute_uri("/")
                 with transaction.atomic():
+                    before = set() if created else set(meeting.invited.values_list("pk", flat=True))
                     if moved:  # the calendars replace the event they hold (iTIP SEQUENCE)
                         meeting.sequence += 1
                     saved = form.save()
                     if created or moved:
-                        invitations.send_on_commit(
-                            saved, request.build_absolute_uri("/"), method="REQUEST"
-                        )
+                        invitations.send_on_commit(saved, site_url, method="REQUEST")
+                    elif "invited" in form.changed_data and not saved.is_past:
+                        invitations.send_invited_changes(saved, before, site_url)
             messages.success(request, _("Rendez-vous enregistré."))
             return redirect(saved)
 

@@ -169,3 +169,26 @@ def test_unsubscribe_link_is_in_the_email(
     client.post(path)
     invitees[0].refresh_from_db()
     assert invitees[0].meeting_emails_opt_out
+
+
+def test_invited_added_get_request_removed_get_cancel(
+    coordinator_client, territory, invitees, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("referents:meeting_create", args=[territory.slug]), meeting_data(invitees[:1])
+        )
+    meeting = Meeting.objects.get()
+    smtp_server.wait(1)
+    starts = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("referents:meeting_update", args=[meeting.pk]),
+            meeting_data(invitees[1:2], starts_at=starts),
+        )
+    messages = smtp_server.wait(3)[1:]
+    by_address = {m["To"]: ics_method(m) for m in messages}
+    assert by_address == {"bruno.blanc@example.org": "REQUEST", "anne.aubert@example.org": "CANCEL"}
+    assert {int(event_of(m)["sequence"]) for m in messages} == {0}
+    [removed] = [m for m in messages if m["To"] == "anne.aubert@example.org"]
+    assert subject(removed) == "Vous n'êtes plus invité·e : Réunion de rentrée"
