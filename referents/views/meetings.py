@@ -118,11 +118,19 @@ def meeting_update(request, pk):
     return _meeting_form(request, meeting.territory, meeting)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    """Cancel (delete) a rendez-vous; the invited référents receive an iTIP CANCEL."""
+    """GET asks for confirmation; POST cancels (deletes) the rendez-vous and the invited
+    référents receive an iTIP CANCEL."""
     meeting = get_meeting_rw_for_user(request, pk)
     territory = meeting.territory
+    if request.method == "GET":
+        invited = meeting.invited.count()
+        return render(
+            request,
+            "referents/meeting_cancel.html",
+            {"meeting": meeting, "territory": territory, "invited": invited},
+        )
     with transaction.atomic():
         meeting.sequence += 1
         invitations.send_on_commit(meeting, request.build_absolute_uri("/"), method="CANCEL")

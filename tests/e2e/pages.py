@@ -328,6 +328,7 @@ PAGE_TYPES = [
     PageType("meeting_detail", _meeting(), ("referent", "coordinator")),
     PageType("meeting_create_errors", _url("referents:meeting_create", TERRITORY), submit=True),
     PageType("meeting_attendance", _meeting("meeting_attendance")),
+    PageType("meeting_cancel", _meeting("meeting_cancel")),
     PageType("meeting_unsubscribe", _unsubscribe, ("visitor",)),
     PageType("digest_preferences", _url("referents:digest_preferences"), ("referent",)),
     PageType("digest_unsubscribe", _digest_unsubscribe, ("visitor",)),

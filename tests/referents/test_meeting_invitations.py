@@ -123,9 +123,10 @@ def test_mail_server_down_never_fails_the_page(
     assert response.status_code == 302 and Meeting.objects.exists()
 
 
-def test_cancel_is_post_only_for_coordinators(coordinator_client, next_meeting):
+def test_cancel_asks_first(coordinator_client, next_meeting):
     url = reverse("referents:meeting_cancel", args=[next_meeting.pk])
-    assert coordinator_client.get(url).status_code == 405
+    page = coordinator_client.get(url)
+    assert page.status_code == 200 and "Les 2 référents invités" in page.text
     assert Meeting.objects.filter(pk=next_meeting.pk).exists()
 
 

@@ -192,7 +192,7 @@ EXPECTED = {
     "referents:meeting_create": EDITORS,
     "referents:meeting_update": EDITORS,
     "referents:meeting_attendance": EDITORS,
-    "referents:meeting_cancel": post_only(),  # deletes it, sends the iTIP CANCEL
+    "referents:meeting_cancel": EDITORS,  # GET asks; POST deletes it, sends the iTIP CANCEL
     # the unsubscribe link of the rendez-vous e-mails: its signature is the key (no account)
     "referents:unsubscribe": PUBLIC,
     # the weekly digest: one's own choice (any account), and the e-mail's signed link
