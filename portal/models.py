@@ -218,6 +218,8 @@ RESERVED_TERRITORY_SLUGS = frozenset(
         "guide",
         "orientation",
         "trame",
+        "desabonnement",  # /referents/desabonnement/<token>/
+        "resume-hebdomadaire",  # /referents/resume-hebdomadaire/
         "territoire",
         "territoires",
         "besoins",  # /entreprises/besoins/

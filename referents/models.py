@@ -77,6 +77,11 @@ class Referent(models.Model):
         blank=True,
         related_name="referent_roles",
     )
+    meeting_emails_opt_out = models.BooleanField(
+        _("ne reçoit plus les invitations aux rendez-vous"),
+        default=False,
+        help_text=_("Coché par la personne avec le lien de désabonnement de ces courriels."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     objects = ReferentQuerySet.as_manager()
@@ -260,6 +265,9 @@ class Meeting(models.Model):
     present = models.ManyToManyField(
         Referent, verbose_name=_("référents présents"), blank=True, related_name="attendances"
     )
+    # iTIP (RFC 5546): the invitations sent by e-mail carry this number, raised at each change
+    # of date or place and at the cancellation, so that calendars replace the previous version.
+    sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
@@ -518,3 +526,47 @@ class OrientationCount(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m} · {self.commune}"  # the month: a day could point to someone
+
+
+class DigestSent(models.Model):
+    """The weekly digest the mail server accepted for a person and an ISO week (« 2026-W48 »):
+    `send_digests` skips those, so that running it twice sends nothing more, and retries the
+    others (a failed send writes no row)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="digests_sent",
+    )
+    week = models.CharField(_("semaine"), max_length=8)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résumé hebdomadaire envoyé")
+        verbose_name_plural = _("résumés hebdomadaires envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="referents_digestsent_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.week}"
+
+
+class DigestOptOut(models.Model):
+    """A coordinator who asked not to receive the weekly digest (its row is the choice)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="digest_opt_out",
+    )
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refus du résumé hebdomadaire")
+        verbose_name_plural = _("refus du résumé hebdomadaire")
+
+    def __str__(self):
+        return str(self.user)

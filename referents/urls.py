@@ -9,7 +9,16 @@ they are listed first, so that their fixed words win over a territory slug.
 
 from django.urls import path
 
-from referents.views import guide, legacy, meetings, network, orientation, outline, registrations
+from referents.views import (
+    digest,
+    guide,
+    legacy,
+    meetings,
+    network,
+    orientation,
+    outline,
+    registrations,
+)
 
 app_name = "referents"
 
@@ -45,6 +54,14 @@ urlpatterns = [
     ),
     path("rendez-vous/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("rendez-vous/<int:pk>/modifier/", meetings.meeting_update, name="meeting_update"),
+    path("rendez-vous/<int:pk>/annuler/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("desabonnement/<str:token>/", meetings.unsubscribe, name="unsubscribe"),
+    path("resume-hebdomadaire/", digest.preferences, name="digest_preferences"),
+    path(
+        "resume-hebdomadaire/desabonnement/<str:token>/",
+        digest.unsubscribe,
+        name="digest_unsubscribe",
+    ),
     path("rendez-vous/<int:pk>/presences/", meetings.meeting_attendance, name="meeting_attendance"),
     path(
         "rendez-vous/<int:pk>/inscriptions/",

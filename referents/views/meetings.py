@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.submissions import create_once
-from referents import registrations
+from referents import invitations, registrations
 from referents.calendar import territory_calendar
 from referents.forms import AttendanceForm, MeetingForm
+from referents.invitations import MOVING_FIELDS
 from referents.models import CalendarFeed, Meeting, Referent
 from referents.perms import (
     get_meeting_for_user,
@@ -83,9 +84,19 @@ def _meeting_form(request, territory, instance=None):
 
         def save():
             saved = meeting
-            if form.has_changed() or meeting.pk is None:  # an untouched save writes nothing
+            created = meeting.pk is None
+            if form.has_changed() or created:  # an untouched save writes nothing
+                moved = not created and any(f in form.changed_data for f in MOVING_FIELDS)
+                site_url = request.build_absolute_uri("/")
                 with transaction.atomic():
+                    before = set() if created else set(meeting.invited.values_list("pk", flat=True))
+                    if moved:  # the calendars replace the event they hold (iTIP SEQUENCE)
+                        meeting.sequence += 1
                     saved = form.save()
+                    if created or moved:
+                        invitations.send_on_commit(saved, site_url, method="REQUEST")
+                    elif "invited" in form.changed_data and not saved.is_past:
+                        invitations.send_invited_changes(saved, before, site_url)
             messages.success(request, _("Rendez-vous enregistré."))
             return redirect(saved)
 
@@ -105,6 +116,47 @@ def meeting_create(request, territory_slug):
 def meeting_update(request, pk):
     meeting = get_meeting_rw_for_user(request, pk)
     return _meeting_form(request, meeting.territory, meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    """GET asks for confirmation; POST cancels (deletes) the rendez-vous and the invited
+    référents receive an iTIP CANCEL."""
+    meeting = get_meeting_rw_for_user(request, pk)
+    territory = meeting.territory
+    if request.method == "GET":
+        invited = meeting.invited.count()
+        return render(
+            request,
+            "referents/meeting_cancel.html",
+            {"meeting": meeting, "territory": territory, "invited": invited},
+        )
+    with transaction.atomic():
+        meeting.sequence += 1
+        invitations.send_on_commit(meeting, request.build_absolute_uri("/"), method="CANCEL")
+        meeting.delete()
+    messages.success(
+        request,
+        _("Rendez-vous « %(title)s » annulé.") % {"title": meeting.title},
+    )
+    return redirect(reverse("referents:meeting_list", args=[territory.slug]))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """The link of the rendez-vous e-mails: GET asks to confirm (mail software opens links on
+    its own), POST stops the e-mails. Replaying it changes nothing more; a forged link says so."""
+    pk = invitations.referent_from_token(token)
+    referent = Referent.objects.filter(pk=pk).first() if pk is not None else None
+    if referent is None:
+        return render(request, "referents/unsubscribe.html", {"gone": True}, status=404)
+    done = referent.meeting_emails_opt_out
+    if request.method == "POST":
+        if not done:
+            Referent.objects.filter(pk=referent.pk).update(meeting_emails_opt_out=True)
+        done = True
+    return render(request, "referents/unsubscribe.html", {"referent": referent, "done": done})
 
 
 def meeting_attendance(request, pk):

@@ -86,6 +86,25 @@ def _referent(name="detail"):
     return build
 
 
+def _unsubscribe():
+    """The unsubscribe link of the rendez-vous e-mails, for the territory's first référent."""
+    from referents.invitations import unsubscribe_token
+    from referents.models import Referent
+
+    referent = Referent.objects.filter(commune__epci__siren="200071827").order_by("pk").first()
+    return reverse("referents:unsubscribe", args=[unsubscribe_token(referent)])
+
+
+def _digest_unsubscribe():
+    """The unsubscribe link of the weekly digest, for the demo's coordinator."""
+    from django.contrib.auth import get_user_model
+
+    from referents.digest import unsubscribe_token
+
+    user = get_user_model().objects.get(username="coordination.angouleme")
+    return reverse("referents:digest_unsubscribe", args=[unsubscribe_token(user)])
+
+
 def _meeting(name="meeting_detail"):
     def build():
         from referents.models import Meeting
@@ -342,6 +361,10 @@ PAGE_TYPES = [
     PageType("meeting_detail", _meeting(), ("referent", "coordinator")),
     PageType("meeting_create_errors", _url("referents:meeting_create", TERRITORY), submit=True),
     PageType("meeting_attendance", _meeting("meeting_attendance")),
+    PageType("meeting_cancel", _meeting("meeting_cancel")),
+    PageType("meeting_unsubscribe", _unsubscribe, ("visitor",)),
+    PageType("digest_preferences", _url("referents:digest_preferences"), ("referent",)),
+    PageType("digest_unsubscribe", _digest_unsubscribe, ("visitor",)),
     PageType("attendance_rates", _url("referents:attendance", TERRITORY)),
     PageType("guide", _url("referents:guide", TERRITORY), ("referent",)),
     PageType("orientation", _url("referents:orientation", TERRITORY), ("referent",)),

@@ -26,6 +26,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune, Invitation, Membership
+from referents.digest import unsubscribe_token as digest_token
+from referents.invitations import unsubscribe_token
 from referents.models import OutlineSection
 from referents.registrations import cancel_token
 from referents.services import calendar_feed
@@ -198,6 +200,12 @@ EXPECTED = {
     "referents:meeting_create": EDITORS,
     "referents:meeting_update": EDITORS,
     "referents:meeting_attendance": EDITORS,
+    "referents:meeting_cancel": EDITORS,  # GET asks; POST deletes it, sends the iTIP CANCEL
+    # the unsubscribe link of the rendez-vous e-mails: its signature is the key (no account)
+    "referents:unsubscribe": PUBLIC,
+    # the weekly digest: one's own choice (any account), and the e-mail's signed link
+    "referents:digest_preferences": SIGNED_IN,
+    "referents:digest_unsubscribe": PUBLIC,
     "referents:attendance": COORDINATORS,
     "referents:calendar": PUBLIC,  # the secret token in the address is the credential
     "referents:calendar_renew": post_only(),
@@ -463,6 +471,9 @@ def url_kwargs(name, site):
         "referents:meeting_detail": {"pk": site["meeting"].pk},
         "referents:meeting_update": {"pk": site["meeting"].pk},
         "referents:meeting_attendance": {"pk": site["meeting"].pk},
+        "referents:meeting_cancel": {"pk": site["meeting"].pk},
+        "referents:unsubscribe": {"token": unsubscribe_token(site["referent"])},
+        "referents:digest_unsubscribe": {"token": digest_token(site["report"].reported_by)},
         "referents:calendar": {"territory_slug": slug, "token": site["feed"].token},
         "referents:meeting_registrations": {"pk": site["event"].pk},
         "referents:meeting_registrations_export_csv": {"pk": site["event"].pk},
