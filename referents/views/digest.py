@@ -48,8 +48,8 @@ def unsubscribe(request, token):
     user = digest.user_from_token(token)
     if user is None:
         return render(request, "referents/digest_unsubscribe.html", {"gone": True}, status=404)
-    done = DigestOptOut.objects.filter(user=user).exists()
-    if request.method == "POST":
+    if request.method == "POST":  # then back to the page, which says it is done (POST, redirect)
         DigestOptOut.objects.get_or_create(user=user)
-        done = True
+        return redirect(request.path)
+    done = DigestOptOut.objects.filter(user=user).exists()
     return render(request, "referents/digest_unsubscribe.html", {"done": done})

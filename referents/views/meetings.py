@@ -151,11 +151,11 @@ def unsubscribe(request, token):
     referent = Referent.objects.filter(pk=pk).first() if pk is not None else None
     if referent is None:
         return render(request, "referents/unsubscribe.html", {"gone": True}, status=404)
-    done = referent.meeting_emails_opt_out
-    if request.method == "POST":
-        if not done:
+    if request.method == "POST":  # then back to the page, which says it is done (POST, redirect)
+        if not referent.meeting_emails_opt_out:
             Referent.objects.filter(pk=referent.pk).update(meeting_emails_opt_out=True)
-        done = True
+        return redirect(request.path)
+    done = referent.meeting_emails_opt_out
     return render(request, "referents/unsubscribe.html", {"referent": referent, "done": done})
 
 

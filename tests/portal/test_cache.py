@@ -374,6 +374,8 @@ VISITOR_FORMS = {
     "password_reset_confirm",
     "events:detail",  # the registration form
     "events:cancel",  # the button that cancels
+    "referents:unsubscribe",  # the button that stops the rendez-vous e-mails
+    "referents:digest_unsubscribe",  # the button that stops the weekly digest
 }
 
 
