@@ -189,6 +189,9 @@ PASSWORD_RESET_LIMIT_PERIOD = envint("PASSWORD_RESET_LIMIT_MINUTES", 60) * 60
 # client address an hour; beyond, a French page with status 429.
 EVENT_REGISTRATION_LIMIT_PER_CLIENT = envint("EVENT_REGISTRATION_LIMIT_PER_CLIENT", 10)
 EVENT_REGISTRATION_LIMIT_PERIOD = 3600
+# The mairies' renewal links (referents/renewals.py): requests per client address and hour.
+RENEWAL_LIMIT_PER_CLIENT = envint("RENEWAL_LIMIT_PER_CLIENT", 60)
+RENEWAL_LIMIT_PERIOD = 3600
 # The read API (api/http.py): at most so many requests a minute per client address; beyond, 429.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 

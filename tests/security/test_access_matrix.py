@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
 from referents.models import OutlineSection
+from referents import renewals
 from referents.registrations import cancel_token
 from referents.services import calendar_feed
 from referents.urls import LEGACY_PATHS
@@ -207,6 +208,13 @@ EXPECTED = {
     "referents:section_create": EDITORS,
     "referents:section_update": EDITORS,
     "referents:section_delete": post_only(),
+    "referents:renewal": COORDINATORS,
+    "referents:renewal_addresses": COORDINATORS,
+    "referents:renewal_letters": COORDINATORS,  # the secret links of every commune
+    "referents:renewal_send": post_only(),
+    "referents:renewal_remind": post_only(),
+    "referents:renewal_close": post_only(),
+    "referents:renewal_answer": PUBLIC,  # the mairie's secret link is the credential
     # communes: public pages (members of the commune's territory see more: tests/referents)
     "communes:search": PUBLIC,
     "communes:detail": PUBLIC,
@@ -373,6 +381,9 @@ def site(territory, other_territory, coordinator):
         "registration": RegistrationFactory(meeting=event),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
+        "renewal": renewals.start_campaign(
+            territory=territory, title="Élections 2026"
+        ).communes.get(commune=angouleme),
         "signal": SignalFactory(territory=territory, author=coordinator),
         "other_signal": SignalFactory(territory=territory, author=coordinator),
     }
@@ -451,6 +462,18 @@ def url_kwargs(name, site):
         "events:feed": {"territory_slug": slug},
         "events:cancel": {"token": cancel_token(site["registration"])},
         "referents:section_update": {"pk": site["section"].pk},
+        "referents:renewal_answer": {"token": site["renewal"].token},
+        **{
+            f"referents:{name}": {"territory_slug": slug}
+            for name in (
+                "renewal",
+                "renewal_addresses",
+                "renewal_letters",
+                "renewal_send",
+                "renewal_remind",
+                "renewal_close",
+            )
+        },
         "referents:section_delete": {"pk": site["section"].pk},
         "api:feuille_de_route_actions": {"territoire": slug},
         "communes:detail": {"insee_code": site["commune"].insee_code, "slug": site["commune"].slug},
