@@ -26,8 +26,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune
-from referents.models import OutlineSection
 from referents import renewals
+from referents.models import OutlineSection
 from referents.registrations import cancel_token
 from referents.services import calendar_feed
 from referents.urls import LEGACY_PATHS
