@@ -8,6 +8,8 @@ history of the network), the new référents start that day, and the commune's r
 done and by whom (« la mairie via le lien de renouvellement »).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from portal.models import Commune
 from referents.models import MAX_ACTIVE_PER_COMMUNE, CommuneRenewal, Referent, RenewalCampaign
 
 AUTHOR = "la mairie via le lien de renouvellement"
+ADDRESSES_KEPT_DAYS = 183  # the mairies' addresses, after the campaign is closed (privacy page)
 
 
 def open_campaign(territory):
@@ -42,6 +45,12 @@ def start_campaign(*, territory, title, elections_date=None, by=None):
 def close_campaign(campaign):
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["closed_at"])
+
+
+def addresses_to_purge(now=None):
+    """The communes' rows whose mairie address outlived its campaign by ADDRESSES_KEPT_DAYS."""
+    limit = (now or timezone.now()) - timedelta(days=ADDRESSES_KEPT_DAYS)
+    return CommuneRenewal.objects.filter(campaign__closed_at__lt=limit).exclude(mairie_email="")
 
 
 def find(token):

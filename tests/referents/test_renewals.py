@@ -3,8 +3,10 @@ sent through a real SMTP server, letters, reminders, the mairie's answer (confir
 remove, add; one transaction), single-use / forged / closed links, throttling, queries."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,3 +259,14 @@ def test_follow_up_page_in_constant_queries(
     url = reverse("referents:renewal", args=[territory.slug])
     with django_assert_num_queries(QUERIES):
         assert coordinator_client.get(url).status_code == 200
+
+
+def test_purge_clears_the_addresses_six_months_after_the_campaign(territory, communes, campaign):
+    CommuneRenewal.objects.update(mairie_email="mairie@example.org")
+    call_command("purge_renewal_addresses", stdout=StringIO())
+    assert CommuneRenewal.objects.filter(mairie_email="").count() == 0  # campaign open
+    RenewalCampaign.objects.update(closed_at=timezone.now() - timedelta(days=190))
+    out = StringIO()
+    call_command("purge_renewal_addresses", stdout=out)
+    assert "3 adresses de mairie effacées" in out.getvalue()
+    assert CommuneRenewal.objects.exclude(mairie_email="").count() == 0
