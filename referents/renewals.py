@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import mail
-from portal.models import Commune
+from portal.models import Commune, Territory
 from referents.models import MAX_ACTIVE_PER_COMMUNE, CommuneRenewal, Referent, RenewalCampaign
 
 AUTHOR = "la mairie via le lien de renouvellement"
@@ -28,8 +28,13 @@ def open_campaign(territory):
 
 
 def start_campaign(*, territory, title, elections_date=None, by=None):
-    """A campaign with one CommuneRenewal (and one link) per commune of the territory."""
+    """A campaign with one CommuneRenewal (and one link) per commune of the territory; the one
+    already open if there is one (the territory row is locked: two starts make one campaign)."""
     with transaction.atomic():
+        Territory.objects.select_for_update().filter(pk=territory.pk).first()
+        already = open_campaign(territory)
+        if already is not None:
+            return already
         campaign = RenewalCampaign.objects.create(
             territory=territory, title=title, elections_date=elections_date, started_by=by
         )

@@ -46,6 +46,8 @@ def test_coordinator_starts_a_campaign_with_one_link_per_commune(coordinator_cli
     assert len({row.token_hash for row in campaign.communes.all()}) == 3
     page = coordinator_client.get(url).text
     assert TITLE in page and "0 réponses sur 3 communes" in page
+    assert renewals.start_campaign(territory=territory, title="Deux fois") == campaign
+    assert RenewalCampaign.objects.count() == 1
 
 
 def test_addresses_send_links_and_reminders(
