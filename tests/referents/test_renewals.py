@@ -45,7 +45,7 @@ def test_coordinator_starts_a_campaign_with_one_link_per_commune(coordinator_cli
     assert campaign.communes.count() == territory.communes.count() == 3
     assert len({row.token_hash for row in campaign.communes.all()}) == 3
     page = coordinator_client.get(url).text
-    assert TITLE in page and "0 réponses sur 3 communes" in page
+    assert TITLE in page and "Communes ayant répondu : 0 sur 3, soit 0 %" in page
     assert renewals.start_campaign(territory=territory, title="Deux fois") == campaign
     assert RenewalCampaign.objects.count() == 1
 
@@ -91,7 +91,7 @@ def test_addresses_send_links_and_reminders(
     row = row_of(campaign, angouleme)
     assert row.reminder_count == 1 and row.reminded_at
     page = coordinator_client.get(reverse("referents:renewal", args=[territory.slug])).text
-    assert "relancée 1 fois" in page and "33 % de couverture" in page
+    assert "relancée 1 fois" in page and "1 sur 3, soit 33 % de couverture" in page
 
 
 def test_letters_print_the_link_of_each_commune_not_answered(
