@@ -21,8 +21,8 @@ PERMS_FUNCTIONS = {
     if inspect.isfunction(value) and name.startswith("get_") and name.endswith("_for_user")
 }
 # The calendar feed is read by calendar clients that cannot sign in: its credential is the
-# secret token in its address, checked by the view.
-TOKEN_VIEWS = {"calendar"}
+# secret token in its address, checked by the view. So is a mairie's renewal link (no account).
+TOKEN_VIEWS = {"calendar", "answer"}
 # The old addresses (before the territory's slug was in the path) find the territory they
 # meant the old way, with their own perms function, then redirect to the new address.
 LEGACY_VIEWS = {"redirect_to_territory": "legacy_territory_for_user"}
