@@ -197,6 +197,9 @@ INVITATION_DAYS = 7
 INVITATION_LIMIT_PER_USER = envint("INVITATION_LIMIT_PER_USER", 30)
 INVITATION_ACCEPT_LIMIT_PER_CLIENT = envint("INVITATION_ACCEPT_LIMIT_PER_CLIENT", 20)
 INVITATION_RETENTION_DAYS = 30
+# The mairies' renewal links (referents/renewals.py): requests per client address and hour.
+RENEWAL_LIMIT_PER_CLIENT = envint("RENEWAL_LIMIT_PER_CLIENT", 60)
+RENEWAL_LIMIT_PERIOD = 3600
 # The read API (api/http.py): at most so many requests a minute per client address; beyond, 429.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 

@@ -7,7 +7,7 @@ from partners.phones import to_e164
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.models import User
 from portal.text import strip_control_characters
-from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent
+from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent, RenewalCampaign
 from referents.services import pair_conflict_message, partners_for_territory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -351,3 +351,103 @@ class RegistrationAttendanceForm(forms.Form):
         if not self.meeting.is_past:
             raise forms.ValidationError(_("Les présences se notent une fois l'événement commencé."))
         return cleaned
+
+
+# --- Renewal campaign ------------------------------------------------------------------------
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = RenewalCampaign
+        fields = ["title", "elections_date"]
+        widgets = {"elections_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class MairieEmailForm(forms.Form):
+    """One e-mail field per commune of the campaign (`commune_<pk>`)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"commune_{row.pk}"] = forms.EmailField(
+                label=row.commune.name, required=False, initial=row.mairie_email
+            )
+
+    def changed_rows(self):
+        for row in self.rows:
+            value = self.cleaned_data[f"commune_{row.pk}"]
+            if value != row.mairie_email:
+                row.mairie_email = value
+                yield row
+
+
+class PersonForm(forms.Form):
+    """A new référent named by the mairie."""
+
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=100, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=100, required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Qualité"), choices=Referent.Role.choices, initial=Referent.Role.ELECTED
+    )
+    function = forms.CharField(label=gettext_lazy("Fonction"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("Courriel"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Téléphone"), max_length=30, required=False)
+
+    def is_filled(self):
+        return bool(self.cleaned_data.get("first_name") or self.cleaned_data.get("last_name"))
+
+    def require_name(self):
+        for name in ("first_name", "last_name"):
+            if not self.cleaned_data.get(name):
+                self.add_error(name, _("Indiquez le prénom et le nom de la personne."))
+
+
+class RenewalChoiceForm(PersonForm):
+    """What the mairie does with one active référent (the person fields: the replacement)."""
+
+    ACTIONS = [
+        ("confirmer", gettext_lazy("Confirmer")),
+        ("remplacer", gettext_lazy("Remplacer par la personne ci-dessous")),
+        ("retirer", gettext_lazy("Retirer (sans remplacement)")),
+    ]
+    action = forms.ChoiceField(
+        label=gettext_lazy("Décision"),
+        choices=ACTIONS,
+        initial="confirmer",
+        widget=forms.RadioSelect,
+    )
+    field_order = ["action"]
+
+    def __init__(self, *args, referent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referent = referent
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "remplacer":
+            self.require_name()
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    decision_date = forms.DateField(
+        label=gettext_lazy("Date de la délibération du conseil municipal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("La date de la délibération ne peut pas être à venir."))
+        elections = self.campaign.elections_date
+        if elections and value < elections:
+            raise forms.ValidationError(
+                _("La délibération ne peut pas précéder les élections du %(date)s.")
+                % {"date": elections.strftime("%d/%m/%Y")}
+            )
+        return value

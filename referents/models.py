@@ -1,6 +1,7 @@
 """The référent network: référents in the communes, the network's rendez-vous, the first-interview
 outline of each territory, and the anonymous counts of the orientation helper."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -570,3 +572,103 @@ class DigestOptOut(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# --- Renewal of the référents after the municipal elections --------------------------------
+
+
+class RenewalCampaign(models.Model):
+    """A coordinator asks every commune of the territory to confirm, replace or remove its
+    référents (after the municipal elections): one CommuneRenewal, one secret link, per commune."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    elections_date = models.DateField(
+        _("date des élections"),
+        null=True,
+        blank=True,
+        help_text=_("Une délibération ne peut pas être antérieure à cette date."),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lancée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campagne de renouvellement")
+        verbose_name_plural = _("campagnes de renouvellement")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class CommuneRenewal(models.Model):
+    """One commune's part of a campaign: the mairie's address, the secret link (only its hash is
+    kept: the link is derived from the secret key and a random salt), what was sent, the answer."""
+
+    campaign = models.ForeignKey(
+        RenewalCampaign,
+        verbose_name=_("campagne"),
+        on_delete=models.CASCADE,
+        related_name="communes",
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    mairie_email = models.EmailField(_("courriel de la mairie"), blank=True)
+    token_salt = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("relancé le"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("relances"), default=0)
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    answer_summary = models.TextField(_("réponse"), blank=True)
+
+    class Meta:
+        verbose_name = _("renouvellement d'une commune")
+        verbose_name_plural = _("renouvellements des communes")
+        ordering = ["commune__search_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "commune"], name="referents_communerenewal_one_per_commune"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.commune}"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def token(self):
+        """The secret of the link: from the site's secret key and the row's salt."""
+        return salted_hmac("referents.renewal", self.token_salt).hexdigest()[:43]
+
+    def set_token(self):
+        self.token_salt = secrets.token_hex(16)
+        self.token_hash = self.hash_token(self.token)
+
+    def get_link_path(self):
+        return reverse("referents:renewal_answer", args=[self.token])
+
+    @property
+    def status(self):
+        if self.answered_at:
+            return "answered"
+        if self.reminder_count:
+            return "reminded"
+        return "waiting"

@@ -18,6 +18,7 @@ from referents.views import (
     orientation,
     outline,
     registrations,
+    renewals,
 )
 
 app_name = "referents"
@@ -82,6 +83,7 @@ urlpatterns = [
     ),
     path("trame/sections/<int:pk>/", outline.section_update, name="section_update"),
     path("trame/sections/<int:pk>/supprimer/", outline.section_delete, name="section_delete"),
+    path("renouvellement/<str:token>/", renewals.answer, name="renewal_answer"),
     # Pages of one territory.
     path("<slug:territory_slug>/", network.network, name="list"),
     path("<slug:territory_slug>/ajouter/", network.referent_create, name="create"),
@@ -119,5 +121,19 @@ urlpatterns = [
         "<slug:territory_slug>/trame/sections/nouvelle/",
         outline.section_create,
         name="section_create",
+    ),
+    path("<slug:territory_slug>/renouvellement/", renewals.campaign, name="renewal"),
+    path(
+        "<slug:territory_slug>/renouvellement/adresses/",
+        renewals.addresses,
+        name="renewal_addresses",
+    ),
+    path("<slug:territory_slug>/renouvellement/envoyer/", renewals.send, name="renewal_send"),
+    path("<slug:territory_slug>/renouvellement/relancer/", renewals.remind, name="renewal_remind"),
+    path("<slug:territory_slug>/renouvellement/cloturer/", renewals.close, name="renewal_close"),
+    path(
+        "<slug:territory_slug>/renouvellement/lettres/",
+        renewals.letters,
+        name="renewal_letters",
     ),
 ]

@@ -220,6 +220,26 @@ def _invitation():
     return reverse("invitation_accept", args=[secret])
 
 
+def _renewal(name="renewal"):
+    """A renewal campaign of the territory (started here: the demo has none): the follow-up,
+    the addresses, the letters, or a commune's answer page reached by its link."""
+
+    def build():
+        from portal.models import Territory
+        from referents import renewals
+
+        territory = Territory.objects.get(slug=TERRITORY)
+        campaign = renewals.open_campaign(territory) or renewals.start_campaign(
+            territory=territory, title="Suite aux élections municipales de mars 2026"
+        )
+        if name == "answer":
+            row = campaign.communes.filter(answered_at__isnull=True).order_by("pk").first()
+            return reverse("referents:renewal_answer", args=[row.token])
+        return reverse(f"referents:{name}", args=[TERRITORY])
+
+    return build
+
+
 def _url(name, *args, query=""):
     return lambda: reverse(name, args=args) + query
 
@@ -374,6 +394,17 @@ PAGE_TYPES = [
     PageType("observatory", _url("referents:observatory", TERRITORY)),
     PageType("outline", _url("referents:outline", TERRITORY)),
     PageType("section_update", _section),
+    PageType("renewal", _renewal()),
+    PageType("renewal_addresses", _renewal("renewal_addresses")),
+    PageType("renewal_letters", _renewal("renewal_letters")),
+    PageType("renewal_answer", _renewal("answer"), ("visitor",)),
+    PageType("renewal_answer_errors", _renewal("answer"), ("visitor",), submit=True),
+    PageType(
+        "renewal_forged_link",
+        _url("referents:renewal_answer", "lien-invente"),
+        ("visitor",),
+        status=404,
+    ),
     # Communes
     PageType("commune_search", _url("communes:search", query="?q=16"), PUBLIC),
     PageType(

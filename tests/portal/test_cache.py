@@ -376,6 +376,7 @@ VISITOR_FORMS = {
     "events:cancel",  # the button that cancels
     "referents:unsubscribe",  # the button that stops the rendez-vous e-mails
     "referents:digest_unsubscribe",  # the button that stops the weekly digest
+    "referents:renewal_answer",  # a mairie's answer to the renewal campaign
 }
 
 

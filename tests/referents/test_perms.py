@@ -21,8 +21,9 @@ PERMS_FUNCTIONS = {
     if inspect.isfunction(value) and name.startswith("get_") and name.endswith("_for_user")
 }
 # The calendar feed is read by calendar clients that cannot sign in: its credential is the
-# secret token in its address, checked by the view.
-TOKEN_VIEWS = {"calendar", "unsubscribe"}  # + the unsubscribe links of the e-mails
+# secret token in its address, checked by the view. So is a mairie's renewal link (no account),
+# and so are the unsubscribe links of the e-mails.
+TOKEN_VIEWS = {"calendar", "answer", "unsubscribe"}
 # A signed-in person's own settings (the weekly digest): no territory, no object of anyone else.
 OWN_SETTINGS_VIEWS = {"preferences"}
 # The old addresses (before the territory's slug was in the path) find the territory they

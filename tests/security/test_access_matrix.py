@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Commune, Invitation, Membership
+from referents import renewals
 from referents.digest import unsubscribe_token as digest_token
 from referents.invitations import unsubscribe_token
 from referents.models import OutlineSection
@@ -223,6 +224,13 @@ EXPECTED = {
     "referents:section_create": EDITORS,
     "referents:section_update": EDITORS,
     "referents:section_delete": post_only(),
+    "referents:renewal": COORDINATORS,
+    "referents:renewal_addresses": COORDINATORS,
+    "referents:renewal_letters": COORDINATORS,  # the secret links of every commune
+    "referents:renewal_send": post_only(),
+    "referents:renewal_remind": post_only(),
+    "referents:renewal_close": post_only(),
+    "referents:renewal_answer": PUBLIC,  # the mairie's secret link is the credential
     # communes: public pages (members of the commune's territory see more: tests/referents)
     "communes:search": PUBLIC,
     "communes:detail": PUBLIC,
@@ -396,6 +404,9 @@ def site(territory, other_territory, coordinator):
         "registration": RegistrationFactory(meeting=event),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
+        "renewal": renewals.start_campaign(
+            territory=territory, title="Élections 2026"
+        ).communes.get(commune=angouleme),
         "signal": SignalFactory(territory=territory, author=coordinator),
         "other_signal": SignalFactory(territory=territory, author=coordinator),
         "membership": MembershipFactory(territory=territory, role=Membership.Role.REFERENT),
@@ -483,6 +494,18 @@ def url_kwargs(name, site):
         "events:feed": {"territory_slug": slug},
         "events:cancel": {"token": cancel_token(site["registration"])},
         "referents:section_update": {"pk": site["section"].pk},
+        "referents:renewal_answer": {"token": site["renewal"].token},
+        **{
+            f"referents:{name}": {"territory_slug": slug}
+            for name in (
+                "renewal",
+                "renewal_addresses",
+                "renewal_letters",
+                "renewal_send",
+                "renewal_remind",
+                "renewal_close",
+            )
+        },
         "referents:section_delete": {"pk": site["section"].pk},
         "api:feuille_de_route_actions": {"territoire": slug},
         "communes:detail": {"insee_code": site["commune"].insee_code, "slug": site["commune"].slug},
