@@ -220,6 +220,7 @@ RESERVED_TERRITORY_SLUGS = frozenset(
         "trame",
         "desabonnement",  # /referents/desabonnement/<token>/
         "resume-hebdomadaire",  # /referents/resume-hebdomadaire/
+        "renouvellement",  # /referents/renouvellement/<token>/ (a mairie's link)
         "territoire",
         "territoires",
         "besoins",  # /entreprises/besoins/
