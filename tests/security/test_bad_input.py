@@ -139,16 +139,19 @@ def rows_with_control_characters():
 
 
 def row_counts():
-    """Rows of every table (but sessions and sign-in attempts), in one query."""
+    """Rows of every table (but sessions and sign-in attempts), in one query. Each row names
+    its table: PostgreSQL does not keep the order of a UNION ALL (a parallel plan mixes them)."""
     tables = [
         model._meta.db_table
         for model in apps.get_models()
         if model is not Session and model._meta.app_label != "axes" and model._meta.managed
     ]
-    sql = " UNION ALL ".join(f'SELECT COUNT(*) FROM "{table}"' for table in tables)
+    sql = " UNION ALL ".join(f"SELECT '{table}', COUNT(*) FROM \"{table}\"" for table in tables)
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return dict(zip(tables, (row[0] for row in cursor.fetchall()), strict=True))
+        counts = dict(cursor.fetchall())
+    assert set(counts) == set(tables)
+    return counts
 
 
 @pytest.fixture
