@@ -107,11 +107,15 @@ def redis_server(tmp_path_factory):
             f"Redis tests skipped: no redis-server ({REDIS_SERVER}); "
             "install it with `apt-get install redis-server`."
         )
-    server = RedisServer(binary, tmp_path_factory.mktemp("redis"))
-    try:
-        server.start()
-    except (OSError, RuntimeError) as error:
-        pytest.skip(f"Redis tests skipped: redis-server did not start ({error}).")
+    directory = tmp_path_factory.mktemp("redis")
+    for attempt in range(3):  # another process may take the free port first
+        server = RedisServer(binary, directory)
+        try:
+            server.start()
+            break
+        except (OSError, RuntimeError) as error:
+            if attempt == 2:
+                pytest.skip(f"Redis tests skipped: redis-server did not start ({error}).")
     yield server
     server.stop()
 
