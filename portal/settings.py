@@ -154,9 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
-# Rendered pages (portal/cache.py). Each process keeps its own copies in memory: the content
-# version read from the database on every request says whether a copy is still current, so no
-# shared cache is needed for correctness, only for a better hit rate across processes.
+# Rendered pages (portal/cache.py). Without REDIS_URL (below) each process keeps its own copies in
+# memory: the content version read from the database on every request says whether a copy is
+# still current, so no shared cache is needed for correctness, only for a better hit rate.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 CACHES = {
     "default": {
@@ -179,6 +179,40 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
+
+# A shared cache for every process of every server: REDIS_URL (redis://host:6379/0) puts the
+# caches above, and a copy of the sessions, in Redis (docs/deployment.md, « Plusieurs serveurs »).
+# Each cache has its own key prefix; a Redis that does not answer is an empty cache
+# (portal/cache_backends.py): pages are rendered again, sessions read from the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def redis_caches(url):
+    """The caches in the Redis server at `url`, each under its own key prefix."""
+
+    def redis_cache(prefix, **params):
+        return {
+            "BACKEND": "portal.cache_backends.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            **params,
+        }
+
+    return {
+        "default": redis_cache("maillage:pages", TIMEOUT=PAGE_CACHE_SECONDS or None),
+        "documents": redis_cache("maillage:documents", TIMEOUT=PAGE_CACHE_SECONDS or None),
+        "throttle": redis_cache("maillage:throttle"),
+        # Sessions: written to the database and kept in Redis for reading (`cached_db`), under
+        # their own prefix so that clearing the pages never drops them; a Redis restart or
+        # eviction loses no session (read again from the database).
+        "sessions": redis_cache("maillage:sessions", CLEAR_AFTER_OUTAGE=True),
+    }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # Password reset e-mails: at most so many per address and per client address in a period;
 # beyond, the page says the same as ever but nothing is sent (portal.views.PasswordResetView).

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
 from companies.followup import services
+from portal.scheduling import run_once
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien supprimer.")
 
+    @run_once
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
             count = services.contacts_to_purge().count()

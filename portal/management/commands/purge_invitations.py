@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from portal.models import Invitation
+from portal.scheduling import run_once
 
 
 def purge(now=None):
@@ -23,6 +24,7 @@ def purge(now=None):
 class Command(BaseCommand):
     help = "Efface les invitations terminées depuis plus de INVITATION_RETENTION_DAYS jours."
 
+    @run_once
     def handle(self, *args, **options):
         count = purge()
         message = ngettext("%(count)d invitation effacée", "%(count)d invitations effacées", count)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import ngettext
 
+from portal.scheduling import run_once
 from referents.models import REGISTRATIONS_KEPT_DAYS, Registration
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien supprimer.")
 
+    @run_once
     def handle(self, *args, dry_run=False, **options):
         to_purge = Registration.objects.to_purge()
         if dry_run:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
+from portal.scheduling import run_once
 from referents.renewals import ADDRESSES_KEPT_DAYS, addresses_to_purge
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         "la commande n'efface rien de plus."
     )
 
+    @run_once
     def handle(self, *args, **options):
         count = addresses_to_purge().update(mairie_email="")
         message = ngettext(

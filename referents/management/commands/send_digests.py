@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.scheduling import run_once
 from referents.digest import default_site_url, parse_week, send_digests, week_label
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             "--site-url", help="Adresse du site pour les liens (défaut : SITE_URL)."
         )
 
+    @run_once
     def handle(self, *args, week=None, site_url=None, **options):
         try:
             monday = parse_week(week) if week else None

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.models import Territory
+from portal.scheduling import run_once
 from roadmaps.detectors import month_label
 from roadmaps.services.raised_signals import raise_signals
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             "--territory", metavar="SLUG", help="Un seul territoire (par défaut : tous)."
         )
 
+    @run_once
     def handle(self, *args, month=None, territory=None, **options):
         today = timezone.localdate()
         month = parse_month(month, today) if month else previous_month(today)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.models import Territory
+from portal.scheduling import run_once
 from roadmaps.metrics import Month
 from roadmaps.services.indicators import record_month
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             help="Ce territoire seulement (par défaut : tous).",
         )
 
+    @run_once
     def handle(self, *args, month=None, territory=None, **options):
         this_month = Month.of(timezone.localdate())
         if month:
