@@ -55,19 +55,26 @@ class Error(Schema):
     detail: str = Field(description="Ce qui ne va pas, en français.")
 
 
-class Filters(Schema):
-    territoire: str | None = Field(None, description="Slug d'un territoire (grand-angouleme).")
-    commune: str | None = Field(
-        None, description="Code INSEE d'une commune : ce qui la dessert (16015)."
-    )
+class Paging(Schema):
+    """The query parameters of every list: what changed since, and the page (cursor, size)."""
+
     modifie_depuis: datetime | None = Field(
-        None, description="Date et heure ISO 8601 : modifiés depuis (2026-01-31T00:00:00+01:00)."
+        None,
+        description="Date et heure ISO 8601 : seulement ce qui a changé depuis "
+        "(2026-01-31T00:00:00+01:00).",
     )
     curseur: str | None = Field(
         None, description="Le curseur du lien `next` de la page précédente."
     )
     taille: int = Field(
         PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX, description=f"Résultats par page (1 à {PAGE_SIZE_MAX})."
+    )
+
+
+class Filters(Paging):
+    territoire: str | None = Field(None, description="Slug d'un territoire (grand-angouleme).")
+    commune: str | None = Field(
+        None, description="Code INSEE d'une commune : ce qui la dessert (16015)."
     )
 
 
@@ -295,18 +302,6 @@ def events(request, filters: Query[Filters]):
     )
 
 
-class RoadmapFilters(Schema):
-    modifie_depuis: datetime | None = Field(
-        None, description="Date et heure ISO 8601 : modifiées depuis (2026-01-31T00:00:00+01:00)."
-    )
-    curseur: str | None = Field(
-        None, description="Le curseur du lien `next` de la page précédente."
-    )
-    taille: int = Field(
-        PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX, description=f"Résultats par page (1 à {PAGE_SIZE_MAX})."
-    )
-
-
 class RoadmapAxis(Schema):
     numero: int
     intitule: str
@@ -383,7 +378,7 @@ def _published(slug=None):
         "diagnostic, enjeux, objectifs, axes. Ni personne, ni budget sauf s'il est public."
     ),
 )
-def roadmaps(request, filters: Query[RoadmapFilters]):
+def roadmaps(request, filters: Query[Paging]):
     found = _published()
     if filters.modifie_depuis:
         found = found.filter(updated_at__gte=_since(filters.modifie_depuis))
@@ -453,7 +448,7 @@ def _roadmap_records(request, roadmaps):
         "partenaire pilote, communes concernées ; le budget seulement s'il est public."
     ),
 )
-def roadmap_actions(request, territoire: str, filters: Query[RoadmapFilters]):
+def roadmap_actions(request, territoire: str, filters: Query[Paging]):
     roadmap = _published(territoire)
     fields = public_roadmaps.ACTION_FIELDS + ("axis__number",)
     if roadmap.budget_public:

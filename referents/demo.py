@@ -12,7 +12,15 @@ from django.utils import timezone
 from partners.models import Partner, Theme
 from partners.phones import to_e164
 from portal.models import Territory, User
-from referents.models import Meeting, OrientationCount, Referent, Registration
+from referents import renewals
+from referents.models import (
+    CommuneRenewal,
+    Meeting,
+    OrientationCount,
+    Referent,
+    Registration,
+    RenewalCampaign,
+)
 from referents.services import install_default_outline
 
 FIRST_NAMES = [
@@ -346,6 +354,81 @@ def _public_events(territory, *, registrations):
     return 2
 
 
+RENEWAL_TITLE = "Suite aux élections municipales de mars 2026"
+MUNICIPAL_ELECTIONS_2026 = date(2026, 3, 15)
+
+
+def _renewal_answers(communes):
+    """The answers of `communes` (with référents, none the demo account's): the first confirms,
+    the second replaces its first référent, the third removes its last one."""
+    answers = []
+    for index, commune in enumerate(communes[:3]):
+        referents = list(commune.referents.active().order_by("pk"))
+        choices = [(referent, "confirmer", {}) for referent in referents]
+        decision = date(2026, 4, 3 + 7 * index)
+        if index == 1:
+            first = FIRST_NAMES[(index * 13 + 5) % len(FIRST_NAMES)]
+            last = LAST_NAMES[(index * 5 + 2) % len(LAST_NAMES)]
+            choices[0] = (
+                referents[0],
+                "remplacer",
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "role": Referent.Role.ELECTED,
+                    "function": agree(ELECTED_FUNCTIONS[1][0], first),
+                    "email": f"{first}.{last}@example.org".lower().translate(
+                        str.maketrans("éèëçï", "eeeci")
+                    ),
+                },
+            )
+        elif index == 2:
+            choices[-1] = (referents[-1], "retirer", {})
+        answers.append((commune, decision, choices))
+    return answers
+
+
+def _renewal_campaign(territory):
+    """A renewal campaign after the municipal elections of March 2026, three weeks old: most
+    mairies have an address and were sent their link, some were reminded, three answered
+    (confirmed, replaced, removed), the others have not. Only while the territory has none."""
+    if RenewalCampaign.objects.filter(territory=territory).exists():
+        return 0
+    campaign = renewals.start_campaign(
+        territory=territory,
+        title=RENEWAL_TITLE,
+        elections_date=MUNICIPAL_ELECTIONS_2026,
+        by=User.objects.filter(username="coordination.angouleme").first(),
+    )
+    now = timezone.now()
+    RenewalCampaign.objects.filter(pk=campaign.pk).update(started_at=now - timedelta(days=21))
+    rows = list(campaign.communes.select_related("commune").order_by("commune__insee_code"))
+    for index, row in enumerate(rows):
+        if index % 5 == 4:
+            continue  # no address: a letter to print
+        row.mairie_email = f"mairie@{row.commune.slug}.example.org"
+        row.sent_at = now - timedelta(days=20)
+        if index % 3 == 1:
+            row.reminder_count = 1 + index % 2
+            row.reminded_at = now - timedelta(days=6)
+    CommuneRenewal.objects.bulk_update(
+        rows, ["mairie_email", "sent_at", "reminder_count", "reminded_at"]
+    )
+    with_referents = [
+        row.commune
+        for row in rows
+        if row.commune.referents.active().exists()
+        and not row.commune.referents.filter(user__isnull=False).exists()
+    ]
+    for days_ago, (commune, decision, choices) in zip(
+        (15, 9, 2), _renewal_answers(with_referents), strict=False
+    ):
+        row = next(row for row in rows if row.commune == commune)
+        renewals.answer(row=row, decision_date=decision, choices=choices, added=[])
+        CommuneRenewal.objects.filter(pk=row.pk).update(answered_at=now - timedelta(days=days_ago))
+    return len(rows)
+
+
 def load(stdout=None):
     rng = random.Random(2026)
     territories = {
@@ -370,6 +453,8 @@ def load(stdout=None):
         report.append(f"{_counts(angouleme, rng, 60)} entretiens comptés (Grand Angoulême)")
         created = _public_events(angouleme, registrations=True)
         report.append(f"{created} événements publics (Grand Angoulême)")
+        created = _renewal_campaign(angouleme)
+        report.append(f"{created} communes dans la campagne de renouvellement (Grand Angoulême)")
     if bergerac:
         communes = list(bergerac.communes.order_by("-population")[:6])
         created = 0

@@ -630,6 +630,8 @@ class CommuneRenewal(models.Model):
     mairie_email = models.EmailField(_("courriel de la mairie"), blank=True)
     token_salt = models.CharField(max_length=64, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The link replaced when the coordinator reopened the answer: it then says so (not forged).
+    previous_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("relancé le"), null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(_("relances"), default=0)

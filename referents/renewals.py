@@ -10,9 +10,13 @@ done and by whom (« la mairie via le lien de renouvellement »).
 
 from datetime import timedelta
 
+import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal import mail
@@ -59,14 +63,27 @@ def addresses_to_purge(now=None):
 
 
 def find(token):
-    """The CommuneRenewal of a link, or None (forged)."""
+    """(the CommuneRenewal of a link, whether the link was replaced by a newer one), or
+    (None, False) for a forged link."""
     if not token or len(token) > 100:
-        return None
-    return (
+        return None, False
+    digest = CommuneRenewal.hash_token(token)
+    row = (
         CommuneRenewal.objects.select_related("campaign", "campaign__territory", "commune")
-        .filter(token_hash=CommuneRenewal.hash_token(token))
+        .filter(Q(token_hash=digest) | Q(previous_token_hash=digest))
         .first()
     )
+    return row, bool(row and row.token_hash != digest)
+
+
+def qr_svg(link):
+    """The link as a QR code (error correction M), an inline SVG without XML declaration nor
+    external reference: black modules on white, its size set by the print CSS (3 cm)."""
+    label = _("Code QR du lien de réponse")
+    svg = segno.make(link, error="m").svg_inline(
+        title=label, omitsize=True, svgclass="renewal-qr", lineclass=None, dark="#000", light="#fff"
+    )
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def _send(row, request, *, reminder):
@@ -180,10 +197,39 @@ def answer(*, row, decision_date, choices, added):
         locked.answered_at = timezone.now()
         locked.answer_summary = "\n".join(
             [
+                *([locked.answer_summary] if locked.answer_summary else []),
                 _("Délibération du %(date)s, par %(author)s :")
                 % {"date": decision_date.strftime("%d/%m/%Y"), "author": AUTHOR},
                 *lines,
             ]
         )
         locked.save(update_fields=["answered_at", "answer_summary"])
+    return locked
+
+
+def reopen(row, *, by):
+    """Let the mairie answer again (a correction): a new link, the previous one dead (it then
+    says it was replaced), the commune to send or print again. The mandates the first answer
+    ended or started stay as they are (history): the new answer starts from the active
+    référents; the summary keeps the first answer and says who reopened it."""
+    with transaction.atomic():
+        locked = CommuneRenewal.objects.select_for_update().get(pk=row.pk)
+        if not locked.answered_at or locked.campaign.closed_at:
+            raise ValidationError(_("Cette commune n'a pas de réponse à rouvrir."))
+        locked.previous_token_hash = locked.token_hash
+        locked.set_token()
+        locked.answered_at = None
+        locked.sent_at = locked.reminded_at = None
+        locked.reminder_count = 0
+        locked.answer_summary = "\n".join(
+            [
+                locked.answer_summary,
+                _("Réponse rouverte le %(date)s par %(name)s : nouveau lien.")
+                % {
+                    "date": timezone.localdate().strftime("%d/%m/%Y"),
+                    "name": by.get_full_name() or by.get_username(),
+                },
+            ]
+        )
+        locked.save()
     return locked

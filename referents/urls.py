@@ -136,4 +136,9 @@ urlpatterns = [
         renewals.letters,
         name="renewal_letters",
     ),
+    path(
+        "<slug:territory_slug>/renouvellement/<str:insee_code>/rouvrir/",
+        renewals.reopen,
+        name="renewal_reopen",
+    ),
 ]

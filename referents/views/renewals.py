@@ -1,13 +1,13 @@
 """The renewal campaign after the municipal elections: the coordinators' pages (start, the
-mairies' addresses, send the links, print the letters, follow the answers, remind, close) and
-the mairie's page reached by its secret link, without an account."""
+mairies' addresses, send the links, print the letters, follow the answers, remind, reopen an
+answer, close) and the mairie's page reached by its secret link, without an account."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -162,7 +162,8 @@ def close(request, territory_slug):
 
 
 def letters(request, territory_slug):
-    """Printable letters, one per commune (all, or `?commune=<insee>`), with the link."""
+    """Printable letters, one per page and per commune (all, or `?commune=<insee>`), with the
+    link as text and as a QR code."""
     territory = get_territory_rw_for_user(request, territory_slug)
     current = _campaign_or_home(request, territory)
     if current is None:
@@ -174,10 +175,41 @@ def letters(request, territory_slug):
     rows = [row for row in rows if not row.answered_at]
     for row in rows:
         row.link = request.build_absolute_uri(row.get_link_path())
+        row.qr_code = renewals.qr_svg(row.link)
     return render(
         request,
         "referents/renewal_letters.html",
         {"territory": territory, "campaign": current, "rows": rows},
+    )
+
+
+def reopen(request, territory_slug, insee_code):
+    """A correction after the mairie answered: GET asks, POST gives the commune a new link (the
+    old one is dead) and puts it back among the communes to send or print."""
+    territory = get_territory_rw_for_user(request, territory_slug)
+    current = _campaign_or_home(request, territory)
+    if current is None:
+        return redirect("referents:renewal", territory_slug=territory.slug)
+    row = get_object_or_404(
+        current.communes.select_related("commune"),
+        commune__insee_code=insee_code,
+        answered_at__isnull=False,
+    )
+    if request.method == "POST":
+        renewals.reopen(row, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Réponse de %(commune)s rouverte : l'ancien lien n'est plus valable, envoyez ou "
+                "imprimez le nouveau."
+            )
+            % {"commune": row.commune.name},
+        )
+        return redirect("referents:renewal", territory_slug=territory.slug)
+    return render(
+        request,
+        "referents/renewal_reopen.html",
+        {"territory": territory, "campaign": current, "row": row},
     )
 
 
@@ -196,9 +228,13 @@ def answer(request, token):
     )
     if not allowed:
         return render(request, "referents/renewal_gone.html", {"reason": "throttled"}, status=429)
-    row = renewals.find(token)
+    row, replaced = renewals.find(token)
     if row is None:
         return render(request, "referents/renewal_gone.html", {"reason": "forged"}, status=404)
+    if replaced:
+        return render(
+            request, "referents/renewal_gone.html", {"reason": "replaced", "row": row}, status=410
+        )
     if row.campaign.closed_at:
         return render(
             request, "referents/renewal_gone.html", {"reason": "closed", "row": row}, status=410

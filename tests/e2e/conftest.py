@@ -28,6 +28,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from tests.e2e.pages import make_links
+
 # Playwright's sync API runs an asyncio loop in this thread: Django's ORM calls made from the test
 # (building URLs from the demo data, signing personas in) would otherwise be refused.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -109,6 +111,7 @@ def demo_world(django_db_setup, django_db_blocker):
         seed(apps, None)
         for loader in settings.DEMO_LOADERS:
             import_string(loader)()
+        make_links()  # the links whose secret only their maker knows (pages.py)
         yield
         call_command("flush", interactive=False, verbosity=0)
 

@@ -1,6 +1,18 @@
+from datetime import date
+
+from django.urls import reverse
+
 from referents import demo
-from referents.models import Meeting, OrientationCount, OutlineSection, Referent, Registration
-from tests.factories import UserFactory
+from referents.models import (
+    CommuneRenewal,
+    Meeting,
+    OrientationCount,
+    OutlineSection,
+    Referent,
+    Registration,
+    RenewalCampaign,
+)
+from tests.factories import CommuneFactory, UserFactory
 
 
 def test_demo_is_idempotent_and_keeps_pairs(territory, mission_locale, france_travail):
@@ -58,3 +70,30 @@ def test_agree_gives_the_form_for_the_first_name():
         "référente emploi de la commune"
     )
     assert demo.agree("maire", "Odile") == "maire"
+
+
+def test_demo_has_a_renewal_campaign_partly_answered(territory, coordinator_client, epci):
+    for number in range(7):
+        CommuneFactory(insee_code=f"16{600 + number}", name=f"Commune {number}", epci=epci)
+    demo.load()
+    demo.load()  # idempotent: one campaign, answered once
+    campaign = RenewalCampaign.objects.get(territory=territory)
+    assert campaign.title == "Suite aux élections municipales de mars 2026"
+    assert campaign.is_open and campaign.communes.count() == 10
+    rows = list(campaign.communes.all())
+    answered = [row for row in rows if row.answered_at]
+    assert len(answered) == 3
+    summaries = "\n".join(row.answer_summary for row in answered)
+    assert "confirmé·e" in summaries and "remplacé·e par" in summaries and "retiré·e" in summaries
+    assert "Délibération du" in summaries
+    assert any(row.reminder_count and not row.answered_at for row in rows)
+    assert any(not row.answered_at and not row.reminder_count for row in rows)
+    assert any(not row.mairie_email for row in rows)
+    assert all(row.mairie_email.endswith(".example.org") for row in rows if row.mairie_email)
+    ended = Referent.objects.filter(mandate_end__isnull=False)
+    assert ended.count() == 2  # the replaced and the removed, kept (history)
+    new = Referent.objects.get(mandate_start=date(2026, 4, 10))
+    assert new.email.endswith("@example.org") and new.first_name in demo.FIRST_NAMES
+    page = coordinator_client.get(reverse("referents:renewal", args=[territory.slug])).text
+    assert "Communes ayant répondu : 3 sur 10, soit 30 % de couverture" in page
+    assert CommuneRenewal.objects.count() == 10

@@ -2,10 +2,13 @@
 sent through a real SMTP server, letters, reminders, the mairie's answer (confirm, replace,
 remove, add; one transaction), single-use / forged / closed links, throttling, queries."""
 
+import re
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+import segno
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +107,46 @@ def test_letters_print_the_link_of_each_commune_not_answered(
         reverse("referents:renewal_letters", args=[territory.slug]) + "?commune=16374"
     ).text
     assert "mairie de Soyaux" in one and "mairie de Angoulême" not in one
+
+
+def drawn_matrix(svg):
+    """The modules an SVG made by segno paints dark, read back from its path: `M x y` / `m dx dy`
+    move, `hN` paints N modules of the row (y is the middle of the row: .5)."""
+    path = re.search(r'<path stroke="#000" d="([^"]+)"', svg).group(1)
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    dark = [[0] * size for _ in range(size)]
+    x = y = 0.0
+    for command, numbers in re.findall(r"([Mmh])([-\d. ]+)", path):
+        values = [float(value) for value in numbers.split()]
+        if command == "M":
+            x, y = values
+        elif command == "m":
+            x, y = x + values[0], y + values[1]
+        else:
+            for column in range(int(x), int(x + values[0])):
+                dark[int(y)][column] = 1
+            x += values[0]
+    return dark
+
+
+def test_letters_carry_a_qr_code_of_the_link_per_commune(
+    coordinator_client, territory, communes, campaign
+):
+    url = reverse("referents:renewal_letters", args=[territory.slug])
+    page = coordinator_client.get(url).text
+    svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    assert len(svgs) == 3 == campaign.communes.count()
+    assert "<?xml" not in page and "href" not in "".join(svgs)
+    links = ["http://testserver" + answer_url(row) for row in campaign.communes.all()]
+    for svg, link in zip(svgs, links, strict=True):
+        assert 'aria-label="Code QR du lien de réponse"' in svg and 'role="img"' in svg
+        assert "<title>Code QR du lien de réponse</title>" in svg
+        qr = segno.make(link, error="m")
+        border = (len(drawn_matrix(svg)) - len(qr.matrix)) // 2
+        assert border == 4
+        drawn = [row[border:-border] for row in drawn_matrix(svg)[border:-border]]
+        assert drawn == [list(row) for row in qr.matrix]
+    assert svgs[0] != svgs[1]
 
 
 def test_mairie_confirms_replaces_removes_and_adds(client, communes, campaign):
@@ -263,6 +306,26 @@ def test_follow_up_page_in_constant_queries(
         assert coordinator_client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("size", [0, 30])
+def test_letters_and_reopen_pages_in_constant_queries(
+    coordinator_client, territory, epci, communes, size, django_assert_num_queries
+):
+    for number in range(size):
+        CommuneFactory(insee_code=f"16{500 + number}", name=f"Commune {number}", epci=epci)
+    started = renewals.start_campaign(territory=territory, title=TITLE)
+    CommuneRenewal.objects.filter(campaign=started, commune=communes[0]).update(
+        answered_at=timezone.now()
+    )
+    letters = reverse("referents:renewal_letters", args=[territory.slug])
+    # session, user, memberships, the open campaign, its communes
+    with django_assert_num_queries(QUERIES):
+        assert coordinator_client.get(letters).text.count("<svg ") == 2 + size
+    reopen = reverse("referents:renewal_reopen", args=[territory.slug, communes[0].insee_code])
+    # session, user, memberships, the open campaign, the commune's row
+    with django_assert_num_queries(5):
+        assert coordinator_client.get(reopen).status_code == 200
+
+
 def test_purge_clears_the_addresses_six_months_after_the_campaign(territory, communes, campaign):
     CommuneRenewal.objects.update(mairie_email="mairie@example.org")
     call_command("purge_renewal_addresses", stdout=StringIO())
@@ -272,3 +335,93 @@ def test_purge_clears_the_addresses_six_months_after_the_campaign(territory, com
     call_command("purge_renewal_addresses", stdout=out)
     assert "3 adresses de mairie effacées" in out.getvalue()
     assert CommuneRenewal.objects.exclude(mairie_email="").count() == 0
+
+
+def answered_by_the_mairie(client, row, referent):
+    data = {
+        "decision_date": "2026-04-02",
+        f"r{referent.pk}-action": "retirer",
+        f"r{referent.pk}-role": "elu",
+        "nouveau1-first_name": "Paul",
+        "nouveau1-last_name": "Premier",
+        "nouveau1-role": "elu",
+        "nouveau2-role": "elu",
+    }
+    assert client.post(answer_url(row), data).status_code == 302
+
+
+def test_coordinator_reopens_an_answer_with_a_new_link(
+    client, coordinator_client, territory, communes, campaign
+):
+    angouleme = communes[0]
+    gone = ReferentFactory(commune=angouleme, last_name="Sortant")
+    row = row_of(campaign, angouleme)
+    old_url = answer_url(row)
+    answered_by_the_mairie(client, row, gone)
+    follow_up = reverse("referents:renewal", args=[territory.slug])
+    reopen_url = reverse("referents:renewal_reopen", args=[territory.slug, angouleme.insee_code])
+    assert reopen_url in coordinator_client.get(follow_up).text
+    asks = coordinator_client.get(reopen_url)
+    assert asks.status_code == 200 and "nouveau lien" in asks.text
+    row.refresh_from_db()
+    assert row.answered_at  # GET asks, changes nothing
+
+    response = coordinator_client.post(reopen_url, follow=True)
+    assert "Réponse de Angoulême rouverte" in response.text
+    assert "Communes ayant répondu : 0 sur 3" in response.text
+    row.refresh_from_db()
+    assert row.answered_at is None and row.sent_at is None
+    assert "Délibération du 02/04/2026" in row.answer_summary
+    assert "Réponse rouverte le" in row.answer_summary
+    # the old link is dead, with a French page that says why; nothing changes through it
+    old = client.get(old_url)
+    assert old.status_code == 410 and "Ce lien a été remplacé" in old.text
+    assert client.post(old_url, {"decision_date": "2026-04-03"}).status_code == 410
+    # history kept: the mandate the first answer ended stays ended, its new référent stays
+    gone.refresh_from_db()
+    first = Referent.objects.get(last_name="Premier")
+    assert gone.mandate_end == date(2026, 4, 2) and first.mandate_end is None
+    # the new link works: the mairie corrects (the new référent replaced, dated)
+    new_url = answer_url(row)
+    assert new_url != old_url
+    page = client.get(new_url)
+    assert page.status_code == 200 and "Premier" in page.text and "Sortant" not in page.text
+    data = {
+        "decision_date": "2026-04-09",
+        f"r{first.pk}-action": "remplacer",
+        f"r{first.pk}-first_name": "Lina",
+        f"r{first.pk}-last_name": "Corrigee",
+        f"r{first.pk}-role": "elu",
+        "nouveau1-role": "elu",
+        "nouveau2-role": "elu",
+    }
+    assert client.post(new_url, data).status_code == 302
+    first.refresh_from_db()
+    assert first.mandate_end == date(2026, 4, 9)
+    row.refresh_from_db()
+    assert row.answered_at and row.answer_summary.count("Délibération du") == 2
+    # the letters print the new link (the commune is again to write to)
+    letters = coordinator_client.get(reverse("referents:renewal_letters", args=[territory.slug]))
+    assert old_url not in letters.text
+
+
+def test_reopen_needs_an_open_campaign_and_an_answer(
+    coordinator_client, territory, communes, campaign
+):
+    url = reverse("referents:renewal_reopen", args=[territory.slug, communes[0].insee_code])
+    assert coordinator_client.get(url).status_code == 404  # not answered yet
+    assert coordinator_client.post(url).status_code == 404
+    with pytest.raises(ValidationError):
+        renewals.reopen(row_of(campaign, communes[1]), by=None)
+    CommuneRenewal.objects.filter(campaign=campaign).update(answered_at=timezone.now())
+    renewals.close_campaign(campaign)
+    assert coordinator_client.post(url).status_code == 302  # to the page that starts one
+    assert not row_of(campaign, communes[0]).previous_token_hash
+
+
+def test_referent_cannot_reopen_an_answer(referent_client, territory, communes, campaign):
+    row = row_of(campaign, communes[0])
+    CommuneRenewal.objects.filter(pk=row.pk).update(answered_at=timezone.now())
+    url = reverse("referents:renewal_reopen", args=[territory.slug, communes[0].insee_code])
+    assert referent_client.post(url).status_code == 403
+    assert row_of(campaign, communes[0]).token_hash == row.token_hash

@@ -24,6 +24,7 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from portal.models import Commune, Invitation, Membership
 from referents import renewals
@@ -230,6 +231,7 @@ EXPECTED = {
     "referents:renewal_send": post_only(),
     "referents:renewal_remind": post_only(),
     "referents:renewal_close": post_only(),
+    "referents:renewal_reopen": EDITORS,  # GET asks, POST gives a new link (site: answered)
     "referents:renewal_answer": PUBLIC,  # the mairie's secret link is the credential
     # communes: public pages (members of the commune's territory see more: tests/referents)
     "communes:search": PUBLIC,
@@ -373,6 +375,12 @@ def site(territory, other_territory, coordinator):
     referent = ReferentFactory(commune=angouleme)
     establishment = EstablishmentFactory(commune=angouleme)
     event = PublicEventFactory(territory=territory)
+    # Angoulême has answered: its link says so, its answer may be reopened.
+    renewal = renewals.start_campaign(territory=territory, title="Élections 2026").communes.get(
+        commune=angouleme
+    )
+    renewal.answered_at = timezone.now()
+    renewal.save(update_fields=["answered_at"])
     invitation = Invitation(territory=territory, email="invitee@example.org", role="referent")
     invitation.new_secret()
     invitation.save()
@@ -404,9 +412,7 @@ def site(territory, other_territory, coordinator):
         "registration": RegistrationFactory(meeting=event),
         "section": OutlineSection.objects.create(territory=territory, title="Situation"),
         "feed": calendar_feed(territory=territory),
-        "renewal": renewals.start_campaign(
-            territory=territory, title="Élections 2026"
-        ).communes.get(commune=angouleme),
+        "renewal": renewal,
         "signal": SignalFactory(territory=territory, author=coordinator),
         "other_signal": SignalFactory(territory=territory, author=coordinator),
         "membership": MembershipFactory(territory=territory, role=Membership.Role.REFERENT),
@@ -495,6 +501,10 @@ def url_kwargs(name, site):
         "events:cancel": {"token": cancel_token(site["registration"])},
         "referents:section_update": {"pk": site["section"].pk},
         "referents:renewal_answer": {"token": site["renewal"].token},
+        "referents:renewal_reopen": {
+            "territory_slug": slug,
+            "insee_code": site["renewal"].commune.insee_code,
+        },
         **{
             f"referents:{name}": {"territory_slug": slug}
             for name in (
