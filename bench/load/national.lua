@@ -41,13 +41,10 @@ function request()
    return lines[math.random(#lines)]
 end
 
+-- One level only: wrk's thread:get() crashes on nested tables. Keys are "kind|name".
 local function bump(kind, name)
-   local row = counts[kind]
-   if row == nil then
-      row = {}
-      counts[kind] = row
-   end
-   row[name] = (row[name] or 0) + 1
+   local key = kind .. "|" .. name
+   counts[key] = (counts[key] or 0) + 1
 end
 
 function response(status, headers, body)
@@ -64,11 +61,10 @@ end
 function done(summary, latency, requests)
    local total = {}
    for _, thread in ipairs(threads) do
-      for kind, row in pairs(thread:get("counts")) do
+      for key, value in pairs(thread:get("counts")) do
+         local kind, name = key:match("^(.*)|([^|]*)$")
          total[kind] = total[kind] or {}
-         for name, value in pairs(row) do
-            total[kind][name] = (total[kind][name] or 0) + value
-         end
+         total[kind][name] = (total[kind][name] or 0) + value
       end
    end
    local parts = {}

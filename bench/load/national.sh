@@ -12,7 +12,8 @@
 #                  a database that has tables is never seeded)
 #   PERSONAS       personas JSON (bench/load/personas.py describes it; default: made from the DB)
 #   DURATION (5m), CONNECTIONS (64), THREADS (2), WRK_TIMEOUT (5s), BARE_DURATION (60s)
-#   ACCOUNTS (40)  members signed in through the sign-in form; VISITORS (0.6) visitors' share
+#   ACCOUNTS (40)  members signed in through the sign-in form; VISITORS (0.6) visitors' share;
+#                  SKIP_KINDS kinds of page left out (prepare.py's KINDS, e.g. "guide")
 #   WRITE_RATE (1) writes per second (bench/load/writer.py)
 #   RESTART        redis | app (instance 1) | empty; RESTART_AT (seconds, default half the run),
 #                  RESTART_DOWN (3 s stopped), RESTART_SIGNAL (TERM; KILL for a crash)
@@ -146,7 +147,7 @@ if [ -z "${PERSONAS:-}" ]; then
 fi
 echo "== $(date -u +%T) signing in, checking and warming every page"
 "$PY" bench/load/prepare.py "$PERSONAS" "$BASE" "$OUT" --accounts "${ACCOUNTS:-40}" \
-    --visitors "${VISITORS:-0.6}"
+    --visitors "${VISITORS:-0.6}" --skip "${SKIP_KINDS:-}"
 
 echo "== $(date -u +%T) load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, ${WRITE_RATE:-1} write/s"
 "$PY" bench/load/writer.py --rate "${WRITE_RATE:-1}" --seconds "$RUN_SECONDS" >"$OUT/writes.log" 2>&1 &

@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--accounts", type=int, default=40)
     parser.add_argument("--visitors", type=float, default=0.6)
     parser.add_argument("--parallel", type=int, default=4)
+    parser.add_argument("--skip", default="", help="kinds left out, e.g. 'guide companies'")
     args = parser.parse_args()
     rng = random.Random(18)
     out = Path(args.out)
@@ -97,6 +98,8 @@ def main():
     for account, cookie in zip(accounts, cookies, strict=True):
         for path in personas["paths"]["member"].get(account["territory"], []):
             candidates.append((cookie, path))
+    skipped = set(args.skip.split())
+    candidates = [c for c in candidates if kind_of(c[1], bool(c[0])) not in skipped]
     with ThreadPoolExecutor(args.parallel) as pool:
         answers = list(pool.map(lambda c: fetch(args.base, c[1], c[0]), candidates))
 
