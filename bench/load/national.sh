@@ -15,7 +15,7 @@
 #   ACCOUNTS (40)  members signed in through the sign-in form; VISITORS (0.6) visitors' share;
 #                  SKIP_KINDS kinds of page left out (prepare.py's KINDS, e.g. "guide")
 #   WRITE_RATE (1) writes per second (bench/load/writer.py)
-#   RESTART        redis | app (instance 1) | empty; RESTART_AT (seconds, default half the run),
+#   RESTART        redis | app (instance 1) | empty; RESTART_AT (seconds, default a third of the run),
 #                  RESTART_DOWN (3 s stopped), RESTART_SIGNAL (TERM; KILL for a crash)
 #   CPU (1)        also bench/load/cpu.py: CPU per request of each page against the bare view
 #   NGINX_PORT (8440), APP_PORTS ("8441 8442"), REDIS_PORT (6391), OUT (/tmp/maillage-load-national),
@@ -49,7 +49,7 @@ seconds() {  # wrk's durations: 30s, 5m, 1h, or plain seconds
     esac
 }
 RUN_SECONDS=$(seconds "$DURATION")
-RESTART_AT=${RESTART_AT:-$((RUN_SECONDS / 2))}
+RESTART_AT=${RESTART_AT:-$((RUN_SECONDS / 3))}
 
 declare -A PIDS=()
 cleanup() {
@@ -175,7 +175,8 @@ if [ "${CPU:-1}" = 1 ]; then
 accounts = [a for a in json.load(open(sys.argv[1]))["users"] if a["role"] == "coordinateur"]
 print(accounts[0]["username"], accounts[0]["territory"]) if accounts else print("- -")' "$PERSONAS")
     if [ "$user" != - ]; then
-        "$PY" bench/load/cpu.py --user "$user" --territory "$territory" >"$OUT/cpu.md" || true
+        "$PY" bench/load/cpu.py --user "$user" --territory "$territory" | grep '^|' >"$OUT/cpu.md" \
+            || true
     fi
 fi
 echo

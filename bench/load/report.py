@@ -122,6 +122,11 @@ NGINX = re.compile(
     r'"(?P<addr>[^"]*)" "[^"]*" (?P<kind>\S+) (?P<cache>\S+) "(?P<uri>[^"]*)"$'
 )
 TARGET_HIT, TARGET_RATIO, TARGET_P99 = 0.90, 0.50, 300.0
+CLIENT_GAVE_UP = 499  # nginx's status when the client closed the connection first
+
+
+def is_error(row):
+    return row["status"] >= 400 and row["status"] != CLIENT_GAVE_UP
 
 
 def percentile(values, share):
@@ -181,7 +186,7 @@ def national(out):
     load, bare = parse_wrk(out / "national.wrk"), parse_wrk(out / "bare.wrk")
     lua = json.loads((out / "lua.json").read_text()) if (out / "lua.json").exists() else {}
     started, ended = [float(v) for v in (out / "run.times").read_text().split()[:2]]
-    rows = [r for r in nginx_lines(out) if started <= r["at"] <= ended + 10]
+    rows = [r for r in nginx_lines(out) if started <= r["at"] <= ended]
     pages = [r for r in rows if not r["kind"].startswith("bare-") and r["kind"] != "-"]
     bare_rows = [r for r in nginx_lines(out) if r["kind"].startswith("bare-")]
     writes = (out / "writes.log").read_text().splitlines() if (out / "writes.log").exists() else []
@@ -189,7 +194,9 @@ def national(out):
 
     overall_hit = hit_rate(lua.get("all", {}))
     ratio = load["rps"] / bare["rps"] if bare["rps"] else 0.0
-    errors = load["errors"] + sum(1 for r in pages if r["status"] >= 400)
+    # 499: wrk gave up waiting (its timeout), already among wrk's socket errors.
+    gave_up = sum(1 for r in pages if r["status"] == CLIENT_GAVE_UP)
+    errors = load["errors"] + sum(1 for r in pages if is_error(r))
     print("| | req/s | p50 (ms) | p99 (ms) | errors | cache hit rate | bare view req/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     print(
@@ -198,19 +205,21 @@ def national(out):
     )
     print(
         f"\nwrk: {load['requests']} requests, errors counted by wrk (non-2xx/3xx, sockets) "
-        f"{load['errors']}, answers ≥ 400 in nginx's log {errors - load['errors']}; "
+        f"{load['errors']}, other answers ≥ 400 in nginx's log {errors - load['errors']}, "
+        f"requests wrk gave up on (499 in nginx's log) {gave_up}; "
         f"writes: {len(writes)} ({len(failed_writes)} failed); "
         f"nginx tried the other instance for {sum(r['retried'] for r in pages)} requests.\n"
     )
 
     print("Per kind of page (nginx's log; the server time is gunicorn's, without nginx):\n")
     print(
-        "| kind | requests | p50 (ms) | p99 (ms) | errors | cache hit rate | not cached "
+        "| kind | answers | p50 (ms) | p99 (ms) | errors | given up | cache hit rate | not cached "
         "| server p50 (ms) | bare view server p50 (ms) | server time ratio |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind in sorted({r["kind"] for r in pages}):
-        mine = [r for r in pages if r["kind"] == kind]
+        given_up = sum(1 for r in pages if r["kind"] == kind and r["status"] == CLIENT_GAVE_UP)
+        mine = [r for r in pages if r["kind"] == kind and r["status"] != CLIENT_GAVE_UP]
         counts = lua.get(kind, {})
         server = percentile([r["server_ms"] for r in mine if r["server_ms"] is not None], 0.5)
         bare_server = percentile(
@@ -221,7 +230,7 @@ def national(out):
         print(
             f"| {kind} | {len(mine)} | {percentile([r['ms'] for r in mine], 0.5):.1f} "
             f"| {percentile([r['ms'] for r in mine], 0.99):.1f} "
-            f"| {sum(1 for r in mine if r['status'] >= 400)} | {share(hit_rate(counts))} "
+            f"| {sum(1 for r in mine if is_error(r))} | {given_up} | {share(hit_rate(counts))} "
             f"| {share(none)} | {server:.1f} | {bare_server:.1f} "
             f"| {share(bare_server / server if server and bare_server else None)} |"
         )
@@ -235,12 +244,14 @@ def national(out):
         )
         print("|---|---:|---:|---|---:|")
         for name, part in parts:
-            bad = collections.Counter(r["status"] for r in part if r["status"] >= 400)
+            bad = collections.Counter(r["status"] for r in part if r["status"] >= 400)  # 499 too
             print(
                 f"| {name} | {len(part)} | {sum(bad.values())} | {dict(bad) or ''} "
                 f"| {sum(r['retried'] for r in part)} |"
             )
         after_errors = sum(1 for r in parts[-1][1] if r["status"] >= 400)
+        if not parts[-1][1]:
+            print("\nNo request after recovery: the run ended first (RESTART_AT, DURATION).")
         print(f"\nAfter recovery: {'no error' if not after_errors else f'{after_errors} ERRORS'}.")
 
     if (out / "cpu.md").exists():
