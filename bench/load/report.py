@@ -206,7 +206,8 @@ def national(out):
     print(
         f"\nwrk: {load['requests']} requests, errors counted by wrk (non-2xx/3xx, sockets) "
         f"{load['errors']}, other answers ≥ 400 in nginx's log {errors - load['errors']}, "
-        f"requests wrk gave up on (499 in nginx's log) {gave_up}; "
+        f"requests wrk gave up on (499 in nginx's log) {gave_up}, redirects (pages that answered "
+        f"200 before the run: a member's session lost?) {lua.get('all', {}).get('redirect', 0)}; "
         f"writes: {len(writes)} ({len(failed_writes)} failed); "
         f"nginx tried the other instance for {sum(r['retried'] for r in pages)} requests.\n"
     )
@@ -240,13 +241,15 @@ def national(out):
         what, parts = restart
         print(f"\nRestart of {what} during the load (nginx's log):\n")
         print(
-            "| window | requests | errors | statuses of the errors | sent to the other instance |"
+            "| window | requests | errors | statuses of the errors | redirects (sessions lost?) "
+            "| sent to the other instance |"
         )
-        print("|---|---:|---:|---|---:|")
+        print("|---|---:|---:|---|---:|---:|")
         for name, part in parts:
             bad = collections.Counter(r["status"] for r in part if r["status"] >= 400)  # 499 too
             print(
                 f"| {name} | {len(part)} | {sum(bad.values())} | {dict(bad) or ''} "
+                f"| {sum(1 for r in part if 300 <= r['status'] < 400)} "
                 f"| {sum(r['retried'] for r in part)} |"
             )
         after_errors = sum(1 for r in parts[-1][1] if r["status"] >= 400)
