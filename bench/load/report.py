@@ -21,12 +21,12 @@ import statistics
 import sys
 from pathlib import Path
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 ACCESS = re.compile(r'"(?:GET|POST|HEAD) (\S+) HTTP/[\d.]+" (\d{3}) ')
 
 
 def milliseconds(text):
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()
     return float(value) * UNITS[unit]
 
 
@@ -42,7 +42,7 @@ def parse_wrk(path):
             "url": "/-/-/-",
             "errors": 1,
         }
-    requests, seconds = re.search(r"(\d+) requests in ([\d.]+(?:us|ms|s))", text).groups()
+    requests, seconds = re.search(r"(\d+) requests in ([\d.]+(?:us|ms|s|m|h))", text).groups()
     figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
         "requests": int(requests),
