@@ -54,7 +54,11 @@ def kind_of(path, member):
     """The page kind of a path; members' kinds end in `-member` where visitors' have the same
     name (the directory signed in is another page of the cache)."""
     kind = next((kind for kind, pattern in KINDS if re.search(pattern, path)), "other")
-    return f"{kind}-member" if member and kind.startswith(("directory", "partner")) else kind
+    if member and kind.startswith(("directory", "partner")):
+        return f"{kind}-member"
+    if not member and kind in {"roadmap", "dashboard"}:
+        return f"{kind}-public"  # the published variant
+    return kind
 
 
 def fetch(base, path, cookie):
@@ -82,8 +86,13 @@ def main():
     (out / "bodies").mkdir(parents=True, exist_ok=True)
     personas = json.loads(Path(args.personas).read_text())
 
+    # Over many territories; half of them coordinators (when there are), who see most pages.
     users = personas["users"]
-    accounts = rng.sample(users, min(args.accounts, len(users)))  # over many territories
+    coordinators = [u for u in users if u["role"] == "coordinateur"]
+    others = [u for u in users if u["role"] != "coordinateur"]
+    wanted = min(len(coordinators), args.accounts // 2)
+    accounts = rng.sample(coordinators, wanted)
+    accounts += rng.sample(others, min(len(others), args.accounts - wanted))
     with ThreadPoolExecutor(args.parallel) as pool:
         cookies = list(
             pool.map(lambda a: sign_in(args.base, a["username"], personas["password"]), accounts)
