@@ -185,8 +185,16 @@ def national(out):
         print("```\n" + (out / "setup.txt").read_text().strip() + "\n```\n")
     load, bare = parse_wrk(out / "national.wrk"), parse_wrk(out / "bare.wrk")
     lua = json.loads((out / "lua.json").read_text()) if (out / "lua.json").exists() else {}
-    started, ended = [float(v) for v in (out / "run.times").read_text().split()[:2]]
-    rows = [r for r in nginx_lines(out) if started <= r["at"] <= ended]
+    started = float((out / "run.times").read_text().split()[0])
+    ended = started + load["seconds"]
+    # When its time is up wrk closes its 64 connections, each waiting for an answer: nginx logs
+    # a 499 for each, in the last instant. Not errors (nor requests of the run).
+    rows = [
+        r
+        for r in nginx_lines(out)
+        if started <= r["at"] <= ended + 1
+        and not (r["status"] == CLIENT_GAVE_UP and r["at"] >= ended - 1)
+    ]
     pages = [r for r in rows if not r["kind"].startswith("bare-") and r["kind"] != "-"]
     bare_rows = [r for r in nginx_lines(out) if r["kind"].startswith("bare-")]
     writes = (out / "writes.log").read_text().splitlines() if (out / "writes.log").exists() else []
@@ -204,7 +212,8 @@ def national(out):
         f"| {share(overall_hit)} | {bare['rps']:.0f} | {ratio:.0%} |"
     )
     print(
-        f"\nwrk: {load['requests']} requests, errors counted by wrk (non-2xx/3xx, sockets) "
+        f"\nwrk: {load['requests']} requests, errors counted by wrk (non-2xx/3xx, sockets; its "
+        "`timeout` are answers slower than WRK_TIMEOUT, in any window) "
         f"{load['errors']}, other answers ≥ 400 in nginx's log {errors - load['errors']}, "
         f"requests wrk gave up on (499 in nginx's log) {gave_up}, redirects (pages that answered "
         f"200 before the run: a member's session lost?) {lua.get('all', {}).get('redirect', 0)}; "
