@@ -207,13 +207,18 @@ def national(out):
     errors = load["errors"] + sum(1 for r in pages if is_error(r))
     print("| | req/s | p50 (ms) | p99 (ms) | errors | cache hit rate | bare view req/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    # p50 and p99 from nginx's log: wrk leaves the answers slower than its timeout out of its
+    # latency distribution (it counts them as timeouts), which would hide the slowest.
+    times = [r["ms"] for r in pages if r["status"] != CLIENT_GAVE_UP]
     print(
-        f"| all pages | {load['rps']:.0f} | {load['p50']:.1f} | {load['p99']:.1f} | {errors} "
+        f"| all pages | {load['rps']:.0f} | {percentile(times, 0.5):.1f} "
+        f"| {percentile(times, 0.99):.1f} | {errors} "
         f"| {share(overall_hit)} | {bare['rps']:.0f} | {ratio:.0%} |"
     )
     print(
-        f"\nwrk: {load['requests']} requests, errors counted by wrk (non-2xx/3xx, sockets; its "
-        "`timeout` are answers slower than WRK_TIMEOUT, in any window) "
+        f"\nwrk: p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms of the answers faster than "
+        f"WRK_TIMEOUT; {load['requests']} requests, errors counted by wrk (non-2xx/3xx, "
+        "sockets; its `timeout` are answers slower than WRK_TIMEOUT, in any window) "
         f"{load['errors']}, other answers ≥ 400 in nginx's log {errors - load['errors']}, "
         f"requests wrk gave up on (499 in nginx's log) {gave_up}, redirects (pages that answered "
         f"200 before the run: a member's session lost?) {lua.get('all', {}).get('redirect', 0)}; "
@@ -274,7 +279,7 @@ def national(out):
         errors == 0
         and (overall_hit or 0) >= TARGET_HIT
         and ratio >= TARGET_RATIO
-        and load["p99"] < TARGET_P99
+        and percentile(times, 0.99) < TARGET_P99
     )
     print(
         f"\nTargets (hit rate ≥ {TARGET_HIT:.0%}, ≥ {TARGET_RATIO:.0%} of the bare view, "
