@@ -279,6 +279,7 @@ def get_or_make(store, request, make, *vary, params=()):
     seconds = settings.PAGE_CACHE_SECONDS
     key = page_key(request, *vary, params=params) if seconds else None
     kept = store.get(key) if key else None
+    request.page_cache = "miss" if kept is None else "hit"  # bench/load/middleware.py reads it
     if kept is None:
         kept = make()
         if key and not isinstance(kept, HttpResponse):

@@ -1,6 +1,7 @@
-# Shared by run.sh and restart_pg.sh: production settings, gunicorn on 127.0.0.1, sign-in.
+# Shared by run.sh, restart_pg.sh and national.sh: production settings, gunicorn on
+# 127.0.0.1, sign-in.
 # shellcheck shell=bash
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 
@@ -34,11 +35,15 @@ seed() {
     fi
 }
 
-start_gunicorn() {
+collect_static() {
     local manifest=${BENCH_STATIC_ROOT:-/tmp/maillage-bench-static}/staticfiles.json
     if [ ! -f "$manifest" ] || [ -n "$(find static -type f -newer "$manifest" | head -1)" ]; then
         "$PY" manage.py collectstatic --noinput -v0 </dev/null
     fi
+}
+
+start_gunicorn() {
+    collect_static
     "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
     GUNICORN_PID=$!
     trap 'kill $GUNICORN_PID 2>/dev/null; wait $GUNICORN_PID 2>/dev/null || true' EXIT
@@ -47,7 +52,9 @@ start_gunicorn() {
         sleep 0.5
     done
     COOKIE=$("$PY" bench/load/login.py "$BASE" "$USERNAME" "$PASSWORD")
+    # shellcheck disable=SC2034  # used by the scripts that source this one
     HEADERS=(-H "X-Forwarded-Proto: https" -H "Cookie: $COOKIE")
+    # shellcheck disable=SC2034
     PARTNER=$(psql "$DATABASE_URL" -Atc "SELECT p.slug FROM partners_partner p
         JOIN portal_territory t ON t.id = p.territory_id WHERE t.slug = '$TERRITORY'
         ORDER BY p.id LIMIT 1")

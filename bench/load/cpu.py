@@ -55,9 +55,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--territory", default="charge-1")
+    parser.add_argument("--user", help="a coordinator of the territory (default: its slug)")
     args = parser.parse_args()
     client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"}, secure=True)
-    client.force_login(User.objects.get(username=args.territory))
+    client.force_login(User.objects.get(username=args.user or args.territory))
     partner = Partner.objects.filter(territory__slug=args.territory).order_by("pk").first()
     targets = {
         "directory": "/partenaires/",

@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 SECONDS_TOTAL=${SECONDS_TOTAL:-40}
 RESTART_AT=${RESTART_AT:-12}
-CLUSTER=${CLUSTER:-$(ls /etc/postgresql | head -1)}
+CLUSTER=${CLUSTER:-$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf "%f\n" | sort | head -1)}
 
 seed
 start_gunicorn

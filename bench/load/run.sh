@@ -47,4 +47,5 @@ for name in $TARGETS; do
 done
 
 echo
+# shellcheck disable=SC2086  # one argument per target
 "$PY" bench/load/report.py "$OUT" $TARGETS | tee "$OUT/report.md"
