@@ -34,9 +34,10 @@ actions and steps (pages show the history from the first change on), coordinates
 establishments (the map leaves them out), invitations, échanges and needs.
 
 Every table is written with PostgreSQL's COPY (psycopg's `cursor.copy`), with explicit primary
-keys and the sequences reset at the end, in one transaction, then ANALYZE. The script refuses a
-database that already has territories, partners or accounts (drop it and run again); communes
-already imported are kept.
+keys and the sequences reset at the end, in one transaction; the foreign keys are checked once
+per key at the end (check_foreign_keys), then VACUUM ANALYZE. The script refuses a database that
+already has territories, partners or accounts (drop it and run again); communes already
+imported are kept.
 
 The personas file (default /tmp/maillage-national/personas.json, `--personas PATH`), read by
 the national load test (bench/load/), is one JSON object:
@@ -85,7 +86,7 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import DatabaseError, connection, models, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -123,6 +124,7 @@ AXES, ACTIONS_PER_AXIS, STEPS = 5, 10, 2
 MEETINGS, SIGNALS = 6, 4
 ESTABLISHMENTS_PER_UNIT = 4
 TODAY = datetime.date(2026, 6, 1)
+ZONES = ("communes", "territories", "departments", "regions")
 TERRITORY_KINDS = {"ca": "ca", "cc": "cc", "cu": "cu", "metro": "metropole", "met69": "metropole"}
 PARTNER_KINDS = [
     ("Mission locale", "mission-locale"),
@@ -152,6 +154,31 @@ SERVICE_KINDS = [
 ]
 FIRST_NAMES = "Camille Lucas Léa Hugo Manon Nathan Chloé Louis Inès Jules Sarah Adam".split()
 LAST_NAMES = "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau".split()
+# Every table the seed writes (check_foreign_keys() checks their keys).
+SEEDED = [
+    Territory,
+    Territory.epcis.through,
+    User,
+    Membership,
+    Partner,
+    *(getattr(Partner, name).through for name in ("publics", "themes")),
+    *(getattr(Partner, f"zone_{name}").through for name in ZONES),
+    NetworkMembership,
+    Contact,
+    Service,
+    Service.themes.through,
+    Service.publics.through,
+    LegalUnit,
+    Establishment,
+    Roadmap,
+    Axis,
+    Action,
+    Action.partners.through,
+    Step,
+    Referent,
+    Meeting,
+    Signal,
+]
 COMPANY_WORDS = "ATELIERS SOCIETE TRANSPORTS BOULANGERIE GARAGE CABINET INDUSTRIES".split()
 
 
@@ -783,6 +810,48 @@ def make_networks(territories, rng, result):
     )
 
 
+def foreign_key_triggers_off():
+    """Turn off, for this transaction, the triggers that check foreign keys row by row (as
+    `pg_restore` does): Django's keys are DEFERRABLE INITIALLY DEFERRED, so COPY would queue
+    millions of checks (each locking the referenced row) for COMMIT: over 6 minutes here.
+    check_foreign_keys() then checks every key of the tables written, in one query each.
+    Needs a superuser (the bench's `postgres`); otherwise the row-by-row checks stay."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        say("session_replication_role refused: foreign keys checked row by row at COMMIT")
+        return False
+    return True
+
+
+def check_foreign_keys(triggers_off):
+    """Every foreign key of the tables written points to an existing row (one anti-join per
+    key); any orphan aborts the transaction: nothing is kept."""
+    if not triggers_off:
+        return {}
+    quote = connection.ops.quote_name
+    checked = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        for model in SEEDED:
+            for field in model._meta.concrete_fields:
+                if not field.is_relation:
+                    continue
+                target = field.target_field
+                child, parent = quote(model._meta.db_table), quote(target.model._meta.db_table)
+                column, key = quote(field.column), quote(target.column)
+                cursor.execute(
+                    f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})"
+                )
+                orphans = cursor.fetchone()[0]
+                if orphans:
+                    raise DatabaseError(f"{orphans} orphan rows in {child}.{column}")
+                checked += 1
+    return {"clés vérifiées": checked}
+
+
 def reset_sequences():
     tables = [
         Territory,
@@ -861,6 +930,7 @@ def main():
     rng = random.Random(args.seed)
     sizes = {name: max(10, round(count * args.scale)) for name, count in FULL.items()}
     with transaction.atomic():
+        triggers_off = foreign_key_triggers_off()
         with step("chargement des communes"):
             communes = load_communes()
         with step("territoires") as result:
@@ -876,8 +946,12 @@ def main():
         with step("réseaux de référents") as result:
             make_networks(territories, rng, result)
         reset_sequences()
-    with step("ANALYZE"), connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        with step("vérification des clés étrangères") as result:
+            result.update(check_foreign_keys(triggers_off))
+    # VACUUM too, not only ANALYZE: rows written by COPY have no visibility map yet, and
+    # without one PostgreSQL cannot answer a count from an index alone (the directory's count).
+    with step("VACUUM ANALYZE"), connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
     path = Path(args.personas)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = personas(users, territories, communes, partners, sirets, args.scale, rng)
