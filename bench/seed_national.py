@@ -50,15 +50,16 @@ the national load test (bench/load/), is one JSON object:
         {"username": "national-ref-1", "territory": "<slug>", "role": "referent"}, …
       ],
       "territories": ["<slug>", …],         # every territory, by population (largest first)
-      "communes": ["33063", …],             # 500 INSEE codes drawn by population
+      "communes": ["33063", …],             # ≤ 500 INSEE codes drawn by population
       "partners": ["<slug>", …],            # 1,000 partner slugs
-      "establishments": ["<siret>", …],     # 1,000 SIRET (active establishments)
+      "establishments": ["<siret>", …],     # ≈ 750 SIRET of active establishments, anywhere
+                                            # (a member sees those of their territory only)
       "themes": ["<slug>", …], "publics": ["<slug>", …],
       "paths": {
         "public": ["/partenaires/", "/partenaires/?commune=33063", …],   # for visitors
         "member": {"<slug>": ["/feuilles-de-route/<slug>/", …]}        # a member's territory
-      }
-    }
+      }   # member paths: the territory's home, roadmap, dashboard, guide, network, register,
+    }     # and one of its establishments
 """
 
 import argparse
@@ -656,11 +657,16 @@ def make_companies(communes, total, rng, result):
         ],
         rows(),
     )
-    return [
+    sample = [
         siret_of(units[index // 4].siren, index % 4 + 1)
         for index in rng.sample(range(total), min(1000, total))
         if index % 4 != 3
     ]
+    for index, commune in enumerate(places):  # an active establishment of each territory
+        territory = commune.territory
+        if territory and index % 4 != 3 and not hasattr(territory, "establishment"):
+            territory.establishment = siret_of(units[index // 4].siren, index % 4 + 1)
+    return sample
 
 
 def make_roadmaps(territories, rng, result):
@@ -891,6 +897,11 @@ def personas(users, territories, communes, partners, sirets, scale, rng):
             reverse("companies:list", args=[t.slug]),
             reverse("referents:list", args=[t.slug]),
         ]
+        + (
+            [reverse("companies:detail", args=[t.establishment])]
+            if hasattr(t, "establishment")
+            else []
+        )
         for t in territories
     }
     return {
