@@ -12,6 +12,14 @@ then times the directory page with Django's test client: server time, median and
         .venv/bin/python bench/partners_directory.py
 
 Re-running reuses the data already there (`--reset` deletes the bench partners first).
+
+`--national` measures instead the national data set of bench/seed_national.py (100,000
+partners, every EPCI a territory) already in the database, creating nothing:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_national \\
+        .venv/bin/python bench/partners_directory.py --national
+
+The page cache is off (PAGE_CACHE_SECONDS=0 unless set): the SQL is what is measured.
 """
 
 import argparse
@@ -27,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")  # measure the queries, not the page cache
 COMMUNES_DIR = ROOT.parent / "shared" / "data" / "decoupage-administratif"
 
 
@@ -217,6 +226,39 @@ SCENARIOS = [
     ("recherche, page 10", {"q": "insertion", "page": "10"}),
     ("tri par commune, page 10", {"tri": "commune", "page": "10"}),
 ]
+# On the national data set (bench/seed_national.py): every partner of France, no commune first.
+NATIONAL_SCENARIOS = [
+    ("France entière, page 1", {}),
+    ("échelle nationale", {"scale": "national"}),
+    ("thématique (catégorie)", {"theme": "{category}"}),
+    ("thématique (sous-thème)", {"theme": "{sub_theme}"}),
+    ("recherche « mission locale »", {"q": "mission locale"}),
+    ("recherche « insertion », page 10", {"q": "insertion", "page": "10"}),
+    ("recherche + thématique", {"q": "emploi", "theme": "{category}"}),
+    ("commune Bordeaux (33063)", {"commune": "33063"}),
+    (
+        "commune + thématique + public",
+        {"commune": "33063", "theme": "{category}", "public": "jeunes"},
+    ),
+    ("France entière, page 50", {"page": "50"}),
+    ("tri par commune, page 50", {"tri": "commune", "page": "50"}),
+]
+
+
+def national_scenarios():
+    """NATIONAL_SCENARIOS with the theme slugs of the database (the most used category and
+    sub-theme of the partners)."""
+    from django.db.models import Count
+
+    used = Theme.objects.annotate(n=Count("partner")).order_by("-n", "slug")
+    slugs = {
+        "category": used.filter(parent__isnull=True).values_list("slug", flat=True).first(),
+        "sub_theme": used.filter(parent__isnull=False).values_list("slug", flat=True).first(),
+    }
+    return [
+        (label, {key: value.format(**slugs) for key, value in params.items()})
+        for label, params in NATIONAL_SCENARIOS
+    ]
 
 
 def measure(client, params, runs):
@@ -257,18 +299,31 @@ def main():
     parser.add_argument("--partners", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument(
+        "--national", action="store_true", help="measure the data set of bench/seed_national.py"
+    )
     args = parser.parse_args()
-    territories = setup_database(args.partners, args.reset)
+    if args.national:
+        territories = list(Territory.objects.order_by("pk")[:1])
+        if Partner.objects.count() < 10000 or not territories:
+            sys.exit("--national: run bench/seed_national.py on this database first.")
+        scenarios = national_scenarios()
+    else:
+        territories = setup_database(args.partners, args.reset)
+        scenarios = SCENARIOS
     vendor = connection.vendor
     if vendor == "postgresql":  # fresh statistics after the bulk inserts, as autovacuum would
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     total = Partner.objects.count()
     print(f"\nBase : {vendor}, {total} partenaires, {Commune.objects.count()} communes")
-    user, _created = User.objects.get_or_create(username="bench.coordination")
-    Membership.objects.get_or_create(
-        user=user, territory=territories[0], defaults={"role": Membership.Role.COORDINATOR}
-    )
+    if args.national:  # the seed's coordinator of its first territory: nothing written
+        user = User.objects.get(username="national-coord-1")
+    else:
+        user, _created = User.objects.get_or_create(username="bench.coordination")
+        Membership.objects.get_or_create(
+            user=user, territory=territories[0], defaults={"role": Membership.Role.COORDINATOR}
+        )
     visitor, member = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
     member.force_login(user)
     print(f"charge de la machine (loadavg 1 min) : {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPU")
@@ -277,7 +332,7 @@ def main():
         f"{'médiane':>8} {'p95':>8} {'CPU méd.':>8} {'CPU p95':>8} {'SQL méd.':>8} {'SQL p95':>8}"
     )
     worst = worst_cpu = 0
-    for label, params in SCENARIOS:
+    for label, params in scenarios:
         for who, client in (("visiteur", visitor), ("membre", member)):
             (median, p95), (cpu_median, cpu_p95), (sql_median, sql_p95), queries, count = measure(
                 client, params, args.runs
