@@ -9,8 +9,8 @@ reading, and the caching headers with their 304 answers (docs/api.md).
   portal/scopes.py: `directory` for the structures and services, `territory:<slug>` for one
   roadmap's actions…, replaced by any change of what they show), the path and the query
   string, and for lists that move with the clock (upcoming events) the current minute. It is
-  known before the data is read: a matching If-None-Match costs one query. Last-Modified (set by the view: the latest change of the page's records)
-  answers If-Modified-Since.
+  known before the data is read: a matching If-None-Match costs one query. Last-Modified (set
+  by the view: the latest change of the page's records) answers If-Modified-Since.
 """
 
 import hashlib

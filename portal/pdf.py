@@ -51,7 +51,8 @@ def cached_pdf_response(request, template_name, build, params=(), vary=(), scope
     content versions of `all` and `scopes`, who is looking, path and the query parameters among
     `params`, day): a guide of a large territory takes seconds to lay out, and is downloaded
     again and again between two changes. `build()` returns (the template's context, the file
-    name); it runs only when no copy is kept. A link with a parameter outside `params` is redirected to the PDF without it."""
+    name); it runs only when no copy is kept. A link with a parameter outside `params` is
+    redirected to the PDF without it."""
 
     def make():
         context, filename = build()
