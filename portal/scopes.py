@@ -189,16 +189,6 @@ def referencing(model):
     return tuple(found)
 
 
-@cache
-def depends_on(model):
-    """The columns of `model` its scopes depend on: a save that leaves them alone keeps them."""
-    names = {path.split("__")[0] for path, _root in forward_paths(model)}
-    columns = [model._meta.get_field(name).attname for name in sorted(names)]
-    if is_root(model):
-        columns.append(SLUG)
-    return tuple(columns)
-
-
 def kind(model):
     if model in reference_models():
         return "reference"
@@ -266,20 +256,22 @@ def root_scopes(root, pks):
 
 
 def _container_scopes_referencing(model, pks):
-    """`territory:<slug>` of every territory whose rows reference one of `pks`: one query."""
-    queries = []
+    """`territory:<slug>` of every territory whose rows reference one of `pks`: one query per
+    container root (one `UNION` over the referencing tables)."""
+    queries = defaultdict(list)
     for other, field in referencing(model):
         for lookup, root in forward_paths(other):
             if is_container(root):
-                queries.append(
+                queries[root].append(
                     other._base_manager.filter(**{f"{field}__in": pks})
                     .values_list(f"{lookup}__{SLUG}", flat=True)
                     .order_by()
                 )
-    if not queries:
-        return set()
-    slugs = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
-    return {f"{TERRITORY}:{slug}" for slug in slugs if slug is not None}
+    scopes = set()
+    for root, parts in queries.items():
+        slugs = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        scopes |= {f"{root.cache_scope}:{slug}" for slug in slugs if slug is not None}
+    return scopes
 
 
 def _referenced_scopes(model, pk):
@@ -287,7 +279,7 @@ def _referenced_scopes(model, pk):
     the partner it verified…)."""
     scopes = _container_scopes_referencing(model, [pk])
     for other, field in referencing(model):
-        if is_root(other) and not is_container(other):
+        if is_root(other):
             pks = other._base_manager.filter(**{field: pk}).values_list("pk", flat=True)
             scopes |= root_scopes(other, pks)
         else:
