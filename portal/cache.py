@@ -107,15 +107,19 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     """The scopes of the row as the database holds it before the save (where it was)."""
     if raw or _unseen(update_fields) or instance._state.adding or instance.pk is None:
         return
-    instance._scopes_before = scoping.scopes_in_db(sender, instance.pk)
+    instance._scopes_before = scoping.scopes_before_save(sender, instance.pk)
 
 
 def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if _unseen(update_fields):
         return
-    before = instance.__dict__.pop("_scopes_before", set())
+    before, hops = instance.__dict__.pop("_scopes_before", (set(), None))
     if raw:  # fixtures: the rows a path goes through may not be loaded yet
         content_changed()
+        return
+    columns = scoping.first_hops(sender)
+    if hops is not None and tuple(getattr(instance, name) for name in columns) == tuple(hops):
+        content_changed(*before)  # where it was is where it is: no need to read it again
         return
     content_changed(*before, *scoping.scopes_in_db(sender, instance.pk))
 

@@ -213,22 +213,55 @@ def scopes_in_db(model, pk, *, own=True):
             scopes |= set(getattr(model, "cache_scopes_when_changed", ()))
         return scopes or {ALL}
     if category == "path":
-        scopes = set()
-        for root, pks in _roots_of(manager.filter(pk=pk), forward_paths(model)).items():
-            scopes |= root_scopes(root, pks)
-        return scopes or {ALL}
+        return _path_scopes(manager.filter(pk=pk), forward_paths(model)) or {ALL}
     return _referenced_scopes(model, pk) or {ALL}
 
 
-def _roots_of(queryset, paths):
-    """{root: {pk}} reached from the rows of `queryset` along `paths`: one query."""
-    columns = [f"{lookup}__pk" for lookup, _root in paths]
-    found = defaultdict(set)
-    for row in queryset.values_list(*columns):
-        for (_lookup, root), pk in zip(paths, row, strict=True):
-            if pk is not None:
-                found[root].add(pk)
-    return found
+@cache
+def first_hops(model):
+    """The columns a row's path scopes start from (`axis_id` of an action, `partner_id` of a
+    service): a save that leaves them alone leaves its scopes alone. Empty for the models whose
+    scopes depend on more than their own columns' foreign keys (roots, reference data, rows
+    placed by what references them)."""
+    if kind(model) != "path":
+        return ()
+    names = sorted({lookup.split("__")[0] for lookup, _root in forward_paths(model)})
+    return tuple(model._meta.get_field(name).attname for name in names)
+
+
+def scopes_before_save(model, pk):
+    """(scopes, values of `first_hops`) of the row `pk` as stored, before a save: the path's
+    query reads the columns too (no query more)."""
+    hops = first_hops(model)
+    if not hops:
+        return scopes_in_db(model, pk), None
+    values = []
+    scopes = _path_scopes(model._base_manager.filter(pk=pk), forward_paths(model), hops, values)
+    return scopes or {ALL}, values[0] if values else None
+
+
+def _path_scopes(queryset, paths, hops=(), hop_values=None):
+    """The scopes reached from the rows of `queryset` along `paths`: one query (the slugs of
+    the territories joined), plus the scopes of the other roots reached (a partner's). The
+    values of the columns `hops`, read by the same query, are appended to `hop_values`."""
+    columns = [
+        f"{lookup}__{SLUG}" if is_container(root) else f"{lookup}__pk" for lookup, root in paths
+    ]
+    scopes = set()
+    others = defaultdict(set)
+    for row in queryset.values_list(*columns, *hops):
+        if hops and not hop_values:
+            hop_values.append(row[len(columns) :])
+        for (_lookup, root), value in zip(paths, row[: len(columns)], strict=True):
+            if value is None:
+                continue
+            if is_container(root):
+                scopes.add(f"{root.cache_scope}:{value}")
+            else:
+                others[root].add(value)
+    for root, pks in others.items():
+        scopes |= root_scopes(root, pks)
+    return scopes
 
 
 def root_scopes(root, pks):
@@ -285,9 +318,7 @@ def _referenced_scopes(model, pk):
         else:
             paths = [path for path in forward_paths(other) if not is_container(path[1])]
             if paths:
-                found = _roots_of(other._base_manager.filter(**{field: pk}), paths)
-                for root, pks in found.items():
-                    scopes |= root_scopes(root, pks)
+                scopes |= _path_scopes(other._base_manager.filter(**{field: pk}), paths)
     return scopes
 
 

@@ -324,3 +324,18 @@ def test_every_watched_model_has_scopes(db):
             assert all(isinstance(name, str) and len(name) <= 255 for name in found), model
             seen += 1
     assert seen > 100
+
+
+def test_an_edit_reads_its_scopes_once_and_writes_them_in_one_upsert(
+    world, django_assert_num_queries
+):
+    # 1 the service's partner (its column read too), 2 the partner's slug and territory, 3 the
+    # territories whose rows reference it (one UNION), 4 update, 5 upsert (its partner_id did
+    # not change: its scopes are not read again)
+    with django_assert_num_queries(5):
+        edit(world.service, name="Atelier")
+    # 1 the action's territory (its axis_id read too), 2 update, 3 history row, 4 the history
+    # row's territory, 5 its upsert, 6-11 the history of the links (django-simple-history),
+    # 12 the action's upsert
+    with django_assert_num_queries(12):
+        edit(world.action, title="Micro-forums d'été")
