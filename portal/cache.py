@@ -54,7 +54,7 @@ from django.utils.safestring import SafeString
 from portal import access
 from portal import scopes as scoping
 from portal.models import ContentVersion
-from portal.scopes import IGNORED_MODELS, WATCHED_APPS, is_watched  # noqa: F401
+from portal.scopes import is_watched
 from portal.templatetags import portal_forms
 
 logger = logging.getLogger(__name__)
