@@ -5,11 +5,12 @@ reading, and the caching headers with their 304 answers (docs/api.md).
   address hashed); beyond, 429 with a French message and Retry-After.
 - CORS: any origin may read (`Access-Control-Allow-Origin: *`), the preflight OPTIONS is
   answered here; nothing is ever sent with credentials.
-- ETag: made of the portal's content version (portal/cache.py, replaced by any change of the
-  content), the path and the query string, and for lists that move with the clock (upcoming
-  events) the current minute. It is known before the data is read: a matching If-None-Match
-  costs one query. Last-Modified (set by the view: the latest change of the page's records)
-  answers If-Modified-Since.
+- ETag: made of the content versions of `all` and the endpoint's scopes (portal/cache.py,
+  portal/scopes.py: `directory` for the structures and services, `territory:<slug>` for one
+  roadmap's actions…, replaced by any change of what they show), the path and the query
+  string, and for lists that move with the clock (upcoming events) the current minute. It is
+  known before the data is read: a matching If-None-Match costs one query. Last-Modified (set
+  by the view: the latest change of the page's records) answers If-Modified-Since.
 """
 
 import hashlib
@@ -67,15 +68,15 @@ def current_minute():
     return timezone.now().strftime("%Y-%m-%dT%H:%M")
 
 
-def etag_for(request, *, clock=False):
-    parts = [content_token(), request.get_full_path()]
+def etag_for(request, *, clock=False, scopes=()):
+    parts = [content_token(*scopes), request.get_full_path()]
     if clock:
         parts.append(current_minute())
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
 
 
-def _conditional(view, request, args, kwargs, clock):
-    etag = etag_for(request, clock=clock)
+def _conditional(view, request, args, kwargs, clock, scopes):
+    etag = etag_for(request, clock=clock, scopes=scopes(**kwargs))
     response = get_conditional_response(request, etag=etag)
     if response is None:
         response = view(request, *args, **kwargs)
@@ -92,9 +93,10 @@ def _conditional(view, request, args, kwargs, clock):
     return response
 
 
-def api_view(view, *, conditional=True, clock=False):
+def api_view(view, *, conditional=True, clock=False, scopes=lambda **kwargs: ()):
     """`view` as a public endpoint of the API: no sign-in, rate-limited, CORS, caching headers
-    (`conditional`; `clock`: the answer changes with time as well as with the content)."""
+    (`conditional`; `clock`: the answer changes with time as well as with the content;
+    `scopes(**kwargs)`: the content versions the answer depends on besides `all`)."""
 
     @login_not_required
     @wraps(view)
@@ -110,7 +112,7 @@ def api_view(view, *, conditional=True, clock=False):
         if not allowed:
             return _cors(too_many_requests())
         if conditional and request.method == "GET":
-            response = _conditional(view, request, args, kwargs, clock)
+            response = _conditional(view, request, args, kwargs, clock, scopes)
         else:
             response = view(request, *args, **kwargs)
         if head:

@@ -39,6 +39,7 @@ from companies.models import (
 )
 from portal import cache
 from portal.models import Commune
+from portal.scopes import territory_scope
 from portal.text import normalize, strip_control_characters
 
 BATCH = 2000
@@ -386,6 +387,7 @@ class _Fields:
 
 class Importer:
     def __init__(self, *, territory=None, progress=None):
+        self.territory = territory
         self.progress = progress
         self.errors = Errors()
         self.report = Report()
@@ -625,7 +627,9 @@ class Importer:
             to_update, [*ESTABLISHMENT_FIELDS, "updated_at"], batch_size=BATCH
         )
         if self.report.changed:
-            cache.content_changed()
+            # One territory's pages, or, for every territory's communes, every page.
+            territory = self.territory
+            cache.content_changed(*([territory_scope(territory.slug)] if territory else []))
             # Fresh statistics for the query planner: SQLite has none until asked, and without
             # them it would sort a territory's rows instead of reading the list's index.
             with connection.cursor() as cursor:

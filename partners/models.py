@@ -391,6 +391,13 @@ class Partner(models.Model):
 
     objects = PartnerQuerySet.as_manager()
 
+    # Content versions (portal/scopes.py): a partner's record page depends on "partner:<slug>";
+    # a partner also shows on the national lists and wherever a row references it (an action,
+    # a network, a signal…: derived from the models).
+    cache_scope = "partner"
+    cache_scopes_shown = ("directory",)
+    cache_shown_where_referenced = True
+
     class Meta:
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")

@@ -4,10 +4,13 @@ The pages people open every week (the directory, a partner's record, a roadmap, 
 guide) cost tens of milliseconds of ORM and template work, for content that changes a few times
 a day. They are rendered once and kept in the cache under a key made of:
 
-- the **content version**: a random token stored in the database (`ContentVersion`), replaced in
-  the same transaction as any change to the portal's content (signals below, plus
-  `content_changed()` after bulk writes). Reading it is one primary-key query, so every process
-  on every server agrees on whether its copy is current, whatever the cache backend;
+- the **content versions** of the page's scopes: random tokens stored in the database
+  (`ContentVersion`, one row per scope: `all` and, say, `territory:<slug>`), replaced in the
+  same transaction as any change to what the scope's pages show (signals below, the scopes of a
+  row derived from the models by portal/scopes.py, plus `content_changed(*scopes)` after bulk
+  writes). Reading them is one query, so every process on every server agrees on whether its
+  copy is current, whatever the cache backend, and an edit in one territory leaves the pages
+  of the others in the cache;
 - **who is looking**, reduced to what decides what a page shows: signed in or not, staff, the
   roles per territory and the territory being worked in. Two coordinators of the same territory
   share their pages; a coordinator and a référent, or two territories, never do;
@@ -39,7 +42,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -49,69 +52,92 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from portal import access
+from portal import scopes as scoping
 from portal.models import ContentVersion
+from portal.scopes import is_watched
 from portal.templatetags import portal_forms
 
 logger = logging.getLogger(__name__)
 
-CONTENT = "content"
-WATCHED_APPS = {"portal", "partners", "companies", "roadmaps", "referents"}
-# Rows that no cached page shows: writing them must not make every page stale. The orientation
-# helper records one count per interview (shown on the observatory only, which is not cached);
-# a calendar feed's secret token shows on the rendez-vous page only (not cached either).
-IGNORED_MODELS = {
-    "portal.contentversion",
-    "portal.formsubmission",  # tokens of creation forms already sent (portal/submissions.py)
-    "referents.calendarfeed",
-    "referents.registration",  # shown on no cached page (events and rendez-vous are not cached)
-    "referents.orientationcount",
-    "referents.orientationcount_needs",
-    "referents.orientationcount_unmet_needs",
-}
+TABLE = ContentVersion._meta.db_table
 
 
-TOKEN_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE name = %s"
+def _names(scopes):
+    """The content versions a page depends on: `all` and its own scopes, sorted."""
+    return sorted({scoping.ALL, *scopes})
 
 
-def content_token():
-    """The current content version: one query, on every request for a cached page, written in
-    SQL because the ORM took five times longer to build it than the database to answer it."""
+def content_token(*scopes):
+    """The current content versions of `all` and `scopes`, joined in sorted order (a missing
+    row: an empty token): one query, on every request for a cached page, written in SQL because
+    the ORM took five times longer to build it than the database to answer it. Read before the
+    page's data: a copy filed under these tokens is never older than the last committed change."""
+    names = _names(scopes)
+    placeholders = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
-        cursor.execute(TOKEN_SQL, [CONTENT])
-        row = cursor.fetchone()
-    return row[0] if row else ""
+        cursor.execute(f"SELECT name, token FROM {TABLE} WHERE name IN ({placeholders})", names)
+        tokens = dict(cursor.fetchall())
+    return "\x1e".join(f"{name}={tokens.get(name, '')}" for name in names)
 
 
-def content_changed():
-    """Make every cached page stale. Runs in the caller's transaction: if it rolls back, the
-    old token comes back, and the pages cached meanwhile under the new one are never read."""
-    token = secrets.token_hex(16)
-    if not ContentVersion.objects.filter(pk=CONTENT).update(token=token):
-        ContentVersion.objects.update_or_create(pk=CONTENT, defaults={"token": token})
+def content_changed(*scopes):
+    """Make the pages of `scopes` stale (no scope: every page, `all`). Runs in the caller's
+    transaction: if it rolls back, the old tokens come back, and the pages cached meanwhile
+    under the new ones are never read. One statement for every scope, names sorted, so that
+    two writers lock the rows in the same order (no deadlock), and an upsert, so that two
+    first writers of a scope never collide."""
+    names = scoping.finish(scopes or [scoping.ALL])
+    ContentVersion.objects.bulk_create(
+        [ContentVersion(name=name, token=secrets.token_hex(16)) for name in names],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["token", "changed_at"],
+    )
 
 
-def is_watched(model):
-    meta = model._meta
-    return meta.app_label in WATCHED_APPS and meta.label_lower not in IGNORED_MODELS
+# Saves that show on no page: a sign-in, a new password.
+UNSEEN_FIELDS = {"last_login", "password"}
 
 
-def _saved(sender, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
-        return  # a sign-in or a new password shows on no page
-    content_changed()
+def _unseen(update_fields):
+    return update_fields is not None and set(update_fields) <= UNSEEN_FIELDS
 
 
-def _deleted(sender, **kwargs):
-    content_changed()
+def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """The scopes of the row as the database holds it before the save (where it was)."""
+    if raw or _unseen(update_fields) or instance._state.adding or instance.pk is None:
+        return
+    instance._scopes_before = scoping.scopes_before_save(sender, instance.pk)
 
 
-def _m2m_changed(sender, action, **kwargs):
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if _unseen(update_fields):
+        return
+    before, hops = instance.__dict__.pop("_scopes_before", (set(), None))
+    if raw:  # fixtures: the rows a path goes through may not be loaded yet
+        content_changed()
+        return
+    columns = scoping.first_hops(sender)
+    if hops is not None and tuple(getattr(instance, name) for name in columns) == tuple(hops):
+        content_changed(*before)  # where it was is where it is: no need to read it again
+        return
+    content_changed(*before, *scoping.scopes_in_db(sender, instance.pk))
+
+
+def _deleting(sender, instance, **kwargs):
+    """Before the delete (and its cascades) removes the rows the scopes are found through."""
+    content_changed(*scoping.scopes_in_db(sender, instance.pk))
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    """Links added (after) or removed (before): the scopes of the row whose links change, which
+    include, for a root shown where referenced, the rows linked to it at that moment."""
     if (
-        action in {"post_add", "post_remove", "post_clear"}
+        action in {"post_add", "pre_remove", "pre_clear"}
         and sender._meta.apps is apps  # not a migration's historical model
         and is_watched(sender)
     ):
-        content_changed()
+        content_changed(*scoping.scopes_in_db(type(instance), instance.pk))
 
 
 def connect_signals():
@@ -120,8 +146,9 @@ def connect_signals():
     for model in apps.get_models():
         if is_watched(model):
             uid = f"maillage_cache_{model._meta.label_lower}"
+            pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
             post_save.connect(_saved, sender=model, dispatch_uid=uid)
-            post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+            pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
     m2m_changed.connect(_m2m_changed, dispatch_uid="maillage_cache_m2m")
 
 
@@ -130,7 +157,7 @@ def _migrated(sender, app_config, using, **kwargs):
     """Data migrations write through historical models, which send no signal we watch."""
     if app_config.name != "portal":
         return
-    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+    if TABLE in connections[using].introspection.table_names():
         content_changed()
 
 
@@ -161,9 +188,9 @@ def strip_unknown_params(request, params):
     return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
 
 
-def page_key(request, *vary, params=()):
+def page_key(request, *vary, params=(), scopes=()):
     parts = [
-        content_token(),
+        content_token(*scopes),
         timezone.localdate().isoformat(),
         translation.get_language() or "",
         request.path,
@@ -266,18 +293,19 @@ def fill(request, parts):
     return "".join(out)
 
 
-def get_or_make(store, request, make, *vary, params=()):
+def get_or_make(store, request, make, *vary, params=(), scopes=()):
     """What `make()` returns, or the copy `store` keeps for the same content, page and kind of
     viewer (`page_key`). A response returned by `make()` (a redirect, another template) is
     passed on and not kept.
 
     `params` names the query parameters the page reads: a request with any other one is
-    redirected to the page without them (`strip_unknown_params`)."""
+    redirected to the page without them (`strip_unknown_params`). `scopes` are the content
+    versions the page depends on besides `all` (portal/scopes.py): `territory:<slug>`…"""
     redirect = strip_unknown_params(request, params)
     if redirect:
         return redirect
     seconds = settings.PAGE_CACHE_SECONDS
-    key = page_key(request, *vary, params=params) if seconds else None
+    key = page_key(request, *vary, params=params, scopes=scopes) if seconds else None
     kept = store.get(key) if key else None
     request.page_cache = "miss" if kept is None else "hit"  # bench/load/middleware.py reads it
     if kept is None:
@@ -287,10 +315,11 @@ def get_or_make(store, request, make, *vary, params=()):
     return kept
 
 
-def render_cached(request, template_name, build, params=(), vary=()):
+def render_cached(request, template_name, build, params=(), vary=(), scopes=()):
     """Render `template_name` with the context `build()` returns, or serve the copy kept for
     the same content, page, query parameters (among `params`, the ones the page reads) and kind
-    of viewer (and `vary`, more words of the key: the public variant of a page).
+    of viewer (and `vary`, more words of the key: the public variant of a page), stale when
+    `all` or one of `scopes` changes (portal/scopes.py).
 
     `build` runs only when no copy is kept; it may return a response (a redirect, another
     template) instead of a context, which is returned as it is and not kept.
@@ -308,7 +337,7 @@ def render_cached(request, template_name, build, params=(), vary=()):
             return HttpResponse(render_to_string(template_name, context, request))
         return parts
 
-    parts = get_or_make(cache, request, render, *vary, params=params)
+    parts = get_or_make(cache, request, render, *vary, params=params, scopes=scopes)
     if isinstance(parts, HttpResponse):
         return parts
     return HttpResponse(fill(request, parts))

@@ -276,6 +276,13 @@ class Territory(models.Model):
 
     objects = TerritoryQuerySet.as_manager()
 
+    # Content versions (portal/scopes.py): a territory's pages depend on "territory:<slug>"; rows
+    # reaching one of its EPCIs (a référent's commune) are its own; a change of the territory's
+    # own row (name, EPCIs) shows everywhere.
+    cache_scope = "territory"
+    cache_members = "epcis"
+    cache_scopes_when_changed = ("all",)
+
     class Meta:
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
@@ -341,14 +348,15 @@ class Membership(models.Model):
 
 
 class ContentVersion(models.Model):
-    """A token that changes whenever the portal's content changes (see portal/cache.py).
+    """A token that changes whenever the content of one scope changes (`all`,
+    `territory:<slug>`, `partner:<slug>`, `directory`…: see portal/scopes.py and portal/cache.py).
 
     Pages kept in the cache are filed under the token, so one small query tells every process,
     on every server, whether its copy is still current. The token is random, never a counter: a
     change rolled back cannot hand a later change a token already used.
     """
 
-    name = models.CharField(_("nom"), max_length=40, primary_key=True)
+    name = models.CharField(_("nom"), max_length=255, primary_key=True)
     token = models.CharField(_("jeton"), max_length=32)
     changed_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

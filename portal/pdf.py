@@ -46,18 +46,21 @@ def render_pdf(template_name, context, request=None):
     return HTML(string=html, base_url="static:/", url_fetcher=_local_fetcher()).write_pdf()
 
 
-def cached_pdf_response(request, template_name, build, params=(), vary=()):
+def cached_pdf_response(request, template_name, build, params=(), vary=(), scopes=()):
     """A PDF kept in the "documents" cache under the same key as a cached page (portal/cache.py:
-    content version, who is looking, path and the query parameters among `params`, day): a guide
-    of a large territory takes seconds to lay out, and is downloaded again and again between two
-    changes. `build()` returns (the template's context, the file name); it runs only when no
-    copy is kept. A link with a parameter outside `params` is redirected to the PDF without it."""
+    content versions of `all` and `scopes`, who is looking, path and the query parameters among
+    `params`, day): a guide of a large territory takes seconds to lay out, and is downloaded
+    again and again between two changes. `build()` returns (the template's context, the file
+    name); it runs only when no copy is kept. A link with a parameter outside `params` is
+    redirected to the PDF without it."""
 
     def make():
         context, filename = build()
         return filename, render_pdf(template_name, context, request)
 
-    kept = get_or_make(caches["documents"], request, make, "pdf", *vary, params=params)
+    kept = get_or_make(
+        caches["documents"], request, make, "pdf", *vary, params=params, scopes=scopes
+    )
     if isinstance(kept, HttpResponse):
         return kept
     filename, content = kept

@@ -20,6 +20,7 @@ from partners.search import (
     zone_of,
 )
 from portal.cache import render_cached
+from portal.scopes import DIRECTORY, partner_scope
 
 
 def datalist_options(communes):
@@ -62,6 +63,7 @@ def partner_list(request):
         "partners/partner_list.html",
         lambda: list_context(request),
         params=DIRECTORY_PARAMS,
+        scopes=(DIRECTORY,),
     )
 
 
@@ -87,7 +89,10 @@ def list_context(request):
 @require_GET
 def partner_detail(request, slug):
     return render_cached(
-        request, "partners/partner_detail.html", lambda: detail_context(request, slug)
+        request,
+        "partners/partner_detail.html",
+        lambda: detail_context(request, slug),
+        scopes=(partner_scope(slug),),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from partners.models import Service
 from portal.models import Membership
 from portal.pdf import cached_pdf_response
+from portal.scopes import territory_scope
 from referents.maps import guide_map
 from referents.models import Meeting, Referent
 from referents.perms import get_territory_for_user
@@ -90,6 +91,7 @@ def guide(request, territory_slug, as_pdf=False):
             "referents/guide_pdf.html",
             lambda: guide_pdf(request, territory),
             params=GUIDE_PARAMS,
+            scopes=(territory_scope(territory.slug),),
         )
     communes, commune = chosen_commune(request, territory)
     context = guide_context(territory, commune)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from portal.cache import content_changed
+from portal.scopes import territory_scope
 from roadmaps import metrics as registry
 from roadmaps.models import Indicator, IndicatorValue
 
@@ -40,7 +41,10 @@ def record_month(*, month, territories=None, by=None, metrics=None):
         )
     indicators = list(
         indicators.select_related("action__axis")
-        .annotate(territory_pk=F("action__axis__roadmap__territory_id"))
+        .annotate(
+            territory_pk=F("action__axis__roadmap__territory_id"),
+            territory_slug=F("action__axis__roadmap__territory__slug"),
+        )
         .order_by("pk")
     )
     result = Recorded(month=month)
@@ -85,6 +89,7 @@ def record_month(*, month, territories=None, by=None, metrics=None):
     IndicatorValue.objects.bulk_create(new)
     IndicatorValue.objects.bulk_update(changed, ["value"])
     result.created, result.updated = len(new), len(changed)
-    if new or changed:
-        content_changed()  # bulk writes send no signal: make the cached pages stale
+    if new or changed:  # bulk writes send no signal: make their territories' pages stale
+        written = {row.indicator_id for row in [*new, *changed]}
+        content_changed(*{territory_scope(i.territory_slug) for i in indicators if i.pk in written})
     return result

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from portal.cache import content_changed
+from portal.scopes import territory_scope
 from roadmaps.detectors import as_of, registered_detectors
 from roadmaps.models import Signal
 
@@ -93,5 +95,7 @@ def raise_signals(*, territory, month, detectors=None):
         if changed:
             Signal.objects.bulk_update(changed, ["text", "evidence", "version", "updated_at"])
             Signal.history.bulk_history_create(changed, update=True)
+        if new or changed:  # bulk writes send no signal: make the territory's pages stale
+            content_changed(territory_scope(territory.slug))
         outcome.created, outcome.updated = len(new), len(changed)
     return outcome

@@ -13,6 +13,7 @@ from companies.followup.queries import territory_summary
 from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import cached_pdf_response
+from portal.scopes import territory_scope
 from roadmaps.charts import PALETTE
 from roadmaps.maps import ACTION_STYLES, actions_map
 from roadmaps.models import (
@@ -144,7 +145,12 @@ def dashboard(request, slug):
     territories, content version; then, unless the page is in the cache, roadmap with territory,
     axes, actions, indicators, indicator values, last version — constant."""
     check_roadmap_visible(request, slug)
-    return render_cached(request, "roadmaps/dashboard.html", lambda: dashboard_page(request, slug))
+    return render_cached(
+        request,
+        "roadmaps/dashboard.html",
+        lambda: dashboard_page(request, slug),
+        scopes=(territory_scope(slug),),
+    )
 
 
 def dashboard_page(request, slug):
@@ -156,7 +162,10 @@ def dashboard_page(request, slug):
 def dashboard_pdf(request, slug):
     check_roadmap_visible(request, slug)
     return cached_pdf_response(
-        request, "roadmaps/dashboard_pdf.html", lambda: dashboard_pdf_parts(request, slug)
+        request,
+        "roadmaps/dashboard_pdf.html",
+        lambda: dashboard_pdf_parts(request, slug),
+        scopes=(territory_scope(slug),),
     )
 
 

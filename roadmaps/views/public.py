@@ -16,6 +16,7 @@ from django.http import Http404
 
 from portal.cache import render_cached
 from portal.pdf import cached_pdf_response
+from portal.scopes import NATIONAL, territory_scope
 from roadmaps import perms, public
 
 PREVIEW = "apercu"
@@ -62,6 +63,7 @@ def cached_public_page(request, slug, audience, template, make_context):
         lambda: make_context(public_roadmap(request, slug, audience)) | preview_flag(audience),
         params=(PREVIEW,),
         vary=VARY,
+        scopes=(territory_scope(slug),),
     )
 
 
@@ -89,7 +91,12 @@ def dashboard_pdf(request, slug, audience):
         return context, f"feuille-de-route-{slug}.pdf"
 
     return cached_pdf_response(
-        request, "roadmaps/public/dashboard_pdf.html", build, params=(PREVIEW,), vary=VARY
+        request,
+        "roadmaps/public/dashboard_pdf.html",
+        build,
+        params=(PREVIEW,),
+        vary=VARY,
+        scopes=(territory_scope(slug),),
     )
 
 
@@ -111,4 +118,5 @@ def roadmap_list(request):
         "roadmaps/public/roadmap_list.html",
         lambda: {"published": public.published_roadmaps()},
         vary=VARY,
+        scopes=(NATIONAL,),
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.cache import render_cached
+from portal.scopes import territory_scope
 from portal.submissions import create_once
 from roadmaps.forms import (
     CompareForm,
@@ -56,6 +57,7 @@ def roadmap_detail(request, slug):
         "roadmaps/roadmap_detail.html",
         lambda: detail_context(request, slug),
         params=tuple(FilterForm.base_fields),
+        scopes=(territory_scope(slug),),
     )
 
 
