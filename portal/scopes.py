@@ -171,6 +171,22 @@ def forward_paths(model):
 
 
 @cache
+def record_paths(model):
+    """[(field name, root)]: the direct foreign keys to a root shown where referenced (a
+    partner) of a model placed in its territory (`forward_paths` keeps only the territory's
+    chains). Such a row also shows on that root's own record page, and only there: which
+    members see a partner's contacts depends on its NetworkMembership rows."""
+    paths = forward_paths(model)
+    if not paths or not all(is_container(root) for _lookup, root in paths):
+        return ()
+    return tuple(
+        (field.name, field.related_model)
+        for field in _forward_fields(model)
+        if is_root(field.related_model) and not is_container(field.related_model)
+    )
+
+
+@cache
 def referencing(model):
     """[(referencing model, field name on it)]: the watched models with a forward FK, O2O or
     many-to-many field to `model` and a way to a root (a path, or being one)."""
@@ -213,7 +229,8 @@ def scopes_in_db(model, pk, *, own=True):
             scopes |= set(getattr(model, "cache_scopes_when_changed", ()))
         return scopes or {ALL}
     if category == "path":
-        return _path_scopes(manager.filter(pk=pk), forward_paths(model)) or {ALL}
+        queryset = manager.filter(pk=pk)
+        return _path_scopes(queryset, forward_paths(model), records=record_paths(model)) or {ALL}
     return _referenced_scopes(model, pk) or {ALL}
 
 
@@ -225,7 +242,8 @@ def first_hops(model):
     placed by what references them)."""
     if kind(model) != "path":
         return ()
-    names = sorted({lookup.split("__")[0] for lookup, _root in forward_paths(model)})
+    paths = (*forward_paths(model), *record_paths(model))
+    names = sorted({lookup.split("__")[0] for lookup, _root in paths})
     return tuple(model._meta.get_field(name).attname for name in names)
 
 
@@ -236,22 +254,28 @@ def scopes_before_save(model, pk):
     if not hops:
         return scopes_in_db(model, pk), None
     values = []
-    scopes = _path_scopes(model._base_manager.filter(pk=pk), forward_paths(model), hops, values)
+    queryset = model._base_manager.filter(pk=pk)
+    scopes = _path_scopes(queryset, forward_paths(model), hops, values, record_paths(model))
     return scopes or {ALL}, values[0] if values else None
 
 
-def _path_scopes(queryset, paths, hops=(), hop_values=None):
+def _path_scopes(queryset, paths, hops=(), hop_values=None, records=()):
     """The scopes reached from the rows of `queryset` along `paths`: one query (the slugs of
-    the territories joined), plus the scopes of the other roots reached (a partner's). The
-    values of the columns `hops`, read by the same query, are appended to `hop_values`."""
+    the territories joined), plus the scopes of the other roots reached (a partner's), plus the
+    record pages of `records` (`record_paths`). The values of the columns `hops`, read by the
+    same query, are appended to `hop_values`."""
     columns = [
         f"{lookup}__{SLUG}" if is_container(root) else f"{lookup}__pk" for lookup, root in paths
     ]
+    record_columns = [f"{name}__{SLUG}" for name, _root in records]
     scopes = set()
     others = defaultdict(set)
-    for row in queryset.values_list(*columns, *hops):
+    for row in queryset.values_list(*columns, *hops, *record_columns):
         if hops and not hop_values:
-            hop_values.append(row[len(columns) :])
+            hop_values.append(row[len(columns) : len(columns) + len(hops)])
+        for (_name, root), value in zip(records, row[len(row) - len(records) :], strict=True):
+            if value is not None:
+                scopes.add(f"{root.cache_scope}:{value}")
         for (_lookup, root), value in zip(paths, row[: len(columns)], strict=True):
             if value is None:
                 continue
