@@ -4,11 +4,11 @@ from itertools import groupby
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
 from partners.models import Service
+from portal.cache import render_cached
 from portal.models import Membership
 from portal.pdf import cached_pdf_response
 from portal.scopes import territory_scope
@@ -93,10 +93,18 @@ def guide(request, territory_slug, as_pdf=False):
             params=GUIDE_PARAMS,
             scopes=(territory_scope(territory.slug),),
         )
+    return render_cached(
+        request,
+        "referents/guide.html",
+        lambda: guide_page(request, territory),
+        params=GUIDE_PARAMS,
+        scopes=(territory_scope(territory.slug),),
+    )
+
+
+def guide_page(request, territory):
     communes, commune = chosen_commune(request, territory)
-    context = guide_context(territory, commune)
-    context["communes"] = communes
-    return render(request, "referents/guide.html", context)
+    return guide_context(territory, commune) | {"communes": communes}
 
 
 def guide_pdf(request, territory):

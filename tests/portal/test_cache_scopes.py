@@ -42,6 +42,7 @@ PAGE_SCOPES = {
     "roadmap A": (A,),
     "dashboard A": (A,),
     "public roadmap A": (A,),
+    "guide A": (A,),
     "guide PDF A": (A,),
     "roadmap B": (B,),
     "directory": ("directory",),
@@ -53,7 +54,7 @@ PAGE_SCOPES = {
     "API roadmaps": ("national",),
 }
 EVERY_PAGE = set(PAGE_SCOPES)
-TERRITORY_A = {"roadmap A", "dashboard A", "public roadmap A", "guide PDF A"}
+TERRITORY_A = {"roadmap A", "dashboard A", "public roadmap A", "guide A", "guide PDF A"}
 NATIONAL = {"published roadmaps", "API roadmaps"}
 DIRECTORY = {"directory", "API structures", "API services"}
 
@@ -99,6 +100,7 @@ class World:
             "roadmap A": (member_a, reverse("roadmaps:detail", args=[a])),
             "dashboard A": (member_a, reverse("roadmaps:dashboard", args=[a])),
             "public roadmap A": (visitor, reverse("roadmaps:detail", args=[a])),
+            "guide A": (member_a, reverse("referents:guide", args=[a])),
             "roadmap B": (member_b, reverse("roadmaps:detail", args=[b])),
             "directory": (visitor, reverse("partners:list")),
             "partner P": (visitor, self.p.get_absolute_url()),

@@ -114,20 +114,26 @@ def test_meeting_page_query_count(referent_client, network, django_assert_num_qu
 
 
 def test_guide_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes (selector), 5 partners, 6 publics, 7 themes, 8 contacts, 9 their services,
-    # 10 référents, 11 communes with outline (map), 12 outline sections, 13 publics and 14
-    # themes (default outline), 15 coordinators, 16 meetings
-    with django_assert_num_queries(16):
-        referent_client.get(reverse("referents:guide", args=[territory.slug]))
+    # 4 content versions (page cache), 5 communes (selector), 6 partners, 7 publics, 8 themes,
+    # 9 contacts, 10 their services, 11 référents, 12 communes with outline (map), 13 outline
+    # sections, 14 publics and 15 themes (default outline), 16 coordinators, 17 meetings
+    url = reverse("referents:guide", args=[territory.slug])
+    with django_assert_num_queries(17):
+        referent_client.get(url)
+    # From the page cache: session, user, memberships with territories, content versions.
+    with django_assert_num_queries(4):
+        assert referent_client.get(url).status_code == 200
 
 
 def test_commune_guide_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes, 5 commune with department, 6 partners, 7-9 publics/themes/contacts,
-    # 10-13 zone prefetches, 14 their services, 15 référents, 16 communes with outline (map),
-    # 17 sections, 18-19 default outline, 20 coordinators, 21 meetings
+    # 4 content versions, 5 communes, 6 commune with department, 7 partners, 8-10
+    # publics/themes/contacts, 11-14 zone prefetches, 15 their services, 16 référents, 17
+    # communes with outline (map), 18 sections, 19-20 default outline, 21 coordinators, 22 meetings
     url = reverse("referents:guide", args=[territory.slug]) + f"?commune={network['commune'].pk}"
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         referent_client.get(url)
+    with django_assert_num_queries(4):
+        assert referent_client.get(url).status_code == 200
 
 
 def test_orientation_query_count(territory, referent_client, network, django_assert_num_queries):
