@@ -1,5 +1,6 @@
 """Guide du référent: a printable document assembled from live data, in HTML and PDF."""
 
+from functools import partial
 from itertools import groupby
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -85,21 +86,14 @@ GUIDE_PARAMS = ("commune",)
 
 def guide(request, territory_slug, as_pdf=False):
     territory, _can_edit = get_territory_for_user(request, territory_slug)
+    scopes = (territory_scope(territory.slug),)
     if as_pdf:
+        build = partial(guide_pdf, request, territory)
         return cached_pdf_response(
-            request,
-            "referents/guide_pdf.html",
-            lambda: guide_pdf(request, territory),
-            params=GUIDE_PARAMS,
-            scopes=(territory_scope(territory.slug),),
+            request, "referents/guide_pdf.html", build, params=GUIDE_PARAMS, scopes=scopes
         )
-    return render_cached(
-        request,
-        "referents/guide.html",
-        lambda: guide_page(request, territory),
-        params=GUIDE_PARAMS,
-        scopes=(territory_scope(territory.slug),),
-    )
+    build = partial(guide_page, request, territory)
+    return render_cached(request, "referents/guide.html", build, params=GUIDE_PARAMS, scopes=scopes)
 
 
 def guide_page(request, territory):
