@@ -73,7 +73,14 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from partners.models import Category, Contact, Partner, Public, Theme  # noqa: E402
+from partners.models import (  # noqa: E402
+    Category,
+    Contact,
+    Partner,
+    Public,
+    Theme,
+    refresh_directory_fields,
+)
 from portal.models import EPCI, Commune, Department, Membership, Region, Territory, User  # noqa: E402
 
 PREFIX = "bench-"
@@ -213,6 +220,7 @@ def fill(count, start, territories):
             through.objects.bulk_create(
                 [through(partner_id=a, **{field: b}) for a, b in links[name]], batch_size=2000
             )
+        refresh_directory_fields(pk for pk, _item in links["publics"] + links["themes"])
 
 
 RESULT_COUNT = re.compile(r'id="resultats"[^>]*>([\d\s\u202f\xa0]+) partenaire')

@@ -42,7 +42,14 @@ from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
-from partners.models import Category, Contact, Partner, Public, Theme  # noqa: E402
+from partners.models import (  # noqa: E402
+    Category,
+    Contact,
+    Partner,
+    Public,
+    Theme,
+    refresh_directory_fields,
+)
 from portal.models import EPCI, Commune, Membership, Territory, User  # noqa: E402
 from referents.models import Meeting, Referent  # noqa: E402
 from roadmaps.models import (  # noqa: E402
@@ -161,6 +168,7 @@ def make_partners(territories, total, rng):
             rows["zone_communes"].append(through["zone_communes"](partner=partner, commune=commune))
     for name, objects in rows.items():
         through[name].objects.bulk_create(objects, batch_size=5000, ignore_conflicts=True)
+    refresh_directory_fields(partner.pk for partner in partners)  # bulk links send no signal
     Contact.objects.bulk_create(
         [
             Contact(

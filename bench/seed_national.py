@@ -105,6 +105,7 @@ from partners.models import (  # noqa: E402
     Public,
     Service,
     Theme,
+    refresh_directory_fields,
 )
 from portal.models import (  # noqa: E402
     EPCI,
@@ -950,6 +951,9 @@ def main():
             users = make_accounts(territories, sizes["accounts"], rng, result)
         with step("partenaires") as result:
             partners = make_partners(territories, communes, sizes["partners"], rng, result)
+        with step("champs de l'annuaire (refresh_directory_fields)"):
+            # COPY sends no signal: the app's own function fills each partner's filters.
+            refresh_directory_fields(Partner.objects.values_list("pk", flat=True))
         with step("entreprises") as result:
             sirets = make_companies(communes, sizes["establishments"], rng, result)
         with step("feuilles de route") as result:

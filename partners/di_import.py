@@ -34,7 +34,14 @@ from django.utils.translation import gettext as _
 
 from partners import formats, phones
 from partners.forms import unique_slug
-from partners.models import Category, Partner, Public, Service, Theme
+from partners.models import (
+    Category,
+    Partner,
+    Public,
+    Service,
+    Theme,
+    refresh_directory_fields,
+)
 from portal import cache
 from portal.models import Commune
 
@@ -340,6 +347,8 @@ def import_data_inclusion(*, structures, services, territory, dry_run=False, exp
             context = Context(territory)
             partners = _import_structures(structures, context, report)
             _import_services(services, partners, context, report)
+            # Bulk writes send no signal: the directory's fields of every partner of the files.
+            refresh_directory_fields(partner.pk for partner in partners.values())
             if expected is not None and report_as_json(report) != expected:
                 report.stale = True
                 raise _Rollback

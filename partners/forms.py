@@ -138,6 +138,7 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, data=None, *, options, communes=()):
         super().__init__(data)
         self.communes = communes
+        self.ids = options.get("ids", {})
         self.fields["public"].choices = [("", _("Tous"))] + options["public"]
         self.fields["theme"].choices = [("", _("Toutes"))] + grouped_themes(options["theme"])
         self.fields["category"].choices = [("", _("Toutes"))] + options["category"]
@@ -150,6 +151,14 @@ class DirectorySearchForm(forms.Form):
         if not value:
             return None
         return find_commune(value, known=self.communes)
+
+    def clean(self):
+        cleaned = super().clean()
+        # What the public and theme filters look for in Partner.directory_ids.
+        for kind in ("public", "theme"):
+            if cleaned.get(kind) and (kind, cleaned[kind]) in self.ids:
+                cleaned[f"{kind}_ids"] = self.ids[(kind, cleaned[kind])]
+        return cleaned
 
     def is_filtered(self):
         return any(self.cleaned_data.get(name) for name in self.fields if name != "tri")

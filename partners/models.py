@@ -6,7 +6,7 @@ from datetime import timedelta
 from data_inclusion.schema import v1
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,15 @@ from partners.validators import (
     validate_opening_hours,
 )
 from portal import access
+from portal.fields import IntegerSetField
 from portal.models import Commune, Department, Region, Territory
 from portal.text import normalize
 from portal.validators import validate_siret
 
+# Partner fields kept by refresh_directory_fields(), never by Partner.save().
+DIRECTORY_FIELDS = ("directory_ids", "services_text")
+# Partners refreshed per round of refresh_directory_fields() (its queries' IN lists).
+REFRESH_BATCH = 1000
 # Past this age without verification, a record is flagged as probably outdated in results.
 OUTDATED_AFTER = timedelta(days=730)
 # Slugs that would collide with the app's own URLs under /partenaires/.
@@ -379,6 +384,14 @@ class Partner(models.Model):
     # Normalised (lower case, no accents) names, other names, description and services, for
     # search on any database; kept up to date by save() and by build_search_text() in bulk paths.
     search_text = models.TextField(editable=False, default="")
+    # What the directory's filters read on the partner's row, so that each filter is one
+    # condition of the row (docs/performance.md, « Annuaire à 100 000 partenaires »): the ids
+    # of its themes and of its services' themes (positive), of its publics and of its services'
+    # publics (negative); its services' search_text. Never written by save(): kept by
+    # refresh_directory_fields(), which the ORM's signals (partners/signals.py) and the bulk
+    # writers call.
+    directory_ids = IntegerSetField()
+    services_text = models.TextField(editable=False, default="")
 
     # data·inclusion: the record's key at its producer (import_data_inclusion), and the values last
     # imported, to tell a local edit from a change at the source.
@@ -433,6 +446,15 @@ class Partner(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
+        if not (self._state.adding or kwargs.get("force_insert")) and (
+            kwargs.get("update_fields") is None
+        ):
+            # A copy loaded before a service changed must not write back its old values.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DIRECTORY_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -606,6 +628,43 @@ class Service(models.Model):
     @property
     def eligibility_codes(self):
         return split_zone(self.eligibility_zone)
+
+
+def refresh_directory_fields(partner_ids):
+    """Recompute the DIRECTORY_FIELDS of these partners from their links and services: three
+    queries per REFRESH_BATCH partners (the four link tables in one UNION ALL, the services'
+    texts, one UPDATE). No signal is sent: the change that calls it made the pages stale."""
+    partner_ids = sorted({pk for pk in partner_ids if pk is not None})
+    for start in range(0, len(partner_ids), REFRESH_BATCH):
+        batch = partner_ids[start : start + REFRESH_BATCH]
+        ids = {pk: set() for pk in batch}
+        texts = {pk: [] for pk in batch}
+        links = [
+            Partner.themes.through.objects.filter(partner_id__in=batch).values_list(
+                "partner_id", "theme_id"
+            ),
+            Partner.publics.through.objects.filter(partner_id__in=batch).values_list(
+                "partner_id", -F("public_id")
+            ),
+            Service.themes.through.objects.filter(service__partner_id__in=batch).values_list(
+                "service__partner_id", "theme_id"
+            ),
+            Service.publics.through.objects.filter(service__partner_id__in=batch).values_list(
+                "service__partner_id", -F("public_id")
+            ),
+        ]
+        for partner_id, item_id in (
+            links[0].order_by().union(*(query.order_by() for query in links[1:]), all=True)
+        ):
+            ids[partner_id].add(item_id)
+        services = Service.objects.filter(partner_id__in=batch).order_by("partner_id", "pk")
+        for partner_id, text in services.values_list("partner_id", "search_text"):
+            texts[partner_id].append(text)
+        rows = [
+            Partner(pk=pk, directory_ids=sorted(ids[pk]), services_text=" ".join(texts[pk]))
+            for pk in batch
+        ]
+        Partner.objects.bulk_update(rows, DIRECTORY_FIELDS, batch_size=REFRESH_BATCH)
 
 
 class Contact(models.Model):

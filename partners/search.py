@@ -2,10 +2,12 @@
 
 from typing import NamedTuple
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models.functions import Cast
 
 from partners.models import Category, Partner, Public, Service, Theme, themes_matching
 from portal.models import Commune, Department, Region, Territory, commune_slug
+from portal.text import normalize
 
 PAGE_SIZE = 20
 EXPORT_MAX = 5000
@@ -16,20 +18,34 @@ KINDS = {"category": Category, "public": Public, "theme": Theme}
 def reference_options():
     """Categories, publics and themes in ONE query (a UNION ALL of the three small lists).
 
-    Returns ({"category": [(slug, label)], ...}, {("public", id): label, ...}).
+    Returns ({"category": [(slug, label)], ..., "ids": {(kind, slug): [id, ...]}},
+    {("public", id): label, ...}). "ids" are what a public or theme filter looks for in
+    Partner.directory_ids: a public's id, negated; a theme's id and its sub-themes'.
     """
     queries = [
         model.objects.order_by()
-        .annotate(list_kind=Value(kind, output_field=CharField()))
-        .values_list("list_kind", "pk", "slug", "label", "position")
+        .annotate(
+            list_kind=Value(kind, output_field=CharField()),
+            parent_pk=F("parent_id") if model is Theme else Cast(Value(None), IntegerField()),
+        )
+        .values_list("list_kind", "pk", "slug", "label", "position", "parent_pk")
         for kind, model in KINDS.items()
     ]
     rows = sorted(queries[0].union(*queries[1:], all=True), key=lambda row: (row[4], row[3]))
     options = {kind: [] for kind in KINDS}
     labels = {}
-    for kind, pk, slug, label, _position in rows:
+    ids = {}
+    theme_slugs = {pk: slug for kind, pk, slug, *_rest in rows if kind == "theme"}
+    for kind, pk, slug, label, _position, parent in rows:
         options[kind].append((slug, label))
         labels[(kind, pk)] = label
+        if kind == "public":
+            ids[(kind, slug)] = [-pk]
+        elif kind == "theme":
+            ids.setdefault((kind, slug), []).append(pk)
+            if parent in theme_slugs:
+                ids.setdefault((kind, theme_slugs[parent]), []).append(pk)
+    options["ids"] = ids
     return options, labels
 
 
@@ -64,32 +80,19 @@ def datalist_communes(request):
 def directory_queryset(cleaned):
     """Partners matching a valid DirectorySearchForm's cleaned data, sorted."""
     partners = Partner.objects.select_related("category", "commune")
-    if cleaned.get("q"):
-        # The partner's own text, or one of its services' names and descriptions.
-        services = Service.objects.search(cleaned["q"]).values("partner_id")
-        partners = partners.filter(
-            Q(pk__in=Partner.objects.search(cleaned["q"]).values("pk")) | Q(pk__in=services)
-        )
+    # Each filter is a condition on the partner's row (its directory fields, see
+    # Partner.directory_ids): no subquery, so the page can walk the name index and stop at 20.
+    for word in normalize(cleaned.get("q") or "").split()[:10]:
+        # The partner's own text, or its services' names and descriptions.
+        partners = partners.filter(Q(search_text__contains=word) | Q(services_text__contains=word))
     if cleaned.get("commune"):
         partners = partners.serving(cleaned["commune"])
-    if cleaned.get("public"):
-        services = Service.objects.filter(publics__slug=cleaned["public"]).values("partner_id")
-        partners = partners.filter(
-            Q(
-                pk__in=Partner.publics.through.objects.filter(
-                    public__slug=cleaned["public"]
-                ).values("partner_id")
-            )
-            | Q(pk__in=services)
-        )
-    if cleaned.get("theme"):
-        # A category matches its sub-themes too, on the partner or on one of its services.
-        themes = themes_matching(cleaned["theme"])
-        links = Partner.themes.through.objects.filter(theme__in=themes).values("partner_id")
-        services = Service.themes.through.objects.filter(theme__in=themes).values(
-            "service__partner_id"
-        )
-        partners = partners.filter(Q(pk__in=links) | Q(pk__in=services))
+    for kind in ("public", "theme"):
+        if cleaned.get(kind):
+            ids = cleaned.get(f"{kind}_ids")
+            if ids is None:
+                ids = directory_ids(kind, cleaned[kind])
+            partners = partners.filter(directory_ids__overlaps=ids)
     if cleaned.get("category"):
         partners = partners.filter(category__slug=cleaned["category"])
     if cleaned.get("scale"):
@@ -102,6 +105,14 @@ def directory_queryset(cleaned):
     if sort == "verification":
         return partners.order_by(F("verified_at").desc(nulls_last=True), "name", "pk")
     return partners.order_by("name", "pk")
+
+
+def directory_ids(kind, slug):
+    """The ids a public or theme filter looks for (one query), when the caller has not read
+    them with reference_options()."""
+    if kind == "public":
+        return [-pk for pk in Public.objects.filter(slug=slug).values_list("pk", flat=True)]
+    return list(themes_matching(slug).values_list("pk", flat=True))
 
 
 def attach_labels(partners, labels):

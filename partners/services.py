@@ -6,7 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import imports
-from partners.models import ErrorReport, NetworkMembership, Partner
+from partners.models import (
+    ErrorReport,
+    NetworkMembership,
+    Partner,
+    refresh_directory_fields,
+)
 from portal import cache
 
 
@@ -104,6 +109,8 @@ def _write_import(result, *, user):
             ],
             batch_size=500,
         )
+    # Bulk writes send no signal: the directory's fields (themes and publics) of every row.
+    refresh_directory_fields(row.partner.pk for row in created + updated)
     result.created, result.updated = len(created), len(updated)
     if created or updated:  # bulk writes send no signal: make the cached pages stale here
         cache.content_changed()

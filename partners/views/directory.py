@@ -72,7 +72,14 @@ def list_context(request):
     partners = searched_partners(form)
     page = None
     if partners is not None:
-        partners = partners.defer("search_text", "description", "services", "opening_hours")
+        partners = partners.defer(
+            "search_text",
+            "services_text",
+            "directory_ids",
+            "description",
+            "services",
+            "opening_hours",
+        )
         page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = attach_labels(page.object_list, labels)
     return {

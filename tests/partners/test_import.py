@@ -359,9 +359,10 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(
         and result.summary == f"{count} à créer, {count} à mettre à jour, 0 inchangé."
     )
     # 1-2 session, user, 3 savepoint, 4-15 the preview's reads, 16 insert partners, 17 update
-    # partners, 18 delete replaced publics, 19-21 insert links, 22 content version (the cached
-    # pages are stale), 23 release savepoint
-    with django_assert_num_queries(23):
+    # partners, 18 delete replaced publics, 19-21 insert links, 22-24 the directory fields of
+    # the rows (links, services' texts, one update), 25 content version (the cached pages are
+    # stale), 26 release savepoint
+    with django_assert_num_queries(26):
         assert confirm(staff_client, preview).status_code == 302
     assert Partner.objects.filter(publics__slug="jeunes").count() == count
 

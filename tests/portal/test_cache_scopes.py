@@ -332,9 +332,10 @@ def test_an_edit_reads_its_scopes_once_and_writes_them_in_one_upsert(
     world, django_assert_num_queries
 ):
     # 1 the service's partner (its column read too), 2 the partner's slug and territory, 3 the
-    # territories whose rows reference it (one UNION), 4 update, 5 upsert (its partner_id did
-    # not change: its scopes are not read again)
-    with django_assert_num_queries(5):
+    # territories whose rows reference it (one UNION), 4 update, 5-7 its partner's directory
+    # fields (links, services' texts, update), 8 upsert (its partner_id did not change: its
+    # scopes are not read again)
+    with django_assert_num_queries(8):
         edit(world.service, name="Atelier")
     # 1 the action's territory (its axis_id read too), 2 update, 3 history row, 4 the history
     # row's territory, 5 its upsert, 6-11 the history of the links (django-simple-history),
