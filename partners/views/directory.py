@@ -3,7 +3,6 @@
 from html import escape
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -20,6 +19,7 @@ from partners.search import (
     zone_of,
 )
 from portal.cache import render_cached
+from portal.pagination import BoundedPaginator
 from portal.scopes import DIRECTORY, partner_scope
 
 
@@ -73,7 +73,7 @@ def list_context(request):
     page = None
     if partners is not None:
         partners = partners.defer("search_text", "description", "services", "opening_hours")
-        page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = BoundedPaginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = attach_labels(page.object_list, labels)
     return {
         "form": form,
