@@ -31,6 +31,7 @@ import re
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,8 @@ os.environ.setdefault("DEBUG", "0")  # as in production: no debug toolbar, cache
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")  # measure the queries, not the page cache
-COMMUNES_DIR = ROOT.parent / "shared" / "data" / "decoupage-administratif"
+warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic
+COMMUNES_DIR = os.environ.get("COMMUNES_DIR", "/work/shared/data/decoupage-administratif")
 
 
 def ensure_postgres_database(url):
