@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models import CharField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from partners.models import Category, Partner, Public, Service, Theme, themes_matching
@@ -105,6 +105,27 @@ def directory_queryset(cleaned):
     if sort == "verification":
         return partners.order_by(F("verified_at").desc(nulls_last=True), "name", "pk")
     return partners.order_by("name", "pk")
+
+
+class Unindexed(Func):
+    """The same value, sorted the same way, but no index can give the order: `name || ''`."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
+def sorted_apart(partners):
+    """Partners sorted by name (the default sort) without the name index, once their count
+    is known to be small (under the paginator's bound).
+
+    Sorted by name, PostgreSQL walks the name index and checks each partner until it has a
+    page, which is right when the matches are many and spread, but reads most of the country
+    when they are few or grouped by name (« mission locale »: 70,000 partners read for 20).
+    Without that order to walk, it reads the few matches through the filters' own indexes
+    and sorts them (docs/performance.md, « Annuaire à 100 000 partenaires »)."""
+    if tuple(partners.query.order_by) != ("name", "pk"):
+        return partners
+    return partners.order_by(Unindexed(F("name")), "pk")
 
 
 def directory_ids(kind, slug):

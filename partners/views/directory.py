@@ -3,7 +3,6 @@
 from html import escape
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -17,9 +16,11 @@ from partners.search import (
     datalist_communes,
     directory_queryset,
     reference_options,
+    sorted_apart,
     zone_of,
 )
 from portal.cache import render_cached
+from portal.pagination import BoundedPaginator
 from portal.scopes import DIRECTORY, partner_scope
 
 
@@ -80,7 +81,10 @@ def list_context(request):
             "services",
             "opening_hours",
         )
-        page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = BoundedPaginator(partners, PAGE_SIZE)
+        if not paginator.has_more:  # the count is read first: few matches, sorted apart
+            paginator.object_list = sorted_apart(partners)
+        page = paginator.get_page(request.GET.get("page"))
         page.object_list = attach_labels(page.object_list, labels)
     return {
         "form": form,

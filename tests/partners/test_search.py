@@ -209,6 +209,18 @@ def test_html_in_partner_data_is_escaped(client, territory):
     assert "&lt;b&gt;Gras&lt;/b&gt;" in response.text
 
 
+def test_selects_keep_the_choices_and_escape_the_labels(client, territory):
+    from partners.models import Public
+
+    Public.objects.create(slug="a-et-b", label="Jeunes & <seniors>", position=99)
+    response = client.get(URL, {"public": "a-et-b", "scale": "local", "tri": "commune"})
+    text = response.text
+    assert '<option value="a-et-b" selected>Jeunes &amp; &lt;seniors&gt;</option>' in text
+    assert '<option value="local" selected>' in text
+    assert '<option value="commune" selected>commune</option>' in text
+    assert text.count(" selected>") == 3  # the others are absent from the query: none chosen
+
+
 def test_page_is_accessible_plain_html(client, france_travail):
     response = client.get(URL, {"q": "pole"})
     text = response.text
