@@ -7,6 +7,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# Idle keep-alive connections are kept longer than a proxy keeps its own to us (nginx's upstream
+# `keepalive_timeout`, 60 s in docs/deployment.md): otherwise the proxy may send a request on a
+# connection gunicorn has just closed, gets a reset, and counts the instance as failed.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = "-"

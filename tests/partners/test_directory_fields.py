@@ -12,6 +12,7 @@ from django.urls import reverse
 from partners import services
 from partners.di_import import import_data_inclusion
 from partners.models import Partner, Public, Service, Theme, refresh_directory_fields
+from partners.search import sorted_apart
 from tests.factories import PartnerFactory, ServiceFactory, reference
 from tests.partners.test_di_import import service as di_service
 from tests.partners.test_di_import import structure as di_structure
@@ -179,3 +180,15 @@ def test_migration_fills_existing_partners(partner):
 def test_service_rows_keep_their_own_search_text(partner):
     service = ServiceFactory(partner=partner, name="Bilan de compétences")
     assert Service.objects.search("bilan").get() == service
+
+
+def test_few_matches_sorted_apart_keep_the_name_order(client, territory):
+    for name in ["Zénith emploi", "atelier bois", "Bureau emploi", "Accueil emploi"]:
+        PartnerFactory(territory=territory, name=name, publics=["jeunes"])
+    response = client.get(DIRECTORY, {"public": "jeunes"})
+    names = [partner.name for partner in response.context["page"].object_list]
+    assert names == list(Partner.objects.order_by("name", "pk").values_list("name", flat=True))
+    assert sorted_apart(Partner.objects.order_by("verified_at")).query.order_by == (
+        "verified_at",
+    )  # only the name sort is sorted apart
+    assert "|| ''" in str(sorted_apart(Partner.objects.order_by("name", "pk")).query)
