@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -170,8 +171,12 @@ def letters(request, territory_slug):
         return redirect("referents:renewal", territory_slug=territory.slug)
     rows = _rows(current)
     insee = request.GET.get("commune", "")
+    commune = None
     if insee:
-        rows = [row for row in rows if row.commune.insee_code == insee]
+        rows = [row for row in rows if row.commune.insee_code == insee.upper()]
+        if not rows:
+            raise Http404(_("Cette commune n'est pas dans la campagne de ce territoire."))
+        commune = rows[0].commune
     rows = [row for row in rows if not row.answered_at]
     for row in rows:
         row.link = request.build_absolute_uri(row.get_link_path())
@@ -179,7 +184,7 @@ def letters(request, territory_slug):
     return render(
         request,
         "referents/renewal_letters.html",
-        {"territory": territory, "campaign": current, "rows": rows},
+        {"territory": territory, "campaign": current, "rows": rows, "commune": commune},
     )
 
 

@@ -109,6 +109,20 @@ def test_letters_print_the_link_of_each_commune_not_answered(
     assert "mairie de Soyaux" in one and "mairie de Angoulême" not in one
 
 
+def test_letters_of_one_commune_say_when_it_answered_or_is_unknown(
+    coordinator_client, territory, campaign
+):
+    url = reverse("referents:renewal_letters", args=[territory.slug])
+    row = campaign.communes.get(commune__insee_code="16374")
+    row.answered_at = timezone.now()
+    row.save(update_fields=["answered_at"])
+    answered = coordinator_client.get(url + "?commune=16374")
+    assert answered.status_code == 200
+    assert "Soyaux a déjà répondu : aucun courrier à imprimer." in answered.text
+    assert "Toutes les communes ont répondu" not in answered.text
+    assert coordinator_client.get(url + "?commune=99999").status_code == 404  # not in it
+
+
 def drawn_matrix(svg):
     """The modules an SVG made by segno paints dark, read back from its path: `M x y` / `m dx dy`
     move, `hN` paints N modules of the row (y is the middle of the row: .5)."""
