@@ -7,6 +7,7 @@ from partners.phones import to_e164
 from portal.forms import CheckboxList, KeepCurrentChoicesMixin, formfield
 from portal.models import User
 from portal.text import strip_control_characters
+from portal.widgets import LongSelect
 from referents.models import Meeting, OutlineQuestion, OutlineSection, Referent, RenewalCampaign
 from referents.services import pair_conflict_message, partners_for_territory
 
@@ -251,8 +252,10 @@ class EventFilterForm(forms.Form):
     """The filters of the public events list: every value is a slug or a code, an unknown one
     is ignored (the list stays whole) rather than refused."""
 
-    territoire = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
-    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False)
+    territoire = forms.ChoiceField(
+        label=gettext_lazy("Territoire"), required=False, widget=LongSelect
+    )
+    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False, widget=LongSelect)
     type = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
     public = forms.ChoiceField(label=gettext_lazy("Pour qui"), required=False)
 

@@ -2,7 +2,6 @@
 an establishment's page, and adding one by hand."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
 from portal.exports import csv_response, xlsx_response
 from portal.legacy import redirect_to_territory
+from portal.pagination import BoundedPaginator
 from portal.panels import collect_panels
 from portal.submissions import create_once
 
@@ -96,8 +96,11 @@ def establishment_map(request, territory):
 
 def _page_of(establishments, number):
     """The page `number` of the establishments: its ids first (from the list's covering index,
-    no wide sort), then their rows with what the page shows. Queries: count, ids, rows."""
-    page = Paginator(establishments.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    no wide sort), then their rows with what the page shows. Queries: count (bounded: a
+    territory of the size of the Grand Paris holds 100,000 establishments, and counting them
+    all took 110 ms), ids, rows."""
+    ids = establishments.values_list("pk", flat=True)
+    page = BoundedPaginator(ids, PAGE_SIZE).get_page(number)
     ids = list(page.object_list)
     rows = Establishment.objects.for_list().defer("search_text").in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]

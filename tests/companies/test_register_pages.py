@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from companies.models import Establishment, LegalUnit, NafCode, WorkforceBand
+from portal import pagination
 from tests.factories import EstablishmentFactory, LegalUnitFactory, luhn_number
 
 LIST = reverse("companies:list", args=["grand-angouleme"])
@@ -301,3 +302,14 @@ def test_sort_by_creation_puts_unknown_dates_last(coordinator_client, register):
     )
     found = names(coordinator_client.get(LIST, {"tri": "creation"}))
     assert found[:2] == ["Banque Mutuelle d'Essai", "Café de l'Éperon"]
+
+
+def test_count_is_bounded_and_says_more_than(coordinator_client, register, monkeypatch):
+    response = coordinator_client.get(LIST)
+    assert "4 établissements" in response.text  # closed ones are left out: exact below the bound
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 3)
+    response = coordinator_client.get(LIST)
+    assert response.context["page"].paginator.has_more
+    assert "Plus de 2 établissements" in response.text
+    assert "(10 000 au plus)" in response.text or "(10\u00a0000 au plus)" in response.text
+    assert len(names(response)) == 2  # the pages reachable within the bound
