@@ -6,7 +6,7 @@ from datetime import timedelta
 from data_inclusion.schema import v1
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,11 @@ from portal.text import normalize
 from portal.validators import validate_siret
 
 # Partner fields kept by refresh_directory_fields(), never by Partner.save().
-DIRECTORY_FIELDS = ("directory_ids", "services_text")
+DIRECTORY_FIELDS = ("directory_ids", "zone_ids", "services_text")
+# Partner.zone_ids: a chosen commune is its id, an EPCI (of a chosen territory) and a
+# département (chosen, or of a chosen région) their ids plus these offsets.
+ZONE_EPCI = 100_000_000
+ZONE_DEPARTMENT = 200_000_000
 # Partners refreshed per round of refresh_directory_fields() (its queries' IN lists).
 REFRESH_BATCH = 1000
 # Past this age without verification, a record is flagged as probably outdated in results.
@@ -123,6 +127,14 @@ def themes_matching(slug):
     return Theme.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
 
 
+def zone_tokens(commune):
+    """What Partner.zone_ids holds for a partner whose zone includes `commune`."""
+    tokens = [commune.pk, ZONE_DEPARTMENT + commune.department_id]
+    if commune.epci_id is not None:  # a few communes (islands) belong to no EPCI
+        tokens.append(ZONE_EPCI + commune.epci_id)
+    return tokens
+
+
 def _in_zone(relation, **lookups):
     """`pk IN (partners linked through the zone table `relation` matching `lookups`)`."""
     links = getattr(Partner, relation).through.objects.filter(**lookups)
@@ -140,18 +152,15 @@ class PartnerQuerySet(models.QuerySet):
     def serving(self, commune):
         """Partners whose zone of intervention includes `commune` (its own commune included).
 
-        Each zone kind is a `pk IN (subquery)`: no join fan-out, no DISTINCT, one scan each.
+        Three conditions of the partner's row, each with its index: national, its own commune,
+        its zone (Partner.zone_ids: the commune, its EPCI through a chosen territory, its
+        département, chosen or through its région).
         """
-        condition = (
+        return self.filter(
             Q(is_national=True)
             | Q(commune_id=commune.pk)
-            | _in_zone("zone_communes", commune_id=commune.pk)
-            | _in_zone("zone_departments", department_id=commune.department_id)
-            | _in_zone("zone_regions", region__departments=commune.department_id)
+            | Q(zone_ids__overlaps=zone_tokens(commune))
         )
-        if commune.epci_id is not None:  # a few communes (islands) belong to no EPCI
-            condition |= _in_zone("zone_territories", territory__epcis=commune.epci_id)
-        return self.filter(condition)
 
     def serving_territories(self, territory_ids):
         """Partners owned by, or serving at least one commune of, one of these territories."""
@@ -391,6 +400,10 @@ class Partner(models.Model):
     # refresh_directory_fields(), which the ORM's signals (partners/signals.py) and the bulk
     # writers call.
     directory_ids = IntegerSetField()
+    # Its zone of intervention as the directory's commune filter reads it (zone_tokens()):
+    # chosen communes, the EPCIs of chosen territories, chosen départements and those of chosen
+    # régions. Its own commune and `is_national` are read on their own columns.
+    zone_ids = IntegerSetField()
     services_text = models.TextField(editable=False, default="")
 
     # data·inclusion: the record's key at its producer (import_data_inclusion), and the values last
@@ -415,7 +428,12 @@ class Partner(models.Model):
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
-        indexes = [models.Index(fields=["name", "id"], name="partners_partner_name_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="partners_partner_name_idx"),
+            models.Index(
+                fields=["id"], condition=Q(is_national=True), name="partners_partner_national_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_interval__in=CheckInterval.values),
@@ -630,38 +648,62 @@ class Service(models.Model):
         return split_zone(self.eligibility_zone)
 
 
+def _link_rows(batch):
+    """(field, partner id, value) of the partners' links, in ONE query (a UNION ALL of the
+    themes and publics of the partners and of their services, and of the four zone tables)."""
+    directory, zone = Value("directory_ids"), Value("zone_ids")
+    queries = [
+        Partner.themes.through.objects.filter(partner_id__in=batch).values_list(
+            directory, "partner_id", "theme_id"
+        ),
+        Partner.publics.through.objects.filter(partner_id__in=batch).values_list(
+            directory, "partner_id", -F("public_id")
+        ),
+        Service.themes.through.objects.filter(service__partner_id__in=batch).values_list(
+            directory, "service__partner_id", "theme_id"
+        ),
+        Service.publics.through.objects.filter(service__partner_id__in=batch).values_list(
+            directory, "service__partner_id", -F("public_id")
+        ),
+        Partner.zone_communes.through.objects.filter(partner_id__in=batch).values_list(
+            zone, "partner_id", "commune_id"
+        ),
+        Partner.zone_territories.through.objects.filter(
+            partner_id__in=batch, territory__epcis__isnull=False
+        ).values_list(zone, "partner_id", F("territory__epcis") + ZONE_EPCI),
+        Partner.zone_departments.through.objects.filter(partner_id__in=batch).values_list(
+            zone, "partner_id", F("department_id") + ZONE_DEPARTMENT
+        ),
+        Partner.zone_regions.through.objects.filter(
+            partner_id__in=batch, region__departments__isnull=False
+        ).values_list(zone, "partner_id", F("region__departments") + ZONE_DEPARTMENT),
+    ]
+    queries = [query.order_by() for query in queries]
+    return queries[0].union(*queries[1:], all=True)
+
+
 def refresh_directory_fields(partner_ids):
     """Recompute the DIRECTORY_FIELDS of these partners from their links and services: three
-    queries per REFRESH_BATCH partners (the four link tables in one UNION ALL, the services'
+    queries per REFRESH_BATCH partners (the eight link tables in one UNION ALL, the services'
     texts, one UPDATE). No signal is sent: the change that calls it made the pages stale."""
     partner_ids = sorted({pk for pk in partner_ids if pk is not None})
     for start in range(0, len(partner_ids), REFRESH_BATCH):
         batch = partner_ids[start : start + REFRESH_BATCH]
         ids = {pk: set() for pk in batch}
+        zones = {pk: set() for pk in batch}
         texts = {pk: [] for pk in batch}
-        links = [
-            Partner.themes.through.objects.filter(partner_id__in=batch).values_list(
-                "partner_id", "theme_id"
-            ),
-            Partner.publics.through.objects.filter(partner_id__in=batch).values_list(
-                "partner_id", -F("public_id")
-            ),
-            Service.themes.through.objects.filter(service__partner_id__in=batch).values_list(
-                "service__partner_id", "theme_id"
-            ),
-            Service.publics.through.objects.filter(service__partner_id__in=batch).values_list(
-                "service__partner_id", -F("public_id")
-            ),
-        ]
-        for partner_id, item_id in (
-            links[0].order_by().union(*(query.order_by() for query in links[1:]), all=True)
-        ):
-            ids[partner_id].add(item_id)
+        for field, partner_id, item_id in _link_rows(batch):
+            (ids if field == "directory_ids" else zones)[partner_id].add(item_id)
         services = Service.objects.filter(partner_id__in=batch).order_by("partner_id", "pk")
         for partner_id, text in services.values_list("partner_id", "search_text"):
             texts[partner_id].append(text)
         rows = [
-            Partner(pk=pk, directory_ids=sorted(ids[pk]), services_text=" ".join(texts[pk]))
+            Partner(
+                pk=pk,
+                directory_ids=sorted(ids[pk]),
+                zone_ids=sorted(zones[pk]),
+                services_text=" ".join(texts[pk]),
+            )
             for pk in batch
         ]
         Partner.objects.bulk_update(rows, DIRECTORY_FIELDS, batch_size=REFRESH_BATCH)

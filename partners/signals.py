@@ -8,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from partners.models import Partner, Service, refresh_directory_fields
+from portal.models import Territory
 
 
 @receiver(post_save, sender=Service, dispatch_uid="partners_service_saved")
@@ -44,8 +45,12 @@ def _links_changed(*, owner, instance, action, reverse, pk_set, partner_ids_of, 
 @receiver(m2m_changed, sender=Partner.publics.through, dispatch_uid="partners_publics_changed")
 @receiver(m2m_changed, sender=Service.themes.through, dispatch_uid="partners_service_themes")
 @receiver(m2m_changed, sender=Service.publics.through, dispatch_uid="partners_service_publics")
+@receiver(m2m_changed, sender=Partner.zone_communes.through, dispatch_uid="partners_zone_c")
+@receiver(m2m_changed, sender=Partner.zone_territories.through, dispatch_uid="partners_zone_t")
+@receiver(m2m_changed, sender=Partner.zone_departments.through, dispatch_uid="partners_zone_d")
+@receiver(m2m_changed, sender=Partner.zone_regions.through, dispatch_uid="partners_zone_r")
 def _any_links_changed(sender, **kwargs):
-    if sender in (Partner.themes.through, Partner.publics.through):
+    if sender not in (Service.themes.through, Service.publics.through):
         owner, partner_ids_of = (lambda partner: partner.pk), _partner_ids
     else:
         owner, partner_ids_of = (lambda service: service.partner_id), _service_partner_ids
@@ -63,3 +68,22 @@ def _service_partner_ids(links_or_pks):
         services = Service.objects.filter(pk__in=links_or_pks)
         return list(services.values_list("partner_id", flat=True).distinct())
     return list(links_or_pks.values_list("service__partner_id", flat=True))
+
+
+@receiver(m2m_changed, sender=Territory.epcis.through, dispatch_uid="partners_territory_epcis")
+def _territory_epcis_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A territory's EPCIs decide which communes the zones naming it reach (Partner.zone_ids):
+    its partners' zones are read again. From the EPCI's side, `pk_set` names territories."""
+    if action == "pre_clear" and reverse:
+        territories = sender.objects.filter(epci_id=instance.pk).values_list("territory_id")
+        instance._directory_clearing = [pk for (pk,) in territories]
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        territories = [instance.pk]
+    elif action == "post_clear":
+        territories = instance.__dict__.pop("_directory_clearing", [])
+    else:
+        territories = list(pk_set or [])
+    links = Partner.zone_territories.through.objects.filter(territory_id__in=territories)
+    refresh_directory_fields(links.values_list("partner_id", flat=True))

@@ -77,6 +77,7 @@ def list_context(request):
             "search_text",
             "services_text",
             "directory_ids",
+            "zone_ids",
             "description",
             "services",
             "opening_hours",

@@ -11,7 +11,15 @@ from django.urls import reverse
 
 from partners import services
 from partners.di_import import import_data_inclusion
-from partners.models import Partner, Public, Service, Theme, refresh_directory_fields
+from partners.models import (
+    ZONE_DEPARTMENT,
+    ZONE_EPCI,
+    Partner,
+    Public,
+    Service,
+    Theme,
+    refresh_directory_fields,
+)
 from partners.search import sorted_apart
 from tests.factories import PartnerFactory, ServiceFactory, reference
 from tests.partners.test_di_import import service as di_service
@@ -20,6 +28,16 @@ from tests.partners.test_di_import import write
 
 pytestmark = pytest.mark.django_db
 DIRECTORY = reverse("partners:list")
+
+
+def expected_zone(partner):
+    zone = set(partner.zone_communes.values_list("pk", flat=True))
+    for territory in partner.zone_territories.all():
+        zone |= {ZONE_EPCI + pk for pk in territory.epcis.values_list("pk", flat=True)}
+    zone |= {ZONE_DEPARTMENT + pk for pk in partner.zone_departments.values_list("pk", flat=True)}
+    for region in partner.zone_regions.all():
+        zone |= {ZONE_DEPARTMENT + pk for pk in region.departments.values_list("pk", flat=True)}
+    return sorted(zone)
 
 
 def expected(partner):
@@ -41,6 +59,7 @@ def stored(partner):
 def assert_fresh(*partners):
     for partner in partners:
         assert stored(partner) == expected(partner), partner.name
+        assert Partner.objects.get(pk=partner.pk).zone_ids == expected_zone(partner), partner.name
 
 
 def found(client, **params):
@@ -192,3 +211,40 @@ def test_few_matches_sorted_apart_keep_the_name_order(client, territory):
         "verified_at",
     )  # only the name sort is sorted apart
     assert "|| ''" in str(sorted_apart(Partner.objects.order_by("name", "pk")).query)
+
+
+def test_zone_from_every_side(partner, territory, other_territory, soyaux):
+    from portal.models import EPCI, Department, Region
+
+    partner.zone_communes.add(soyaux)
+    partner.zone_territories.add(other_territory)
+    assert_fresh(partner)
+    charente = Department.objects.get(code="16")
+    partner.zone_departments.add(charente)
+    charente.region.served_by.add(partner)  # from the région's side
+    assert_fresh(partner)
+    assert ZONE_DEPARTMENT + charente.pk in stored_zone(partner)
+    # A chosen territory's EPCIs decide the communes reached, from either side of the link.
+    extra = EPCI.objects.create(siren="200000172", name="CC de Démo")
+    other_territory.epcis.add(extra)
+    assert ZONE_EPCI + extra.pk in stored_zone(partner)
+    extra.territories.clear()
+    assert ZONE_EPCI + extra.pk not in stored_zone(partner)
+    assert_fresh(partner)
+    Region.objects.get(pk=charente.region_id).served_by.clear()
+    partner.zone_territories.clear()
+    assert_fresh(partner)
+
+
+def stored_zone(partner):
+    return Partner.objects.values_list("zone_ids", flat=True).get(pk=partner.pk)
+
+
+def test_commune_filter_reads_the_zone(client, territory, other_territory, soyaux, angouleme):
+    chosen = PartnerFactory(territory=other_territory, name="Commune choisie")
+    chosen.zone_communes.add(soyaux)
+    by_territory = PartnerFactory(territory=other_territory, name="Par le territoire")
+    by_territory.zone_territories.add(territory)
+    PartnerFactory(territory=other_territory, name="Ailleurs")
+    assert found(client, commune=soyaux.insee_code) == {chosen.name, by_territory.name}
+    assert found(client, commune=angouleme.insee_code) == {by_territory.name}
