@@ -138,7 +138,7 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, data=None, *, options, communes=()):
         super().__init__(data)
         self.communes = communes
-        self.ids = options.get("ids", {})
+        self.ids = options["ids"]
         self.fields["public"].choices = [("", _("Tous"))] + options["public"]
         self.fields["theme"].choices = [("", _("Toutes"))] + grouped_themes(options["theme"])
         self.fields["category"].choices = [("", _("Toutes"))] + options["category"]
@@ -156,7 +156,7 @@ class DirectorySearchForm(forms.Form):
         cleaned = super().clean()
         # What the public and theme filters look for in Partner.directory_ids.
         for kind in ("public", "theme"):
-            if cleaned.get(kind) and (kind, cleaned[kind]) in self.ids:
+            if cleaned.get(kind):  # a valid choice: one of reference_options()'s
                 cleaned[f"{kind}_ids"] = self.ids[(kind, cleaned[kind])]
         return cleaned
 

@@ -122,11 +122,6 @@ class Theme(ReferenceItem):
         verbose_name_plural = _("thématiques")
 
 
-def themes_matching(slug):
-    """Theme ids a filter on `slug` matches: the theme and, for a category, its sub-themes."""
-    return Theme.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
-
-
 def zone_tokens(commune):
     """What Partner.zone_ids holds for a partner whose zone includes `commune`."""
     tokens = [commune.pk, ZONE_DEPARTMENT + commune.department_id]

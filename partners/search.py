@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db.models import CharField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
-from partners.models import Category, Partner, Public, Service, Theme, themes_matching
+from partners.models import Category, Partner, Public, Service, Theme
 from portal.models import Commune, Department, Region, Territory, commune_slug
 from portal.text import normalize
 
@@ -88,11 +88,8 @@ def directory_queryset(cleaned):
     if cleaned.get("commune"):
         partners = partners.serving(cleaned["commune"])
     for kind in ("public", "theme"):
-        if cleaned.get(kind):
-            ids = cleaned.get(f"{kind}_ids")
-            if ids is None:
-                ids = directory_ids(kind, cleaned[kind])
-            partners = partners.filter(directory_ids__overlaps=ids)
+        if cleaned.get(kind):  # the ids the form read from reference_options()
+            partners = partners.filter(directory_ids__overlaps=cleaned[f"{kind}_ids"])
     if cleaned.get("category"):
         partners = partners.filter(category__slug=cleaned["category"])
     if cleaned.get("scale"):
@@ -126,14 +123,6 @@ def sorted_apart(partners):
     if tuple(partners.query.order_by) != ("name", "pk"):
         return partners
     return partners.order_by(Unindexed(F("name")), "pk")
-
-
-def directory_ids(kind, slug):
-    """The ids a public or theme filter looks for (one query), when the caller has not read
-    them with reference_options()."""
-    if kind == "public":
-        return [-pk for pk in Public.objects.filter(slug=slug).values_list("pk", flat=True)]
-    return list(themes_matching(slug).values_list("pk", flat=True))
 
 
 def attach_labels(partners, labels):

@@ -6,6 +6,11 @@ from django.db import models
 from django.db.models import Lookup
 
 
+def integer_set(values):
+    """`values` as a sorted list of distinct integers."""
+    return sorted({int(item) for item in values or []})
+
+
 class IntegerSetField(models.Field):
     """A set of integers, stored sorted: an `integer[]` on PostgreSQL (where a GIN index
     answers `overlaps` from the index alone), a JSON array in text elsewhere (SQLite).
@@ -36,7 +41,7 @@ class IntegerSetField(models.Field):
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None:
             return None
-        value = sorted({int(item) for item in value})
+        value = integer_set(value)
         return value if connection.vendor == "postgresql" else json.dumps(value)
 
     def from_db_value(self, value, expression, connection):
@@ -47,7 +52,7 @@ class IntegerSetField(models.Field):
     def to_python(self, value):
         if isinstance(value, str):
             return json.loads(value)
-        return sorted({int(item) for item in value or []})
+        return integer_set(value)
 
 
 @IntegerSetField.register_lookup
@@ -56,7 +61,7 @@ class Overlaps(Lookup):
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
-        return ("%s", [sorted({int(item) for item in value})])
+        return ("%s", [integer_set(value)])
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -66,7 +71,7 @@ class Overlaps(Lookup):
     def as_sql(self, compiler, connection):
         # SQLite: one of the array's values is in the list (JSON1, built into SQLite).
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = sorted({int(item) for item in self.rhs})
+        values = integer_set(self.rhs)
         if not values:
             return "1 = 0", ()
         placeholders = ", ".join(["%s"] * len(values))

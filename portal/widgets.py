@@ -7,6 +7,17 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
 
+def option_tags(choices, chosen):
+    """The `<option>`s of [(value, label)], those whose value is in `chosen` (strings) marked
+    `selected`: the standard library's escape, as Django's, without a template per option."""
+    options = []
+    for value, label in choices:
+        value = "" if value is None else str(value)
+        selected = " selected" if value in chosen else ""
+        options.append(f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped
+
+
 class LongSelect(forms.Select):
     """A `<select>` of many options (every territory of the country, the communes of a list),
     written in Python: Django renders each `<option>` through a template, which cost 120 ms
@@ -20,15 +31,12 @@ class LongSelect(forms.Select):
         chosen = {str(item) for item in self.format_value(value)}
         parts = [f"<select{flatatt(final)}>"]
         for group, choices in self._groups():
-            if group is not None:
-                parts.append(f'<optgroup label="{escape(str(group))}">')
-            for option_value, label in choices:
-                option_value = "" if option_value is None else str(option_value)
-                selected = " selected" if option_value in chosen else ""
-                label = escape(str(label))
-                parts.append(f'<option value="{escape(option_value)}"{selected}>{label}</option>')
-            if group is not None:
-                parts.append("</optgroup>")
+            options = option_tags(choices, chosen)
+            parts.append(
+                f'<optgroup label="{escape(str(group))}">{options}</optgroup>'
+                if group is not None
+                else options
+            )
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped
 

@@ -99,8 +99,7 @@ def _page_of(establishments, number):
     no wide sort), then their rows with what the page shows. Queries: count (bounded: a
     territory of the size of the Grand Paris holds 100,000 establishments, and counting them
     all took 110 ms), ids, rows."""
-    ids = establishments.values_list("pk", flat=True)
-    page = BoundedPaginator(ids, PAGE_SIZE).get_page(number)
+    page = BoundedPaginator(establishments.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     ids = list(page.object_list)
     rows = Establishment.objects.for_list().defer("search_text").in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]

@@ -1,12 +1,10 @@
 """Filters of the partners' pages: phones in French format and as RFC 3966 links, OSM hours,
 the options of the directory's selects."""
 
-from html import escape
-
 from django import template
-from django.utils.safestring import mark_safe
 
 from partners import hours, phones
+from portal import widgets
 
 register = template.Library()
 
@@ -32,12 +30,5 @@ def opening_week(value):
 @register.filter
 def option_tags(options, selected):
     """The `<option>`s of [(value, label)], `selected` marked: the directory's selects hold some
-    250 options, and a template loop over them cost more than the rest of the search form
-    (the standard library's escape, as Django's, without its checks for safe strings)."""
-    return mark_safe(  # noqa: S308 - every value and label is escaped
-        "".join(
-            f'<option value="{escape(str(value))}"'
-            f"{' selected' if value == selected else ''}>{escape(str(label))}</option>"
-            for value, label in options
-        )
-    )
+    250 options, and a template loop over them cost more than the rest of the search form."""
+    return widgets.option_tags(options, set() if selected is None else {str(selected)})

@@ -25,6 +25,7 @@ from tests.factories import PartnerFactory, ServiceFactory, reference
 from tests.partners.test_di_import import service as di_service
 from tests.partners.test_di_import import structure as di_structure
 from tests.partners.test_di_import import write
+from tests.partners.test_search import names
 
 pytestmark = pytest.mark.django_db
 DIRECTORY = reverse("partners:list")
@@ -65,7 +66,7 @@ def assert_fresh(*partners):
 def found(client, **params):
     response = client.get(DIRECTORY, params)
     assert response.status_code == 200
-    return {partner.name for partner in response.context["page"].object_list}
+    return set(names(response))
 
 
 @pytest.fixture
