@@ -418,6 +418,24 @@ class Partner(models.Model):
     cache_scope = "partner"
     cache_scopes_shown = ("directory",)
     cache_shown_where_referenced = True
+    # Which partners the directory lists, and in which order ("listing"), is read from these
+    # columns only (partners/search.py; tests/partners/test_listing_scope.py derives them from
+    # its SQL): a save that leaves them alone (a phone number) stales the pages of the partner,
+    # not the directory's lists, which check the partners they show (portal/cache.py, `rows`).
+    cache_list_scope = "listing"
+    cache_list_fields = (
+        "name",
+        "search_text",
+        "services_text",
+        "directory_ids",
+        "zone_ids",
+        "is_national",
+        "commune",
+        "category",
+        "scale",
+        "verified_at",
+        *RECEPTION_FIELDS.values(),
+    )
 
     class Meta:
         verbose_name = _("partenaire")

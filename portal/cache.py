@@ -72,7 +72,13 @@ def content_token(*scopes):
     row: an empty token): one query, on every request for a cached page, written in SQL because
     the ORM took five times longer to build it than the database to answer it. Read before the
     page's data: a copy filed under these tokens is never older than the last committed change."""
-    names = _names(scopes)
+    return _tokens(_names(scopes))
+
+
+def _tokens(names):
+    """The content versions of `names` (sorted), joined: one query (none for no name)."""
+    if not names:
+        return ""
     placeholders = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT name, token FROM {TABLE} WHERE name IN ({placeholders})", names)
@@ -108,12 +114,14 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or _unseen(update_fields) or instance._state.adding or instance.pk is None:
         return
     instance._scopes_before = scoping.scopes_before_save(sender, instance.pk)
+    instance._listed_before = scoping.list_values(sender, instance.pk)
 
 
 def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if _unseen(update_fields):
         return
     before, hops = instance.__dict__.pop("_scopes_before", (set(), None))
+    listed_before = instance.__dict__.pop("_listed_before", None)
     if raw:  # fixtures: the rows a path goes through may not be loaded yet
         content_changed()
         return
@@ -121,7 +129,10 @@ def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if hops is not None and tuple(getattr(instance, name) for name in columns) == tuple(hops):
         content_changed(*before)  # where it was is where it is: no need to read it again
         return
-    content_changed(*before, *scoping.scopes_in_db(sender, instance.pk))
+    scopes = {*before, *scoping.scopes_in_db(sender, instance.pk)}
+    if scoping.keeps_its_place(sender, instance.pk, listed_before):
+        scopes.discard(sender.cache_list_scope)  # its lists check the rows they show
+    content_changed(*scopes)
 
 
 def _deleting(sender, instance, **kwargs):
@@ -161,6 +172,11 @@ def _migrated(sender, app_config, using, **kwargs):
         content_changed()
 
 
+# Part of every key: a change of what is kept under a key (see `get_or_make`) changes it, so
+# that a shared cache never serves an entry of the former shape after a deployment.
+FORMAT = "2"
+
+
 def viewer(request):
     """What decides what a page shows to this person (never their name or id)."""
     user = request.user
@@ -190,6 +206,7 @@ def strip_unknown_params(request, params):
 
 def page_key(request, *vary, params=(), scopes=()):
     parts = [
+        FORMAT,
         content_token(*scopes),
         timezone.localdate().isoformat(),
         translation.get_language() or "",
@@ -293,10 +310,35 @@ def fill(request, parts):
     return "".join(out)
 
 
+def show_rows(request, scopes):
+    """Called by a cached page's build once it knows which rows it shows (their scopes: the
+    `partner:<slug>` of each partner of a page of the directory), before it reads what it shows
+    of them. The page is kept with these scopes' content versions, read now, and served again
+    only while none of them has changed (one query on each hit, `get_or_make`).
+
+    So a page can leave a scope out of its key that would make it stale much more often than it
+    changes: the directory depends on `listing` (which partners, in which order), which a new
+    phone number leaves alone, and on the twenty partners it shows. The versions are read
+    before the rows' data, as the key's are before the page's: never older than the last
+    committed change. Outside a cached page's build (no cache, a PDF's), nothing is read."""
+    if getattr(request, "rows_wanted", False):
+        names = tuple(sorted(set(scopes)))
+        request.rows_shown = (names, _tokens(names))
+
+
+def _current(entry):
+    """The kept copy of `entry` (kept copy, scopes of the rows it shows, their versions then),
+    or None when a row it shows changed since."""
+    kept, names, tokens = entry
+    if names and _tokens(names) != tokens:
+        return None
+    return kept
+
+
 def get_or_make(store, request, make, *vary, params=(), scopes=()):
     """What `make()` returns, or the copy `store` keeps for the same content, page and kind of
-    viewer (`page_key`). A response returned by `make()` (a redirect, another template) is
-    passed on and not kept.
+    viewer (`page_key`) and whose rows shown are unchanged (`show_rows`). A response returned
+    by `make()` (a redirect, another template) is passed on and not kept.
 
     `params` names the query parameters the page reads: a request with any other one is
     redirected to the page without them (`strip_unknown_params`). `scopes` are the content
@@ -306,12 +348,18 @@ def get_or_make(store, request, make, *vary, params=(), scopes=()):
         return redirect
     seconds = settings.PAGE_CACHE_SECONDS
     key = page_key(request, *vary, params=params, scopes=scopes) if seconds else None
-    kept = store.get(key) if key else None
+    entry = store.get(key) if key else None
+    kept = _current(entry) if entry is not None else None
     request.page_cache = "miss" if kept is None else "hit"  # bench/load/middleware.py reads it
     if kept is None:
-        kept = make()
+        request.rows_wanted = key is not None
+        try:
+            kept = make()
+        finally:
+            request.rows_wanted = False
+        shown = request.__dict__.pop("rows_shown", ((), ""))
         if key and not isinstance(kept, HttpResponse):
-            store.set(key, kept, seconds)
+            store.set(key, (kept, *shown), seconds)
     return kept
 
 

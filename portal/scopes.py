@@ -12,7 +12,12 @@ Scopes:
 - `territory:<slug>`: what the pages of one territory show (its roadmap, dashboard, public pages,
   guide, the API's actions of its roadmap);
 - `partner:<slug>`: a partner's record page;
-- `directory`: the national lists of partners (the directory, the API's structures and services);
+- `directory`: the national lists of partners that show them without checking each one (the
+  API's structures and services): any change of a partner or of its rows;
+- `listing`: which partners the directory's pages list and in which order: the same changes,
+  except a save of a partner's own row that leaves the columns it is listed by alone (its phone
+  number). The directory's pages also depend on the `partner:<slug>` of each partner they show,
+  checked on each request (portal/cache.py, `show_rows`);
 - `national`: the other lists over every territory (published roadmaps, the API's roadmaps and
   events): any change with a `territory:` scope touches it too.
 
@@ -33,7 +38,9 @@ How a row's scopes are found (`scopes_in_db`, per model class once, `_plan`):
    `cache_scopes_when_changed` are added when the root's own row changes (Territory: `all`);
    `cache_shown_where_referenced` (Partner) adds `directory` and the scopes of every row that
    references it (an action of another territory, a NetworkMembership of the network that
-   accepted it, a signal, a need, an exchange, a rendez-vous it hosts…).
+   accepted it, a signal, a need, an exchange, a rendez-vous it hosts…). `cache_list_scope`
+   (Partner: `listing`) is added to every change of the root or of its rows, except a save of
+   the root's own row that leaves its `cache_list_fields` alone (`keeps_its_place`).
 2. **Forward paths**: the forward FK/O2O chains (at most MAX_DEPTH) of a model that end at a root.
    A row belongs to its territory when it has a path to one (a roadmap action, even with a pilot
    partner, shows on its territory's pages, not on the partner's); otherwise to the roots its
@@ -72,6 +79,7 @@ IGNORED_MODELS = {
 
 ALL = "all"
 DIRECTORY = "directory"
+LISTING = "listing"
 NATIONAL = "national"
 TERRITORY = "territory"
 MAX_DEPTH = 6
@@ -300,6 +308,8 @@ def root_scopes(root, pks):
         slugs = manager.filter(pk__in=pks).values_list(SLUG, flat=True)
         return {f"{root.cache_scope}:{slug}" for slug in slugs}
     scopes = set(getattr(root, "cache_scopes_shown", ()))
+    if list_scope := getattr(root, "cache_list_scope", None):
+        scopes.add(list_scope)
     paths = forward_paths(root)
     columns = [SLUG, *(f"{lookup}__{SLUG}" for lookup, _root in paths)]
     for slug, *owners in manager.filter(pk__in=pks).values_list(*columns):
@@ -344,6 +354,25 @@ def _referenced_scopes(model, pk):
             if paths:
                 scopes |= _path_scopes(other._base_manager.filter(**{field: pk}), paths)
     return scopes
+
+
+def list_values(model, pk):
+    """The values of the columns that place row `pk` of a listed root in its lists
+    (`cache_list_fields`: which partners the directory shows, in which order) as stored, or
+    None for a model without them."""
+    fields = getattr(model, "cache_list_fields", None)
+    if not fields or pk is None:
+        return None
+    names = [model._meta.get_field(name).attname for name in fields]
+    return model._base_manager.filter(pk=pk).values_list(*names).first()
+
+
+def keeps_its_place(model, pk, before):
+    """True when row `pk` of a listed root, just saved, has the `cache_list_fields` values it
+    had before the save (`list_values`, read again: a save may not write every column): the
+    lists that show it still show it in the same place, and only what they show of it changed,
+    which they check row by row (portal/cache.py, `show_rows`)."""
+    return before is not None and list_values(model, pk) == before
 
 
 def finish(scopes):

@@ -18,22 +18,31 @@ from referents.models import Meeting, Referent
 from referents.perms import get_territory_for_user
 from referents.services import outline_for, partners_for_territory, partners_serving
 
+# A guide lists at most this many partners: a larger network (the guide of a metropolis)
+# would make a document nobody reads (10,000 entries, 25 MB), so the guide then asks for a
+# commune, whose guide lists the partners serving it.
+GUIDE_PARTNERS_MAX = 300
+
 
 def guide_context(territory, commune):
     """Everything the guide shows, in a constant number of queries: coordinators, référents,
     partners with category, publics, themes and contacts (+ 4 zone prefetches for one commune),
     the outline (2), the next rendez-vous, the communes with their outline (the map)."""
     if commune:
-        partners = list(partners_serving(commune, territory))
+        partners = partners_serving(commune, territory)
         referents = Referent.objects.filter(commune=commune).active().select_related("commune")
     else:
-        partners = list(
+        partners = (
             partners_for_territory(territory)
             .select_related("category", "commune")
             .prefetch_related("publics", "themes", "contacts")
             .order_by("category__position", "category__label", "name")
         )
         referents = Referent.objects.for_network(territory)
+    partners = list(partners[: GUIDE_PARTNERS_MAX + 1])
+    too_many = len(partners) > GUIDE_PARTNERS_MAX
+    if too_many:
+        partners = []  # « more than 300 »: the guide asks for a commune instead
     # Their services (data·inclusion v1), named in each partner's entry: one query.
     prefetch_related_objects(
         partners, Prefetch("offers", queryset=Service.objects.order_by("position", "name", "pk"))
@@ -72,6 +81,8 @@ def guide_context(territory, commune):
         "legend": figure.legend(styles),
         "groups": groups,
         "partner_count": len(partners),
+        "too_many_partners": too_many,
+        "partners_max": GUIDE_PARTNERS_MAX,
         "outline": outline,
         "routing": routing,
         "meetings": list(Meeting.objects.of_territory(territory).upcoming().for_list()[:3]),

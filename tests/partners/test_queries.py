@@ -44,20 +44,22 @@ def test_directory_queries_are_constant(django_assert_num_queries, coordinator_c
     add_partners(territory, 3, 0)
     # 1 session, 2 user, 3 memberships with their territories (roles and menu), 4 content
     # version (portal/cache), 5 reference lists (one UNION), 6 datalist communes, 7 count (at
-    # most 1,001: COUNT over a LIMITed subquery), 8 page of partners with category and commune,
-    # 9 publics and themes of the page (one UNION), 10 names of their services. Soyaux comes
+    # most 1,001: COUNT over a LIMITed subquery), 8 ids and slugs of the page's partners, 9 the
+    # versions of their pages (portal.cache.show_rows), 10 their rows with category and commune,
+    # 11 publics and themes of the page (one UNION), 12 names of their services. Soyaux comes
     # from the datalist: no query.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 3
     add_partners(territory, 40, 3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 43
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         coordinator_client.get(url, {**PARAMS, "page": 2})
-    # The same page again comes from the cache: the layout's queries and the content version.
-    with django_assert_num_queries(4):
+    # The same page again comes from the cache: the layout's queries, the content version and
+    # the versions of the partners it shows.
+    with django_assert_num_queries(5):
         coordinator_client.get(url, {**PARAMS, "page": 2})
 
 
@@ -65,22 +67,23 @@ def test_directory_queries_for_visitors(django_assert_num_queries, client, terri
     url = reverse("partners:list")
     add_partners(territory, 3, 0)
     # 1 content version, 2 reference lists, 3 datalist communes (all territories), 4 commune
-    # lookup (typed code outside the datalist), 5 count, 6 page, 7 publics and themes,
-    # 8 services' names.
+    # lookup (typed code outside the datalist), 5 count, 6 ids of the page, 7 versions of their
+    # pages, 8 their rows, 9 publics and themes, 10 services' names.
     CommuneFactory(insee_code="16999", name="Hors réseau")
     PartnerFactory(territory=territory, name="Partenaire national", is_national=True)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(url, {**PARAMS, "commune": "16999"})
     assert response.context["page"] is not None
     # An unknown commune: 1 version, 2 reference lists, 3 datalist, 4 lookup; the form says why.
     with django_assert_num_queries(4):
         client.get(url, {**PARAMS, "commune": "99999"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(url, PARAMS)
     add_partners(territory, 40, 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(url, PARAMS)
-    with django_assert_num_queries(1):  # from the cache: the content version only
+    # From the cache: the content version, the versions of the partners it shows.
+    with django_assert_num_queries(2):
         client.get(url, PARAMS)
 
 

@@ -45,7 +45,8 @@ PAGE_SCOPES = {
     "guide A": (A,),
     "guide PDF A": (A,),
     "roadmap B": (B,),
-    "directory": ("directory",),
+    "directory": ("listing",),
+    "directory Q": ("listing",),
     "partner P": ("partner:partenaire-p",),
     "partner Q": ("partner:partenaire-q",),
     "published roadmaps": ("national",),
@@ -56,7 +57,13 @@ PAGE_SCOPES = {
 EVERY_PAGE = set(PAGE_SCOPES)
 TERRITORY_A = {"roadmap A", "dashboard A", "public roadmap A", "guide A", "guide PDF A"}
 NATIONAL = {"published roadmaps", "API roadmaps"}
-DIRECTORY = {"directory", "API structures", "API services"}
+DIRECTORY = {"directory", "directory Q", "API structures", "API services"}
+# The partners a page lists, whose versions it checks on each request (portal.cache.show_rows):
+# the directory shows P, Q and N, its search for « Partenaire Q » Q only.
+PAGE_ROWS = {
+    "directory": ("partner:partenaire-n", "partner:partenaire-p", "partner:partenaire-q"),
+    "directory Q": ("partner:partenaire-q",),
+}
 
 TOKENS = re.compile(r'name="(?:csrfmiddlewaretoken|submission)" value="[^"]+"')
 
@@ -103,6 +110,7 @@ class World:
             "guide A": (member_a, reverse("referents:guide", args=[a])),
             "roadmap B": (member_b, reverse("roadmaps:detail", args=[b])),
             "directory": (visitor, reverse("partners:list")),
+            "directory Q": (visitor, reverse("partners:list") + "?q=Partenaire+Q"),
             "partner P": (visitor, self.p.get_absolute_url()),
             "partner Q": (visitor, self.q.get_absolute_url()),
             "published roadmaps": (visitor, reverse("roadmaps:list")),
@@ -137,6 +145,11 @@ CHANGES = {
         None,
         lambda w: edit(w.p, name="Partenaire P renommé"),
         TERRITORY_A | NATIONAL | DIRECTORY | {"partner P"},
+    ),
+    "partner of A: new phone number (the lists keep their order)": (
+        None,
+        lambda w: edit(w.p, phone="+33545000000"),
+        TERRITORY_A | NATIONAL | DIRECTORY - {"directory Q"} | {"partner P"},
     ),
     "partner of A accepted in B's network, then edited": (
         accept_in_b_network,
@@ -221,7 +234,11 @@ CHANGES = {
 
 
 def tokens():
-    return {name: cache.content_token(*names) for name, names in PAGE_SCOPES.items()}
+    """The versions each page is kept under, with those of the rows it lists."""
+    return {
+        name: cache.content_token(*names) + cache._tokens(PAGE_ROWS.get(name, ()))
+        for name, names in PAGE_SCOPES.items()
+    }
 
 
 def normalized(response):
@@ -238,6 +255,11 @@ def test_a_change_makes_stale_exactly_the_pages_that_can_show_it(world, settings
     pages = world.pages()
     cached = {name: client.get(url) for name, (client, url) in pages.items()}
     assert all(response.status_code == 200 for response in cached.values())
+    for name, rows in PAGE_ROWS.items():
+        listed = set(
+            re.findall(r'<h3 class="h5 mb-1"><a href="/partenaires/([^/]+)/"', cached[name].text)
+        )
+        assert {f"partner:{slug}" for slug in listed} == set(rows), name
     before = tokens()
 
     change(world)
@@ -247,6 +269,8 @@ def test_a_change_makes_stale_exactly_the_pages_that_can_show_it(world, settings
     assert stale == expected
     for name, (client, url) in pages.items():
         served = client.get(url)
+        if hasattr(served.wsgi_request, "page_cache"):  # the API's lists: ETags of their own
+            assert served.wsgi_request.page_cache == ("miss" if name in stale else "hit"), name
         settings.PAGE_CACHE_SECONDS = 0
         fresh = client.get(url)
         settings.PAGE_CACHE_SECONDS = 300
