@@ -154,13 +154,20 @@ def upcoming_meetings(territories, limit=5):
     return list(Meeting.objects.filter(territory__in=territories).upcoming().for_list()[:limit])
 
 
-def public_events(commune, territories, limit=5):
-    """The next events open to the public of the commune's territories, those held in the
-    commune first. One query."""
+def public_events_horizon(territories):
+    """The next moment one of the public events of `territories` is over (`next_over`): the
+    public events the page lists stay the same until then. One query."""
+    return Meeting.objects.public().filter(territory__in=territories).next_over()
+
+
+def public_events(commune, territories, horizon, limit=5):
+    """The next events open to the public of the commune's territories (not over at
+    `horizon`: now, or `public_events_horizon`), those held in the commune first. One query."""
     in_commune = Q(commune=commune) | Q(commune__isnull=True, host__commune=commune)
     return list(
         Meeting.objects.filter(territory__in=territories)
-        .public_upcoming()
+        .public()
+        .not_over_at(horizon)
         .select_related("host", "host__commune", "commune")
         .annotate(here=Case(When(in_commune, then=0), default=1))
         .order_by("here", "starts_at")[:limit]
