@@ -19,7 +19,10 @@ Scopes:
   number). The directory's pages also depend on the `partner:<slug>` of each partner they show,
   checked on each request (portal/cache.py, `show_rows`);
 - `national`: the other lists over every territory (published roadmaps, the API's roadmaps and
-  events): any change with a `territory:` scope touches it too.
+  events): any change with a `territory:` scope touches it too;
+- `events`: the public events list (/evenements/), declared by the model it lists
+  (`cache_scopes_shown` of Meeting, below): narrower than `national`, which every edit anywhere
+  stales.
 
 Names carry the slug, not the primary key: a page must read its tokens before its data (so that
 it is never older than the last committed change) and knows only the slug from its URL. A change
@@ -44,7 +47,11 @@ How a row's scopes are found (`scopes_in_db`, per model class once, `_plan`):
 2. **Forward paths**: the forward FK/O2O chains (at most MAX_DEPTH) of a model that end at a root.
    A row belongs to its territory when it has a path to one (a roadmap action, even with a pilot
    partner, shows on its territory's pages, not on the partner's); otherwise to the roots its
-   paths reach (a service or a contact: its partner, with all of the partner's scopes).
+   paths reach (a service or a contact: its partner, with all of the partner's scopes). A model
+   with a path that has its own national list declares that list's scopes,
+   `cache_scopes_shown` (Meeting: `events`): they are added to its rows' scopes, and to the
+   scopes of a root shown where referenced that one of its rows references (a rendez-vous's
+   host partner), read by the same query as the territories that reference it.
 3. **Reference data**: the models a root cannot exist without or is described by (targets of its
    PROTECT foreign keys and of its many-to-many fields), what they reference in turn, and rows
    whose primary key extends one of them (a commune's outline): `all`.
@@ -59,6 +66,7 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Value
 
 # The apps whose rows cached pages show, and their models that no cached page shows: writing
 # them must not make any page stale. The orientation helper records one count per interview
@@ -79,6 +87,7 @@ IGNORED_MODELS = {
 
 ALL = "all"
 DIRECTORY = "directory"
+EVENTS = "events"
 LISTING = "listing"
 NATIONAL = "national"
 TERRITORY = "territory"
@@ -238,7 +247,8 @@ def scopes_in_db(model, pk, *, own=True):
         return scopes or {ALL}
     if category == "path":
         queryset = manager.filter(pk=pk)
-        return _path_scopes(queryset, forward_paths(model), records=record_paths(model)) or {ALL}
+        scopes = _path_scopes(queryset, forward_paths(model), records=record_paths(model))
+        return scopes | shown_scopes(model) if scopes else {ALL}
     return _referenced_scopes(model, pk) or {ALL}
 
 
@@ -264,7 +274,7 @@ def scopes_before_save(model, pk):
     values = []
     queryset = model._base_manager.filter(pk=pk)
     scopes = _path_scopes(queryset, forward_paths(model), hops, values, record_paths(model))
-    return scopes or {ALL}, values[0] if values else None
+    return scopes | shown_scopes(model) if scopes else {ALL}, values[0] if values else None
 
 
 def _path_scopes(queryset, paths, hops=(), hop_values=None, records=()):
@@ -322,22 +332,35 @@ def root_scopes(root, pks):
     return scopes | _container_scopes_referencing(root, pks)
 
 
+def shown_scopes(model):
+    """The scopes of the national lists that show `model`'s rows, declared by a model with a
+    path (`cache_scopes_shown`; a root's own are added by `root_scopes`)."""
+    if is_root(model):
+        return set()
+    return set(getattr(model, "cache_scopes_shown", ()))
+
+
 def _container_scopes_referencing(model, pks):
-    """`territory:<slug>` of every territory whose rows reference one of `pks`: one query per
-    container root (one `UNION` over the referencing tables)."""
+    """`territory:<slug>` of every territory whose rows reference one of `pks`, and the
+    `shown_scopes` of those rows' models: one query per container root (one `UNION` over the
+    referencing tables, each row with its territory's slug and its model's shown scopes)."""
     queries = defaultdict(list)
     for other, field in referencing(model):
+        shown = Value(" ".join(sorted(shown_scopes(other))), output_field=models.CharField())
         for lookup, root in forward_paths(other):
             if is_container(root):
                 queries[root].append(
                     other._base_manager.filter(**{f"{field}__in": pks})
-                    .values_list(f"{lookup}__{SLUG}", flat=True)
+                    .values_list(f"{lookup}__{SLUG}", shown)
                     .order_by()
                 )
     scopes = set()
     for root, parts in queries.items():
-        slugs = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-        scopes |= {f"{root.cache_scope}:{slug}" for slug in slugs if slug is not None}
+        rows = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        for slug, shown in rows:
+            if slug is not None:
+                scopes.add(f"{root.cache_scope}:{slug}")
+            scopes.update(shown.split())
     return scopes
 
 

@@ -8,7 +8,7 @@ only the first `PARTNER_LIMIT` are read; the counts are aggregates."""
 import datetime
 import math
 
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
+from portal.cache import show_rows
 from portal.counts import shown_count
 from portal.maps import UNIT, Map, Style
 from portal.models import Commune, Territory
+from portal.scopes import partner_scope
 from referents.models import Meeting, OrientationCount, Referent
 
 PARTNER_LIMIT = 30
@@ -49,30 +51,41 @@ def _centre(prefix):
     )
 
 
-def nearest_partners(commune):
+def nearest_partners(request, commune):
     """(the `PARTNER_LIMIT` partners serving `commune`, nearest first, with a `distance_km`;
     how many serve it in all). Partners of another commune are ordered by the distance
     between the centres of the two communes' outlines; national partners and partners without
-    a commune come last, by name. Three queries: the partners, their services, the count."""
+    a commune come last, by name. Which ones, and their order, come first; then, in a cached
+    page's build, the versions of their pages (`show_rows`: the copy is served again only
+    while none of them changed); then their rows. Four queries (five in a cached build): the
+    partners' ids, their rows, their services, the count."""
     serving = Partner.objects.serving(commune)
     outline = getattr(commune, "outline", None)
-    partners = serving.select_related("category", "commune").prefetch_related("offers")
     if outline is not None:
         x2, y2 = _centre("commune__outline__")
         dx = x2 - float(outline.x_min + outline.x_max)
         dy = y2 - float(outline.y_min + outline.y_max)
-        partners = partners.annotate(distance2=dx * dx + dy * dy).order_by(
+        ordered = serving.annotate(distance2=dx * dx + dy * dy).order_by(
             F("distance2").asc(nulls_last=True), "name"
         )
     else:
-        partners = partners.order_by(Case(When(commune_id=commune.pk, then=0), default=1), "name")
-    partners = list(partners[:PARTNER_LIMIT])
-    for partner in partners:
-        distance2 = getattr(partner, "distance2", None)
+        ordered = serving.annotate(distance2=Value(None, output_field=FloatField())).order_by(
+            Case(When(commune_id=commune.pk, then=0), default=1), "name"
+        )
+    found = list(ordered.values_list("pk", "slug", "distance2")[:PARTNER_LIMIT])
+    show_rows(request, [partner_scope(slug) for _pk, slug, _distance2 in found])
+    rows = Partner.objects.select_related("category", "commune").prefetch_related("offers")
+    by_id = rows.in_bulk([pk for pk, _slug, _distance2 in found])
+    partners = []
+    for pk, _slug, distance2 in found:
+        partner = by_id.get(pk)
+        if partner is None:
+            continue
         partner.distance_km = (
             None if distance2 is None else round(math.sqrt(distance2) / 2 * UNIT / 1000)
         )
         partner.shown_services = list(partner.offers.all())[:SERVICE_LIMIT]
+        partners.append(partner)
     return partners, serving.count()
 
 
@@ -154,13 +167,20 @@ def upcoming_meetings(territories, limit=5):
     return list(Meeting.objects.filter(territory__in=territories).upcoming().for_list()[:limit])
 
 
-def public_events(commune, territories, limit=5):
-    """The next events open to the public of the commune's territories, those held in the
-    commune first. One query."""
+def public_events_horizon(territories):
+    """The next moment one of the public events of `territories` is over (`next_over`): the
+    public events the page lists stay the same until then. One query."""
+    return Meeting.objects.public().filter(territory__in=territories).next_over()
+
+
+def public_events(commune, territories, horizon, limit=5):
+    """The next events open to the public of the commune's territories (not over at
+    `horizon`: now, or `public_events_horizon`), those held in the commune first. One query."""
     in_commune = Q(commune=commune) | Q(commune__isnull=True, host__commune=commune)
     return list(
         Meeting.objects.filter(territory__in=territories)
-        .public_upcoming()
+        .public()
+        .not_over_at(horizon)
         .select_related("host", "host__commune", "commune")
         .annotate(here=Case(When(in_commune, then=0), default=1))
         .order_by("here", "starts_at")[:limit]

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -134,10 +135,22 @@ class MeetingQuerySet(models.QuerySet):
 
     def public_upcoming(self):
         """Public events not over yet (an event without an end is over once started)."""
-        now = timezone.now()
-        return self.public().filter(
-            Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
-        )
+        return self.public().not_over_at(timezone.now())
+
+    def not_over_at(self, moment):
+        """Events still listed as upcoming at `moment`: until their end, or their start when
+        they have none. None (no event upcoming, `next_over()`): none."""
+        if moment is None:
+            return self.none()
+        return self.filter(Q(ends_at__gte=moment) | Q(ends_at__isnull=True, starts_at__gte=moment))
+
+    def next_over(self):
+        """The first moment, from now on, up to which one of these events is still upcoming
+        (its end, or its start), or None when none is. Until then, `not_over_at(now)` lists
+        the same events as `not_over_at(next_over())`, which does not depend on the time of
+        day: a cached list is keyed by it (referents/views/events.py). One query."""
+        upcoming = self.not_over_at(timezone.now())
+        return upcoming.aggregate(moment=Min(Coalesce("ends_at", "starts_at")))["moment"]
 
     def publicly_visible(self):
         """Public events whose page still answers: upcoming, or past by less than the time
@@ -274,6 +287,9 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    # portal/scopes.py: a change to any rendez-vous (made public or no longer, too), or to a
+    # partner hosting one, stales the public events list.
+    cache_scopes_shown = ("events",)
 
     class Meta:
         verbose_name = _("rendez-vous du réseau")

@@ -9,9 +9,12 @@ from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from portal.cache import render_cached
+from portal.scopes import LISTING, territory_scope
 from referents import communes as pages
 from referents.perms import member_territories_for
 from roadmaps.queries import published_actions_concerning
@@ -60,6 +63,20 @@ def commune_search(request):
 @login_not_required
 @require_GET
 def commune_detail(request, insee_code, slug):
+    """The commune's page. Its public copy is cached: stale when one of its territories'
+    content changes (`territory:<slug>`: events, published actions, the territory's own row is
+    `all`), which partners serve it (`listing`: any partner may) or one of those it shows
+    (`portal.cache.show_rows`, as the directory); which events
+    are upcoming depends on the time of day, so the key holds the next moment one of them is
+    over (`Meeting.objects.next_over`, as the events list). The members' copy is rendered each
+    time: its attendance counts and next rendez-vous change as the hours pass, and its needs
+    counts come from the orientation helper's counts, which stale no page (portal/scopes.py).
+
+    The commune, its territories and who is a member of them are read first: a wrong name
+    redirects, a commune outside every territory is a 404, and a member of another territory
+    gets the public copy. Queries: commune, territories (+ session, user, memberships when
+    signed in); public copy: the next moment, the content version, on a miss partners,
+    services, count, public events, published actions, map."""
     commune = get_object_or_404(
         pages.with_a_territory().select_related("department", "epci", "outline"),
         insee_code=insee_code.upper(),
@@ -70,15 +87,29 @@ def commune_detail(request, insee_code, slug):
     if not territories:
         raise Http404
     members_of = member_territories_for(request, territories)
-    partners, partner_total = pages.nearest_partners(commune)
-    events = pages.public_events(commune, territories)
+    if members_of:
+        context = _commune_context(request, commune, territories, members_of, timezone.now())
+        return render(request, "referents/commune_detail.html", context)
+    horizon = pages.public_events_horizon(territories)
+    return render_cached(
+        request,
+        "referents/commune_detail.html",
+        lambda: _commune_context(request, commune, territories, [], horizon),
+        vary=(horizon.isoformat() if horizon else "-",),
+        scopes=(*(territory_scope(territory.slug) for territory in territories), LISTING),
+    )
+
+
+def _commune_context(request, commune, territories, members_of, horizon):
+    """What the page shows; `horizon`: the moment its public events are upcoming at."""
+    partners, partner_total = pages.nearest_partners(request, commune)
     context = {
         "commune": commune,
         "territories": territories,
         "members_of": members_of,
         "partners": partners,
         "partner_total": partner_total,
-        "events": events,
+        "events": pages.public_events(commune, territories, horizon),
         "roadmaps": published_actions_concerning(commune=commune, territories=territories),
     }
     figure = pages.commune_map(commune, territories[0])
@@ -90,4 +121,4 @@ def commune_detail(request, insee_code, slug):
             needs=pages.needs_of(commune),
             meetings=pages.upcoming_meetings(members_of),
         )
-    return render(request, "referents/commune_detail.html", context)
+    return context

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal import throttle
+from portal.cache import render_cached
 from portal.models import Commune, Territory
+from portal.scopes import EVENTS
 from portal.security import client_ip
 from portal.submissions import create_once
 from referents import registrations
@@ -26,14 +28,37 @@ from referents.perms import get_public_event, get_public_territory
 PER_PAGE = 20
 
 
+# The query parameters the list reads: its filters and the page number.
+EVENT_LIST_PARAMS = (*EventFilterForm.base_fields, "page")
+
+
 @login_not_required
 @require_safe
 def event_list(request):
-    """Upcoming public events of all territories, filtered, 20 a page.
+    """Upcoming public events of all territories, filtered, 20 a page: cached, stale when a
+    rendez-vous or a partner hosting one changes (`events`) or a territory's or a commune's
+    name (`all`). Which events are upcoming depends on the time of day: the key holds the
+    next moment one of them is over, and the page lists the events not over at that moment
+    (`Meeting.objects.next_over`), the same list until then.
 
-    Queries: territories, communes (of the filter), count, events with their place.
+    Queries: the next moment (1), the content version (2); on a miss territories, communes
+    (of the filter), count, events with their place.
     """
-    upcoming = Meeting.objects.public_upcoming()
+    horizon = Meeting.objects.public().next_over()
+    return render_cached(
+        request,
+        "referents/event_list.html",
+        lambda: _event_list_context(request, horizon),
+        params=EVENT_LIST_PARAMS,
+        vary=(horizon.isoformat() if horizon else "-",),
+        scopes=(EVENTS,),
+    )
+
+
+def _event_list_context(request, horizon):
+    """The form, the page of events and whether it is filtered. No registration count (not
+    `for_public`): the list shows none, and registrations stale no page."""
+    upcoming = Meeting.objects.public().not_over_at(horizon)
     communes = Commune.objects.filter(
         Q(pk__in=upcoming.values("commune")) | Q(pk__in=upcoming.values("host__commune"))
     ).order_by("search_name")
@@ -41,7 +66,8 @@ def event_list(request):
         request.GET, territories=Territory.objects.order_by("name"), communes=communes
     )
     filters = form.filters()
-    events = upcoming.for_public().order_by("starts_at", "pk")
+    events = upcoming.select_related("territory", "host", "host__commune", "commune")
+    events = events.order_by("starts_at", "pk")
     if "territoire" in filters:
         events = events.filter(territory__slug=filters["territoire"])
     if "commune" in filters:
@@ -54,13 +80,7 @@ def event_list(request):
     if "public" in filters:
         events = events.filter(audience=filters["public"])
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "referents/event_list.html",
-        {"form": form, "page": page, "filtered": bool(filters), "query": query.urlencode()},
-    )
+    return {"form": form, "page": page, "filtered": bool(filters)}
 
 
 def _places_left(meeting):

@@ -26,7 +26,9 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     PartnerFactory,
+    PublicEventFactory,
     ReferentFactory,
+    RegistrationFactory,
     RoadmapFactory,
     ServiceFactory,
     SignalFactory,
@@ -53,11 +55,21 @@ PAGE_SCOPES = {
     "API structures": ("directory",),
     "API services": ("directory",),
     "API roadmaps": ("national",),
+    "events": ("events",),
+    "commune of A": (A, "listing"),
 }
 EVERY_PAGE = set(PAGE_SCOPES)
-TERRITORY_A = {"roadmap A", "dashboard A", "public roadmap A", "guide A", "guide PDF A"}
+TERRITORY_A = {
+    "roadmap A",
+    "dashboard A",
+    "public roadmap A",
+    "guide A",
+    "guide PDF A",
+    "commune of A",
+}
 NATIONAL = {"published roadmaps", "API roadmaps"}
-DIRECTORY = {"directory", "directory Q", "API structures", "API services"}
+DIRECTORY = {"directory", "directory Q", "API structures", "API services", "commune of A"}
+EVENTS = {"events"}
 # The partners a page lists, whose versions it checks on each request (portal.cache.show_rows):
 # the directory shows P, Q and N, its search for « Partenaire Q » Q only.
 PAGE_ROWS = {
@@ -69,8 +81,9 @@ TOKENS = re.compile(r'name="(?:csrfmiddlewaretoken|submission)" value="[^"]+"')
 
 
 class World:
-    """Two territories with a roadmap each (A's published), partners P and Q of A, a national
-    partner N of B, and the rows of A each change below edits."""
+    """Two territories with a roadmap each (A's published), partners P (at A's commune) and Q
+    of A, a national partner N of B, a public event of A at P's, and the rows of A each change
+    below edits."""
 
     def __init__(self, territory, other_territory, communes):
         self.a, self.b = territory, other_territory
@@ -82,7 +95,9 @@ class World:
         self.step = StepFactory(action=self.action, title="Réserver la salle")
         RoadmapFactory(territory=other_territory)
         publication.publish(roadmap=self.roadmap, budget_public=False, by=None)
-        self.p = PartnerFactory(territory=territory, name="Partenaire P", slug="partenaire-p")
+        self.p = PartnerFactory(
+            territory=territory, name="Partenaire P", slug="partenaire-p", commune=self.commune
+        )
         self.q = PartnerFactory(territory=territory, name="Partenaire Q", slug="partenaire-q")
         self.n = PartnerFactory(
             territory=other_territory, name="Partenaire N", slug="partenaire-n", is_national=True
@@ -91,6 +106,7 @@ class World:
         self.contact = ContactFactory(partner=self.p)
         self.signal = SignalFactory(territory=territory)
         self.meeting = MeetingFactory(territory=territory)
+        self.event = PublicEventFactory(territory=territory, host=self.p, title="Forum de l'emploi")
         self.referent = ReferentFactory(commune=self.commune)
         self.establishment = EstablishmentFactory(commune=self.commune)
         self.exchange = ExchangeFactory(territory=territory, establishment=self.establishment)
@@ -117,6 +133,11 @@ class World:
             "API structures": (visitor, reverse("api:structures")),
             "API services": (visitor, reverse("api:services")),
             "API roadmaps": (visitor, reverse("api:feuilles_de_route")),
+            "events": (visitor, reverse("events:list")),
+            "commune of A": (
+                visitor,
+                reverse("communes:detail", args=[self.commune.insee_code, self.commune.slug]),
+            ),
         }
 
 
@@ -144,7 +165,8 @@ CHANGES = {
     "partner of A edited": (
         None,
         lambda w: edit(w.p, name="Partenaire P renommé"),
-        TERRITORY_A | NATIONAL | DIRECTORY | {"partner P"},
+        # the public event it hosts shows its name and address on the events list
+        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P"},
     ),
     "partner of A: new phone number (the lists keep their order)": (
         None,
@@ -154,7 +176,7 @@ CHANGES = {
     "partner of A accepted in B's network, then edited": (
         accept_in_b_network,
         lambda w: edit(w.p, description="Nouvelle présentation"),
-        TERRITORY_A | NATIONAL | DIRECTORY | {"partner P", "roadmap B"},
+        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P", "roadmap B"},
     ),
     "national partner edited": (
         None,
@@ -169,12 +191,12 @@ CHANGES = {
     "partner's service edited": (
         None,
         lambda w: edit(w.service, name="Atelier CV renommé"),
-        TERRITORY_A | NATIONAL | DIRECTORY | {"partner P"},
+        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P"},
     ),
     "partner's contact edited": (
         None,
         lambda w: edit(w.contact, last_name="Nouveau-Nom"),
-        TERRITORY_A | NATIONAL | DIRECTORY | {"partner P"},
+        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P"},
     ),
     "action of A edited": (
         None,
@@ -194,7 +216,23 @@ CHANGES = {
     "meeting of A edited": (
         None,
         lambda w: edit(w.meeting, title="Réunion de rentrée"),
-        TERRITORY_A | NATIONAL,
+        # it may have been, or be made, public
+        TERRITORY_A | NATIONAL | EVENTS,
+    ),
+    "public event of A edited": (
+        None,
+        lambda w: edit(w.event, title="Forum de l'emploi d'automne"),
+        TERRITORY_A | NATIONAL | EVENTS | {"partner P"},  # its host's record lists it
+    ),
+    "public event of A made private": (
+        None,
+        lambda w: edit(w.event, is_public=False),
+        TERRITORY_A | NATIONAL | EVENTS | {"partner P"},
+    ),
+    "registration to the public event of A": (
+        None,
+        lambda w: RegistrationFactory(meeting=w.event),
+        set(),  # no cached page shows registrations
     ),
     "référent mandate of A edited": (
         None,
@@ -281,6 +319,18 @@ def test_a_change_makes_stale_exactly_the_pages_that_can_show_it(world, settings
             assert same or fresh["ETag"] != cached[name]["ETag"], name
         elif name not in stale:
             assert normalized(served) == normalized(cached[name]), name
+
+
+def test_the_public_pages_show_what_the_changes_edit(world):
+    """The events list and the commune page show the rows the changes above edit (else their
+    freshness would prove nothing): the event, its host, the partners serving the commune."""
+    pages = world.pages()
+    events = pages["events"][0].get(pages["events"][1]).text
+    assert "Forum de l&#x27;emploi" in events and "Partenaire P" in events
+    client, url = pages["commune of A"]
+    commune = client.get(url).text
+    assert "Forum de l&#x27;emploi" in commune
+    assert "Partenaire P" in commune and "Partenaire N" in commune  # its own, a national one
 
 
 def test_a_change_rolled_back_keeps_the_cached_copy(world):

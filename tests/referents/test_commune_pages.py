@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,20 +202,78 @@ def fill(territory, communes, size):
         )
 
 
-@pytest.mark.parametrize("who", ["visitor", "referent"])
+# visitor: 1 commune, 2 territories, 3 the next moment a public event is over, 4 the content
+# version; on a miss 5 partners, 6 services, 7 count, 8 public events, 9 published actions,
+# 10 map. Another territory's member: + session, user and memberships. A member of the
+# commune's territory (not cached): commune, session, user, territories, memberships, partners,
+# services, count, public events, published actions, map, référents, 3 needs queries,
+# rendez-vous.
+QUERIES = {"visitor": (10, 4), "other territory": (13, 7), "referent": (16, 16)}
+
+
+@pytest.mark.parametrize("who", list(QUERIES))
 def test_the_page_costs_the_same_queries_at_two_sizes(
-    client, referent, territory, communes, django_assert_num_queries, who
+    client, referent, other_coordinator, territory, communes, django_assert_num_queries, who
 ):
     soyaux = communes[1]
     square(soyaux, 0)
     square(communes[0], 40)
-    if who == "referent":
-        client.force_login(referent)
-    # visitor: commune, territories, partners, services, count, public events, published actions,
-    # map
-    # member: + session and user, memberships, référents, 3 needs queries, rendez-vous
-    expected = {"visitor": 8, "referent": 16}[who]
+    if who != "visitor":
+        client.force_login({"referent": referent, "other territory": other_coordinator}[who])
+    miss, hit = QUERIES[who]
     for size in (2, 8):
         fill(territory, communes, size)
-        with django_assert_num_queries(expected):
+        with django_assert_num_queries(miss):
             assert client.get(page(soyaux)).status_code == 200
+        with django_assert_num_queries(hit):
+            response = client.get(page(soyaux))
+        assert response.status_code == 200
+        cached = getattr(response.wsgi_request, "page_cache", None)
+        assert cached == ("hit" if who != "referent" else None)
+
+
+def logged_in(user):
+    each = Client()
+    each.force_login(user)
+    return each
+
+
+def test_the_public_copy_is_cached_and_the_members_copy_never_served_to_others(
+    referent, other_coordinator, pair, soyaux, served
+):
+    visitor, member, other = Client(), logged_in(referent), logged_in(other_coordinator)
+    first = member.get(page(soyaux))  # the members' page, rendered first: never kept
+    assert pair[0].email in first.text and "Référents emploi-insertion" in first.text
+    for each in (visitor, other):
+        response = each.get(page(soyaux))
+        assert response.wsgi_request.page_cache == "miss"
+        assert pair[0].email not in response.text and pair[0].last_name not in response.text
+        assert "Référents emploi-insertion" not in response.text
+        again = each.get(page(soyaux))
+        assert again.wsgi_request.page_cache == "hit" and pair[0].email not in again.text
+    # and the public copies, kept now, are never served to the territory's members
+    second = member.get(page(soyaux))
+    assert not hasattr(second.wsgi_request, "page_cache")
+    assert pair[0].email in second.text and "Besoins rencontrés" in second.text
+
+
+def test_a_partner_edited_anywhere_or_an_event_over_renews_the_public_copy(
+    client, territory, other_territory, soyaux, served, monkeypatch
+):
+    now = timezone.now()
+    PublicEventFactory(
+        territory=territory,
+        title="Forum du matin",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
+    assert "Forum du matin" in client.get(page(soyaux)).text
+    national = served["national"]
+    national.name = "National renommé"
+    national.save()
+    response = client.get(page(soyaux))
+    assert response.wsgi_request.page_cache == "miss" and "National renommé" in response.text
+    assert client.get(page(soyaux)).wsgi_request.page_cache == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(hours=2))
+    response = client.get(page(soyaux))
+    assert response.wsgi_request.page_cache == "miss" and "Forum du matin" not in response.text

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -78,10 +79,75 @@ def test_filters_territory_commune_type_audience(client, territory, other_territ
 @pytest.mark.parametrize("count", [2, 20])
 def test_list_query_count(client, territory, communes, count, django_assert_num_queries):
     PublicEventFactory.create_batch(count, territory=territory, commune=communes[0])
-    # 1 territories, 2 communes of the filter, 3 count, 4 events with place and registrations
-    with django_assert_num_queries(4):
-        response = client.get(reverse("events:list"))
-    assert response.status_code == 200
+    url = reverse("events:list")
+    # 1 the next moment an event is over, 2 the content version; on a miss 3 territories,
+    # 4 communes of the filter, 5 count, 6 events with their place
+    with django_assert_num_queries(6):
+        response = client.get(url, {"type": "micro-forum"})
+    assert response.status_code == 200 and response.wsgi_request.page_cache == "miss"
+    with django_assert_num_queries(2):
+        response = client.get(url, {"type": "micro-forum"})
+    assert response.status_code == 200 and response.wsgi_request.page_cache == "hit"
+
+
+def test_list_is_cached_per_filter_and_stale_when_an_event_changes(
+    client, coordinator, territory, other_territory
+):
+    angouleme = PublicEventFactory(territory=territory, title="Forum Angoulême")
+    PublicEventFactory(territory=other_territory, title="Forum Bergerac")
+    url = reverse("events:list")
+    assert "Forum Bergerac" in client.get(url).text
+    only_a = client.get(url, {"territoire": territory.slug})
+    assert only_a.wsgi_request.page_cache == "miss" and "Forum Bergerac" not in only_a.text
+    assert client.get(url).wsgi_request.page_cache == "hit"
+    # another parameter is redirected away rather than making a new copy
+    response = client.get(url, {"territoire": territory.slug, "utm_source": "lettre"})
+    assert (
+        response.status_code == 302 and response["Location"] == f"{url}?territoire={territory.slug}"
+    )
+    # the coordinator's form saves the meeting: its signals stale the list
+    angouleme.title = "Forum de printemps"
+    angouleme.save()
+    response = client.get(url)
+    assert response.wsgi_request.page_cache == "miss"
+    assert "Forum de printemps" in response.text and "Forum Angoulême" not in response.text
+    # a member is served their own copy, the same content
+    member = Client()
+    member.force_login(coordinator)
+    response = member.get(url)
+    assert response.wsgi_request.page_cache == "miss" and "Forum de printemps" in response.text
+
+
+def test_an_event_over_leaves_the_cached_list_without_any_write(client, territory, monkeypatch):
+    now = timezone.now()
+    PublicEventFactory(
+        territory=territory,
+        title="Forum du matin",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+    )
+    PublicEventFactory(territory=territory, title="Forum de la semaine prochaine")
+    url = reverse("events:list")
+    assert "Forum du matin" in client.get(url).text
+    assert client.get(url).wsgi_request.page_cache == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    response = client.get(url)
+    assert response.wsgi_request.page_cache == "miss"
+    assert "Forum du matin" not in response.text
+    assert "Forum de la semaine prochaine" in response.text
+    assert "1 événement à venir" in response.text
+    assert client.get(url).wsgi_request.page_cache == "hit"
+
+
+def test_a_registration_changes_nothing_the_list_shows(client, event, settings):
+    """Registrations stale no page (portal/scopes.py IGNORED_MODELS): the list shows none."""
+    url = reverse("events:list")
+    client.get(url)
+    RegistrationFactory(meeting=event)
+    served = client.get(url)
+    assert served.wsgi_request.page_cache == "hit"
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(url).text == served.text
 
 
 def test_list_is_paginated(client, territory):
