@@ -10,7 +10,7 @@ from ninja.openapi.views import openapi_json
 from api import views
 from api.http import api_view
 from api.v1 import api
-from portal.scopes import DIRECTORY, NATIONAL, territory_scope
+from portal.scopes import DIRECTORY, EVENTS, NATIONAL, territory_scope
 
 app_name = "api"
 
@@ -22,7 +22,7 @@ CLOCK = {"evenements"}
 SCOPES = {
     "structures": lambda **kwargs: (DIRECTORY,),
     "services": lambda **kwargs: (DIRECTORY,),
-    "evenements": lambda **kwargs: (NATIONAL,),
+    "evenements": lambda **kwargs: (EVENTS,),
     "feuilles_de_route": lambda **kwargs: (NATIONAL,),
     "feuille_de_route_actions": lambda territoire, **kwargs: (territory_scope(territoire),),
 }

@@ -20,9 +20,11 @@ Scopes:
   checked on each request (portal/cache.py, `show_rows`);
 - `national`: the other lists over every territory (published roadmaps, the API's roadmaps and
   events): any change with a `territory:` scope touches it too;
-- `events`: the public events list (/evenements/), declared by the model it lists
-  (`cache_scopes_shown` of Meeting, below): narrower than `national`, which every edit anywhere
-  stales.
+- `events`: the public events list (/evenements/, and the API's events), declared by the model
+  it lists (`cache_scopes_shown` of Meeting, below): narrower than `national`, which every edit
+  anywhere stales;
+- `roadmaps`: the list of published roadmaps, declared likewise by Roadmap: an action's progress
+  or a signal recorded somewhere leaves it alone.
 
 Names carry the slug, not the primary key: a page must read its tokens before its data (so that
 it is never older than the last committed change) and knows only the slug from its URL. A change
@@ -88,6 +90,7 @@ IGNORED_MODELS = {
 ALL = "all"
 DIRECTORY = "directory"
 EVENTS = "events"
+ROADMAPS = "roadmaps"
 LISTING = "listing"
 NATIONAL = "national"
 TERRITORY = "territory"

@@ -100,6 +100,9 @@ class Roadmap(models.Model):
 
     history = HistoricalRecords()
     objects = RoadmapQuerySet.as_manager()
+    # portal/scopes.py: a change to any roadmap (published, put back into construction…)
+    # stales the list of published roadmaps, which shows their own columns only.
+    cache_scopes_shown = ("roadmaps",)
 
     class Meta:
         verbose_name = _("feuille de route")

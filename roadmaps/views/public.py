@@ -16,7 +16,7 @@ from django.http import Http404
 
 from portal.cache import render_cached
 from portal.pdf import cached_pdf_response
-from portal.scopes import NATIONAL, territory_scope
+from portal.scopes import ROADMAPS, territory_scope
 from roadmaps import perms, public
 
 PREVIEW = "apercu"
@@ -112,11 +112,13 @@ def action_page(request, slug, audience, pk):
 
 def roadmap_list(request):
     """The published roadmaps of every territory (two queries when signed out: the content
-    version, the roadmaps)."""
+    version, the roadmaps): their own columns and their territories' names (a territory's row
+    is `all`), stale when a roadmap changes anywhere (`roadmaps`), not at every action's
+    progress."""
     return render_cached(
         request,
         "roadmaps/public/roadmap_list.html",
         lambda: {"published": public.published_roadmaps()},
         vary=VARY,
-        scopes=(NATIONAL,),
+        scopes=(ROADMAPS,),
     )

@@ -51,11 +51,12 @@ PAGE_SCOPES = {
     "directory Q": ("listing",),
     "partner P": ("partner:partenaire-p",),
     "partner Q": ("partner:partenaire-q",),
-    "published roadmaps": ("national",),
+    "published roadmaps": ("roadmaps",),
     "API structures": ("directory",),
     "API services": ("directory",),
     "API roadmaps": ("national",),
     "events": ("events",),
+    "API events": ("events",),
     "commune of A": (A, "listing"),
 }
 EVERY_PAGE = set(PAGE_SCOPES)
@@ -67,14 +68,15 @@ TERRITORY_A = {
     "guide PDF A",
     "commune of A",
 }
-NATIONAL = {"published roadmaps", "API roadmaps"}
+NATIONAL = {"API roadmaps"}  # and, when a roadmap changes, "published roadmaps"
 DIRECTORY = {"directory", "directory Q", "API structures", "API services", "commune of A"}
-EVENTS = {"events"}
+EVENTS = {"events", "API events"}
 # The partners a page lists, whose versions it checks on each request (portal.cache.show_rows):
 # the directory shows P, Q and N, its search for « Partenaire Q » Q only.
 PAGE_ROWS = {
     "directory": ("partner:partenaire-n", "partner:partenaire-p", "partner:partenaire-q"),
     "directory Q": ("partner:partenaire-q",),
+    "commune of A": ("partner:partenaire-n", "partner:partenaire-p"),  # its own, a national one
 }
 
 TOKENS = re.compile(r'name="(?:csrfmiddlewaretoken|submission)" value="[^"]+"')
@@ -134,6 +136,7 @@ class World:
             "API services": (visitor, reverse("api:services")),
             "API roadmaps": (visitor, reverse("api:feuilles_de_route")),
             "events": (visitor, reverse("events:list")),
+            "API events": (visitor, reverse("api:evenements")),
             "commune of A": (
                 visitor,
                 reverse("communes:detail", args=[self.commune.insee_code, self.commune.slug]),
@@ -171,7 +174,8 @@ CHANGES = {
     "partner of A: new phone number (the lists keep their order)": (
         None,
         lambda w: edit(w.p, phone="+33545000000"),
-        TERRITORY_A | NATIONAL | DIRECTORY - {"directory Q"} | {"partner P"},
+        # P hosts A's public event: the events list shows its name
+        TERRITORY_A | NATIONAL | EVENTS | DIRECTORY - {"directory Q"} | {"partner P"},
     ),
     "partner of A accepted in B's network, then edited": (
         accept_in_b_network,
@@ -206,7 +210,7 @@ CHANGES = {
     "roadmap of A edited": (
         None,
         lambda w: edit(w.roadmap, title="Feuille de route 2027"),
-        TERRITORY_A | NATIONAL,
+        TERRITORY_A | NATIONAL | {"published roadmaps"},
     ),
     "signal of A edited": (
         None,
@@ -222,12 +226,13 @@ CHANGES = {
     "public event of A edited": (
         None,
         lambda w: edit(w.event, title="Forum de l'emploi d'automne"),
-        TERRITORY_A | NATIONAL | EVENTS | {"partner P"},  # its host's record lists it
+        # its host's record lists it; so the directory, which shows P, checks it again
+        TERRITORY_A | NATIONAL | EVENTS | {"partner P", "directory"},
     ),
     "public event of A made private": (
         None,
         lambda w: edit(w.event, is_public=False),
-        TERRITORY_A | NATIONAL | EVENTS | {"partner P"},
+        TERRITORY_A | NATIONAL | EVENTS | {"partner P", "directory"},
     ),
     "registration to the public event of A": (
         None,
@@ -271,6 +276,16 @@ CHANGES = {
 }
 
 
+def listed(html):
+    """The slugs of the partners a page lists: the directory's results, a commune page's
+    partners serving it."""
+    results = re.findall(r'<h3 class="h5 mb-1"><a href="/partenaires/([^/]+)/"', html)
+    block = re.search(r'<ul class="list-unstyled commune-partners">(.*?)</ul>', html, re.S)
+    return set(results) | set(
+        re.findall(r'href="/partenaires/([^/?]+)/"', block[1] if block else "")
+    )
+
+
 def tokens():
     """The versions each page is kept under, with those of the rows it lists."""
     return {
@@ -294,10 +309,7 @@ def test_a_change_makes_stale_exactly_the_pages_that_can_show_it(world, settings
     cached = {name: client.get(url) for name, (client, url) in pages.items()}
     assert all(response.status_code == 200 for response in cached.values())
     for name, rows in PAGE_ROWS.items():
-        listed = set(
-            re.findall(r'<h3 class="h5 mb-1"><a href="/partenaires/([^/]+)/"', cached[name].text)
-        )
-        assert {f"partner:{slug}" for slug in listed} == set(rows), name
+        assert {f"partner:{slug}" for slug in listed(cached[name].text)} == set(rows), name
     before = tokens()
 
     change(world)

@@ -203,12 +203,13 @@ def fill(territory, communes, size):
 
 
 # visitor: 1 commune, 2 territories, 3 the next moment a public event is over, 4 the content
-# version; on a miss 5 partners, 6 services, 7 count, 8 public events, 9 published actions,
-# 10 map. Another territory's member: + session, user and memberships. A member of the
-# commune's territory (not cached): commune, session, user, territories, memberships, partners,
-# services, count, public events, published actions, map, référents, 3 needs queries,
-# rendez-vous.
-QUERIES = {"visitor": (10, 4), "other territory": (13, 7), "referent": (16, 16)}
+# version; on a miss 5 the ids of the partners shown, 6 their versions (show_rows), 7 their
+# rows, 8 services, 9 count, 10 public events, 11 published actions, 12 map; on a hit 5 the
+# versions of the partners it shows. Another territory's member: + session, user and
+# memberships. A member of the commune's territory (not cached): commune, session, user,
+# territories, memberships, partners' ids, their rows, services, count, public events,
+# published actions, map, référents, 3 needs queries, rendez-vous.
+QUERIES = {"visitor": (12, 5), "other territory": (15, 8), "referent": (17, 17)}
 
 
 @pytest.mark.parametrize("who", list(QUERIES))
