@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")  # measure the queries, not the page cache
 
 from bench.partners_directory import ensure_postgres_database  # noqa: E402
 

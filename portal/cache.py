@@ -17,8 +17,9 @@ a day. They are rendered once and kept in the cache under a key made of:
 - the path and query string, the language and the day (late actions, freshness of records).
 
 The parts of a page that belong to one person are never cached: the header (name, territory
-switcher, sign-out form), the messages, the CSRF token and the tokens of creation forms
-(portal/submissions.py, a new one at each form). The page is kept as a list of fragments cut
+switcher, sign-out form), the messages, the CSRF token, the tokens of creation forms
+(portal/submissions.py, a new one at each form) and what a view renders for this person alone
+(`{% own_part %}`: the home page's « Mes rappels »). The page is kept as a list of fragments cut
 where these go, and each request's own parts are put between the fragments (`Slots`, `fill`):
 nothing in the content is ever searched or replaced, so no text typed into a field can become a
 place where a request's CSRF token is written.
@@ -234,6 +235,10 @@ FILLERS = {
     "csrf": get_token,
     # `{% submission_token %}`: a new token for each form of each display (portal/submissions.py)
     "submission": lambda request: portal_forms.hidden_input(),
+    # `{% own_part %}` (portal/templatetags/page_parts.py): what the page shows this person
+    # alone, rendered anew for each request by the function the view set as `request.own_part`
+    # (the territory's home page: its panels, « Mes rappels »)
+    "own": lambda request: request.own_part(),
 }
 FRESH = {"submission"}
 

@@ -1,14 +1,16 @@
 import logging
 import sys
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,8 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access, audit, panels, throttle
+from portal.cache import render_cached
 from portal.legacy import redirect_to_territory
 from portal.models import Territory
+from portal.scopes import territory_scope
 from portal.security import client_ip
 
 logger = logging.getLogger(__name__)
@@ -46,16 +50,37 @@ def territory_home(request, territory_slug):
 
 
 def _territory_home(request, slug):
+    """Kept in the page cache (scope `territory:<slug>`: its row and EPCIs, its communes' figures
+    are `all`), but for its panels, which may be the user's own (« Mes rappels »): they are
+    rendered for each request (`{% own_part %}`). Queries from the cache: session, user,
+    memberships with their territories, content versions, and the panels' own (a coordinator:
+    their rappels, the signals to triage)."""
+    found = access.territory_named(request.user, slug)
+    if found is None:
+        raise Http404
+    request.own_part = partial(_home_panels, request, found)
+    return render_cached(
+        request,
+        "portal/home.html",
+        partial(_home_context, request, found),
+        scopes=(territory_scope(found.slug),),
+    )
+
+
+def _home_context(request, found):
     territories = Territory.objects.prefetch_related("epcis")
-    territory, role, can_edit = access.get_territory_role_for_user(request, slug, territories)
-    context = {
+    territory, role, can_edit = access.get_territory_role_for_user(request, found.slug, territories)
+    return {
         "territory": territory,
         "figures": territory.figures(),
         "role": role,
         "can_edit": can_edit,
-        "panels": panels.home_panels(request, territory),
     }
-    return render(request, "portal/home.html", context)
+
+
+def _home_panels(request, territory):
+    context = {"panels": panels.home_panels(request, territory)}
+    return render_to_string("portal/_home_panels.html", context, request)
 
 
 def no_territory(request):

@@ -1,6 +1,8 @@
 """The register's pages: a territory's establishments (search, filters, sort, pages, CSV/XLSX),
 an establishment's page, and adding one by hand."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
@@ -13,10 +15,12 @@ from companies.forms import EstablishmentCreateForm, EstablishmentFilterForm
 from companies.maps import MAP_MAX, legend, register_map
 from companies.models import Establishment
 from companies.views.followup import establishment_followup_context
+from portal.cache import render_cached
 from portal.exports import csv_response, xlsx_response
 from portal.legacy import redirect_to_territory
 from portal.pagination import BoundedPaginator
 from portal.panels import collect_panels
+from portal.scopes import territory_scope
 from portal.submissions import create_once
 
 PAGE_SIZE = 50
@@ -59,25 +63,42 @@ def legacy_list(request):
     return redirect_to_territory(request, territory, "companies:list", kwarg="territory")
 
 
+# What the list reads from the query string: its filters and the page number (its cache key).
+LIST_PARAMS = (*sorted(FILTER_PARAMS), "page")
+
+
 @require_GET
 def establishment_list(request, territory):
+    """The territory's establishments, kept in the page cache (scope `territory:<slug>`: its
+    establishments and their legal units, its échanges and needs, which the follow-up filters
+    read; communes and nomenclatures are `all`; the key has the day, « sans échange depuis 12
+    mois »; the viewer's role decides which needs a filter reads).
+
+    Queries from the cache: session, user, memberships with their territories, content
+    versions."""
     territory, can_edit = perms.get_register_territory_for_user(request, territory)
+    return render_cached(
+        request,
+        "companies/establishment_list.html",
+        partial(_list_context, request, territory, can_edit),
+        params=LIST_PARAMS,
+        scopes=(territory_scope(territory.slug),),
+    )
+
+
+def _list_context(request, territory, can_edit):
     form, establishments = _filtered(request, territory)
     page = None
     if establishments is not None:
         page = _page_of(establishments, request.GET.get("page"))
-    return render(
-        request,
-        "companies/establishment_list.html",
-        {
-            "territory": territory,
-            "can_edit": can_edit,
-            "form": form,
-            "page": page,
-            "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
-            "export_max": EXPORT_MAX,
-        },
-    )
+    return {
+        "territory": territory,
+        "can_edit": can_edit,
+        "form": form,
+        "page": page,
+        "is_filtered": form.is_bound and form.is_valid() and form.is_filtered(),
+        "export_max": EXPORT_MAX,
+    }
 
 
 @require_GET

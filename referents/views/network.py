@@ -1,5 +1,6 @@
 """The network page (communes, référents, coverage) and the référent pages."""
 
+from functools import partial
 from itertools import groupby
 
 from django.contrib import messages
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.cache import render_cached
+from portal.scopes import territory_scope
 from portal.submissions import create_once
 from portal.text import normalize
 from referents.forms import ReferentForm
@@ -42,13 +45,30 @@ def coverage_of(rows):
     }
 
 
-def network(request, territory_slug):
-    """The territory's communes with their active référents and the coverage at a glance.
+# The query parameters the network page reads (its filters): the only ones in its cache key.
+NETWORK_PARAMS = ("q", "epci", "couverture", "role")
 
-    Queries: the communes with their EPCI and outline, the active référents; filters run on
-    those rows; the map shows them all.
+
+def network(request, territory_slug):
+    """The territory's communes with their active référents and the coverage at a glance, kept
+    in the page cache (scope `territory:<slug>`: its référents; communes, EPCIs and outlines are
+    `all`; the key has the day, which decides whose mandate runs).
+
+    Queries from the cache: session, user, memberships with their territories, content versions;
+    when rendered, the communes with their EPCI and outline, the active référents; filters run
+    on those rows; the map shows them all.
     """
     territory, can_edit = get_territory_for_user(request, territory_slug)
+    return render_cached(
+        request,
+        "referents/network.html",
+        partial(network_context, request, territory, can_edit),
+        params=NETWORK_PARAMS,
+        scopes=(territory_scope(territory.slug),),
+    )
+
+
+def network_context(request, territory, can_edit):
     communes = list(territory.communes.select_related("epci", "outline").order_by("search_name"))
     by_commune = {}
     for referent in Referent.objects.for_network(territory):
@@ -60,12 +80,7 @@ def network(request, territory_slug):
     figure = coverage_map(territory, rows)
     epcis = sorted({c.epci for c in communes if c.epci}, key=lambda epci: epci.name)
 
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "epci": request.GET.get("epci", ""),
-        "couverture": request.GET.get("couverture", ""),
-        "role": request.GET.get("role", ""),
-    }
+    filters = {name: request.GET.get(name, "").strip() for name in NETWORK_PARAMS}
     if filters["epci"].isdigit():
         rows = [row for row in rows if row["commune"].epci_id == int(filters["epci"])]
     if filters["couverture"] in COVERAGE_FILTERS:
@@ -81,22 +96,18 @@ def network(request, territory_slug):
             if needle in row["commune"].search_name
             or any(needle in normalize(f"{r.first_name} {r.last_name}") for r in row["referents"])
         ]
-    return render(
-        request,
-        "referents/network.html",
-        {
-            "territory": territory,
-            "can_edit": can_edit,
-            "rows": rows,
-            "coverage": coverage,
-            "map": figure,
-            "legend": figure.legend(COVERAGE_STYLES),
-            "epcis": epcis,
-            "filters": filters,
-            "roles": Referent.Role.choices,
-            "is_filtered": any(filters.values()),
-        },
-    )
+    return {
+        "territory": territory,
+        "can_edit": can_edit,
+        "rows": rows,
+        "coverage": coverage,
+        "map": figure,
+        "legend": figure.legend(COVERAGE_STYLES),
+        "epcis": epcis,
+        "filters": filters,
+        "roles": Referent.Role.choices,
+        "is_filtered": any(filters.values()),
+    }
 
 
 def referent_detail(request, pk):

@@ -94,14 +94,21 @@ def test_need_page(coordinator_client, territory, data, django_assert_num_querie
     count_queries(coordinator_client, need.get_absolute_url(), django_assert_num_queries, NEED_PAGE)
 
 
-# 1 session, 2 user, 3 memberships, 4 territory with its EPCIs, 5 EPCIs, 6 figures,
-# 7 « mes rappels », 8 signaux faibles to triage (roadmaps.panels)
-HOME = 8
+# 1 session, 2 user, 3 memberships, 4 content versions (page cache), 5 territory, 6 its EPCIs,
+# 7 figures, 8 « mes rappels », 9 signaux faibles to triage (roadmaps.panels); from the page
+# cache, the panels only after the first four: they are rendered for each request
+HOME = 9
+HOME_CACHED = 6
 
 
 def test_home_with_reminders(coordinator_client, data, django_assert_num_queries):
     response = count_queries(coordinator_client, reverse("home"), django_assert_num_queries, HOME)
     assert "Mes rappels" in response.text
+    cached = count_queries(
+        coordinator_client, reverse("home"), django_assert_num_queries, HOME_CACHED
+    )
+    assert cached.wsgi_request.page_cache == "hit"
+    assert cached.text.count("Marquer comme fait") == response.text.count("Marquer comme fait")
 
 
 # 1 session, 2 user, 3 memberships, 4 establishment, 5 its territories; the records of the

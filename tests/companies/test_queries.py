@@ -27,18 +27,25 @@ def add_establishments(territory, count, start):
 def test_list_queries_are_constant(django_assert_num_queries, coordinator_client, territory):
     url = reverse("companies:list", args=[territory.slug])
     add_establishments(territory, 3, 0)
-    coordinator_client.get(url, PARAMS)  # the nomenclatures are read once per process
-    # 1 session, 2 user, 3 memberships with their territories, 4 communes of the territory
-    # (filter), 5 count, 6 the page's ids, 7 their rows with legal unit, NAF, workforce band
-    # and commune.
-    with django_assert_num_queries(7):
+    # The nomenclatures are read once per process (another sort: another page in the cache).
+    coordinator_client.get(url, {**PARAMS, "tri": "nom"})
+    # 1 session, 2 user, 3 memberships with their territories, 4 content versions (page
+    # cache), 5 communes of the territory (filter), 6 count, 7 the page's ids, 8 their rows
+    # with legal unit, NAF, workforce band and commune; from the cache, the first four only.
+    with django_assert_num_queries(8):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 3
+    with django_assert_num_queries(4):
+        assert coordinator_client.get(url, PARAMS).wsgi_request.page_cache == "hit"
     add_establishments(territory, 60, 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = coordinator_client.get(url, PARAMS)
     assert response.context["page"].paginator.count == 63
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
+        assert "63 établissements" in coordinator_client.get(url, PARAMS).text
+    with django_assert_num_queries(8):
+        coordinator_client.get(url, {**PARAMS, "page": 2})
+    with django_assert_num_queries(4):
         coordinator_client.get(url, {**PARAMS, "page": 2})
 
 

@@ -5,12 +5,21 @@ import csv
 import io
 
 import pytest
+from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from companies.models import Establishment, LegalUnit, NafCode, WorkforceBand
+from companies.models import Establishment, LegalUnit, NafCode, Need, WorkforceBand
 from portal import pagination
-from tests.factories import EstablishmentFactory, LegalUnitFactory, luhn_number
+from portal.models import Membership
+from tests.factories import (
+    EstablishmentFactory,
+    LegalUnitFactory,
+    MembershipFactory,
+    NeedFactory,
+    luhn_number,
+)
 
 LIST = reverse("companies:list", args=["grand-angouleme"])
 CREATE = reverse("companies:create", args=["grand-angouleme"])
@@ -69,6 +78,44 @@ def test_the_menu_address_goes_to_the_current_territory(coordinator_client, terr
         reverse("companies:legacy_list"), {"territoire": territory.slug}
     )
     assert response["Location"] == LIST
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_list_is_kept_per_kind_of_viewer(
+    territory, coordinator, referent, other_coordinator, register, angouleme
+):
+    """Colleagues share the list from the cache; a référent gets a copy without the
+    coordination's button and whose « besoin » filter reads only the open recruitment needs;
+    another territory's coordinator gets a 404, even once kept; a new establishment shows at
+    once."""
+    create = reverse("companies:create", args=[territory.slug])
+    colleague = MembershipFactory(territory=territory, role=Membership.Role.COORDINATOR).user
+    NeedFactory(territory=territory, establishment=register["cafe"], kind=Need.Kind.TRAINING)
+    mine = signed_in(coordinator)
+    assert create in mine.get(LIST).text
+    response = signed_in(colleague).get(LIST)
+    assert response.wsgi_request.page_cache == "hit"
+    assert create in response.text
+    response = signed_in(referent).get(LIST)
+    assert response.wsgi_request.page_cache == "miss"
+    assert create not in response.text
+    assert names(mine.get(LIST, {"besoin": "tous"})) == ["Café de l'Éperon"]
+    assert names(signed_in(referent).get(LIST, {"besoin": "tous"})) == []
+    assert signed_in(other_coordinator).get(LIST).status_code == 404
+    EstablishmentFactory(commune=angouleme, name="Tout Nouveau")
+    assert "Tout Nouveau" in mine.get(LIST).text
+
+
+def test_list_reads_only_its_filters_and_page(coordinator_client, register):
+    response = coordinator_client.get(LIST, {"q": "cafe", "page": "1", "fbclid": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?q=cafe&page=1"
+    assert "Café de l&#x27;Éperon" in coordinator_client.get(response["Location"]).text
 
 
 @pytest.mark.parametrize(
@@ -308,6 +355,7 @@ def test_count_is_bounded_and_says_more_than(coordinator_client, register, monke
     response = coordinator_client.get(LIST)
     assert "4 établissements" in response.text  # closed ones are left out: exact below the bound
     monkeypatch.setattr(pagination, "COUNT_BOUND", 3)
+    caches["default"].clear()  # the page kept above was counted with the real bound
     response = coordinator_client.get(LIST)
     assert response.context["page"].paginator.has_more
     assert "Plus de 2 établissements" in response.text

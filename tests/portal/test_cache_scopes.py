@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from companies.models import Need
 from partners.models import NetworkMembership
 from portal import cache, scopes
 from portal.models import ContentVersion
@@ -25,10 +26,12 @@ from tests.factories import (
     ExchangeFactory,
     MeetingFactory,
     MembershipFactory,
+    NeedFactory,
     PartnerFactory,
     PublicEventFactory,
     ReferentFactory,
     RegistrationFactory,
+    ReminderFactory,
     RoadmapFactory,
     ServiceFactory,
     SignalFactory,
@@ -46,7 +49,12 @@ PAGE_SCOPES = {
     "public roadmap A": (A,),
     "guide A": (A,),
     "guide PDF A": (A,),
+    "home A": (A,),
+    "referents A": (A,),
+    "companies A": (A,),
+    "companies A, open needs": (A,),
     "roadmap B": (B,),
+    "home B": (B,),
     "directory": ("listing",),
     "directory Q": ("listing",),
     "partner P": ("partner:partenaire-p",),
@@ -66,8 +74,13 @@ TERRITORY_A = {
     "public roadmap A",
     "guide A",
     "guide PDF A",
+    "home A",
+    "referents A",
+    "companies A",
+    "companies A, open needs",
     "commune of A",
 }
+TERRITORY_B = {"roadmap B", "home B"}
 NATIONAL = {"API roadmaps"}  # and, when a roadmap changes, "published roadmaps"
 DIRECTORY = {"directory", "directory Q", "API structures", "API services", "commune of A"}
 EVENTS = {"events", "API events"}
@@ -112,7 +125,12 @@ class World:
         self.referent = ReferentFactory(commune=self.commune)
         self.establishment = EstablishmentFactory(commune=self.commune)
         self.exchange = ExchangeFactory(territory=territory, establishment=self.establishment)
+        self.need = NeedFactory(territory=territory, establishment=self.establishment)
         self.coordinator_a = MembershipFactory(territory=territory).user
+        # On the home page of A, for its coordinator only (rendered for each request)
+        self.reminder = ReminderFactory(
+            territory=territory, person=self.coordinator_a, establishment=self.establishment
+        )
         self.coordinator_b = MembershipFactory(territory=other_territory).user
 
     def pages(self):
@@ -126,7 +144,15 @@ class World:
             "dashboard A": (member_a, reverse("roadmaps:dashboard", args=[a])),
             "public roadmap A": (visitor, reverse("roadmaps:detail", args=[a])),
             "guide A": (member_a, reverse("referents:guide", args=[a])),
+            "home A": (member_a, reverse("territory_home", args=[a])),
+            "referents A": (member_a, reverse("referents:list", args=[a])),
+            "companies A": (member_a, reverse("companies:list", args=[a])),
+            "companies A, open needs": (
+                member_a,
+                reverse("companies:list", args=[a]) + "?besoin=tous",
+            ),
             "roadmap B": (member_b, reverse("roadmaps:detail", args=[b])),
+            "home B": (member_b, reverse("territory_home", args=[b])),
             "directory": (visitor, reverse("partners:list")),
             "directory Q": (visitor, reverse("partners:list") + "?q=Partenaire+Q"),
             "partner P": (visitor, self.p.get_absolute_url()),
@@ -180,17 +206,17 @@ CHANGES = {
     "partner of A accepted in B's network, then edited": (
         accept_in_b_network,
         lambda w: edit(w.p, description="Nouvelle présentation"),
-        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P", "roadmap B"},
+        TERRITORY_A | NATIONAL | DIRECTORY | EVENTS | {"partner P"} | TERRITORY_B,
     ),
     "national partner edited": (
         None,
         lambda w: edit(w.n, name="Partenaire N renommé"),
-        NATIONAL | DIRECTORY | {"roadmap B"},
+        NATIONAL | DIRECTORY | TERRITORY_B,
     ),
     "partner moved from A to B": (
         None,
         lambda w: edit(w.q, territory=w.b),
-        TERRITORY_A | NATIONAL | DIRECTORY | {"partner Q", "roadmap B"},
+        TERRITORY_A | NATIONAL | DIRECTORY | {"partner Q"} | TERRITORY_B,
     ),
     "partner's service edited": (
         None,
@@ -253,6 +279,26 @@ CHANGES = {
         None,
         lambda w: edit(w.exchange, summary="Nouvelle visite"),
         TERRITORY_A | NATIONAL,
+    ),
+    "legal unit of an establishment of A renamed": (
+        None,
+        lambda w: edit(w.establishment.legal_unit, name="Forges réunies"),
+        TERRITORY_A | NATIONAL,
+    ),
+    "need of A closed": (
+        None,
+        lambda w: edit(w.need, status=Need.Status.ACHIEVED),
+        TERRITORY_A | NATIONAL,
+    ),
+    "rappel of A's coordinator edited": (
+        None,
+        lambda w: edit(w.reminder, text="Rappeler pour la visite"),
+        TERRITORY_A | NATIONAL,
+    ),
+    "territory's presentation edited": (
+        None,
+        lambda w: edit(w.a, presentation="Un territoire d'industrie."),
+        EVERY_PAGE,
     ),
     "commune renamed": (None, lambda w: edit(w.commune, name="Angoulême-Ville"), EVERY_PAGE),
     "user renamed": (None, rename_user, TERRITORY_A | NATIONAL),

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from portal import access
@@ -14,7 +15,10 @@ from tests.conftest import PERSONAS
 from tests.factories import (
     CommuneFactory,
     EPCIFactory,
+    EstablishmentFactory,
     MembershipFactory,
+    ReminderFactory,
+    SignalFactory,
     TerritoryFactory,
     UserFactory,
 )
@@ -64,6 +68,12 @@ def assert_in_layout(response):
 
 
 # Home
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_visitor_home_explains_portal_and_sets_no_cookie(client):
@@ -120,10 +130,14 @@ def test_member_without_territory_is_told_to_ask_the_coordination(client):
 def test_home_query_count_is_constant(
     django_assert_num_queries, referent_client, referent, territory
 ):
-    # 1 session, 2 user, 3 memberships with their territories (roles and menu),
-    # 4 the territory, 5 its EPCIs, 6 communes and population (one aggregate)
-    with django_assert_num_queries(6):
-        referent_client.get("/")
+    # 1 session, 2 user, 3 memberships with their territories (roles and menu), 4 content
+    # versions (page cache), 5 the territory, 6 its EPCIs, 7 communes and population (one
+    # aggregate); from the cache, the first four only
+    url = reverse("territory_home", args=[territory.slug])
+    with django_assert_num_queries(7):
+        referent_client.get(url)
+    with django_assert_num_queries(4):
+        assert referent_client.get(url).wsgi_request.page_cache == "hit"
     epci = territory.epcis.get()
     CommuneFactory.create_batch(50, epci=epci)
     other_epcis = EPCIFactory.create_batch(5)
@@ -132,9 +146,65 @@ def test_home_query_count_is_constant(
         CommuneFactory.create_batch(5, epci=other)
     for _ in range(5):
         MembershipFactory(user=referent, territory=TerritoryFactory())
-    with django_assert_num_queries(6):
-        response = referent_client.get("/")
+    with django_assert_num_queries(7):
+        response = referent_client.get(url)
     assert response.context["figures"]["commune_count"] == 3 + 50 + 25
+    with django_assert_num_queries(4):
+        response = referent_client.get(url)
+    assert "78 communes" not in response.text and ">78<" in response.text  # from the cache
+
+
+def test_coordinator_home_from_the_cache_renders_only_the_panels(
+    django_assert_num_queries, coordinator_client, coordinator, territory
+):
+    """The panels are rendered for each request, in one query each (rappels, signals)."""
+    url = reverse("territory_home", args=[territory.slug])
+    with django_assert_num_queries(9):
+        coordinator_client.get(url)
+    with django_assert_num_queries(6):
+        coordinator_client.get(url)
+    establishment = EstablishmentFactory(commune=territory.communes.first())
+    ReminderFactory.create_batch(
+        10, territory=territory, person=coordinator, establishment=establishment
+    )
+    SignalFactory.create_batch(10, territory=territory)
+    coordinator_client.get(url)
+    with django_assert_num_queries(6):
+        response = coordinator_client.get(url)
+    assert response.text.count("Rappeler l&#x27;entreprise") == 10
+
+
+def test_the_home_page_is_shared_by_colleagues_but_not_their_rappels(
+    territory, other_territory, coordinator, referent, other_coordinator
+):
+    """Two coordinators of a territory share its home page from the cache; each sees their own
+    rappels, a new one at once; a référent and another territory's coordinator get their own
+    copies (or none: a territory one is not a member of is a 404, even when kept)."""
+    colleague = MembershipFactory(territory=territory, role=Membership.Role.COORDINATOR).user
+    establishment = EstablishmentFactory(commune=territory.communes.first())
+    ReminderFactory(
+        territory=territory, person=coordinator, establishment=establishment, text="Rappel de A"
+    )
+    url = reverse("territory_home", args=[territory.slug])
+    mine, theirs = signed_in(coordinator), signed_in(colleague)
+    assert "Rappel de A" in mine.get(url).text
+    response = theirs.get(url)
+    assert response.wsgi_request.page_cache == "hit"
+    assert "Mes rappels" in response.text
+    assert "Rappel de A" not in response.text
+    ReminderFactory(
+        territory=territory, person=colleague, establishment=establishment, text="Rappel de B"
+    )
+    assert "Rappel de B" in theirs.get(url).text
+    assert "Rappel de B" not in mine.get(url).text
+    page = signed_in(referent).get(url)
+    assert page.wsgi_request.page_cache == "miss"
+    assert "vous êtes référent ou référente" in page.text
+    assert "Mes rappels" not in page.text and "Signaux faibles" not in page.text
+    assert signed_in(other_coordinator).get(url).status_code == 404
+    other = signed_in(other_coordinator).get(reverse("territory_home", args=[other_territory.slug]))
+    assert other.wsgi_request.page_cache == "miss"
+    assert "<h1>Grand Bergeracois</h1>" in other.text
 
 
 # Legal pages

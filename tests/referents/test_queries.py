@@ -91,12 +91,21 @@ def network(request, territory, epci, communes, mission_locale, france_travail):
 
 
 def test_network_page_query_count(territory, referent_client, network, django_assert_num_queries):
-    # 4 communes with EPCI and outline (the map), 5 active référents
-    with django_assert_num_queries(5):
-        response = referent_client.get(reverse("referents:list", args=[territory.slug]))
+    # 4 content versions (page cache), 5 communes with EPCI and outline (the map), 6 active
+    # référents
+    url = reverse("referents:list", args=[territory.slug])
+    with django_assert_num_queries(6):
+        response = referent_client.get(url)
     assert response.text.count('<a href="/referents/grand-angouleme/#commune-') == (
         CommuneOutline.objects.count()
     )
+    # From the page cache: session, user, memberships with territories, content versions.
+    with django_assert_num_queries(4):
+        assert referent_client.get(url).wsgi_request.page_cache == "hit"
+    with django_assert_num_queries(6):
+        referent_client.get(url, {"couverture": "aucun", "q": "commune"})
+    with django_assert_num_queries(4):
+        referent_client.get(url, {"q": "commune", "couverture": "aucun"})
 
 
 def test_referent_page_query_count(referent_client, network, django_assert_num_queries):

@@ -3,11 +3,19 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
+from portal.models import Membership
 from referents.models import Referent
 from referents.services import save_referent
-from tests.factories import ReferentFactory
+from tests.factories import MembershipFactory, ReferentFactory
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def referent_data(commune, **overrides):
@@ -54,6 +62,37 @@ def test_former_referents_leave_the_directory(territory, referent_client, soyaux
     ReferentFactory(commune=soyaux, mandate_start=date(2014, 4, 1), mandate_end=date(2020, 6, 30))
     response = referent_client.get(reverse("referents:list", args=[territory.slug]))
     assert response.context["coverage"]["covered"] == 0
+
+
+def test_network_page_is_kept_per_kind_of_viewer(
+    territory, referent, coordinator, other_coordinator, pair, communes
+):
+    """A référent's copy, served again to a colleague, never carries the coordination's links;
+    a new référent shows at once; another territory's coordinator gets a 404, even once kept."""
+    url = reverse("referents:list", args=[territory.slug])
+    add = reverse("referents:create", args=[territory.slug])
+    colleague = MembershipFactory(territory=territory, role=Membership.Role.REFERENT).user
+    assert add not in signed_in(referent).get(url).text
+    response = signed_in(colleague).get(url)
+    assert response.wsgi_request.page_cache == "hit"
+    assert add not in response.text
+    response = signed_in(coordinator).get(url)
+    assert response.wsgi_request.page_cache == "miss"
+    assert add in response.text
+    assert signed_in(other_coordinator).get(url).status_code == 404
+    ReferentFactory(commune=communes[0], last_name="Nouvelle-Venue")
+    assert "Nouvelle-Venue" in signed_in(referent).get(url).text
+
+
+def test_network_page_reads_only_its_filters(territory, referent_client, pair):
+    url = reverse("referents:list", args=[territory.slug])
+    response = referent_client.get(url, {"couverture": "binome", "utm_source": "lettre"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?couverture=binome"
+    assert "Soyaux" in referent_client.get(response["Location"]).text
+    kept = referent_client.get(url, {"couverture": "aucun"})
+    assert kept.wsgi_request.page_cache == "miss"  # each filter has its own copy
+    assert "Soyaux</a>" not in kept.text
 
 
 def test_coordinator_adds_a_referent(territory, coordinator_client, soyaux):
