@@ -127,12 +127,18 @@ def test_signals_to_examine_take_one_query(territory, lead, django_assert_num_qu
     assert lead in signals and all(signal.grouped_into_id is None for signal in signals)
 
 
-# 1 session, 2 user, 3 memberships, 4 territory, 5 EPCIs, 6 figures, 7 « mes rappels »,
-# 8 signals to triage
-HOME = 8
+# 1 session, 2 user, 3 memberships, 4 territory, 5 content version (page cache), 6 EPCIs,
+# 7 figures, 8 « mes rappels », 9 signals to triage. From the cache: session, user,
+# memberships with their territories, content version, then the panels (they belong to the
+# person: rendered at each request).
+HOME, HOME_CACHED = 9, 6
 
 
 def test_home_of_the_coordination(coordinator_client, lead, django_assert_num_queries):
     with django_assert_num_queries(HOME):
         response = coordinator_client.get("/")
     assert "à examiner au prochain rendez-vous" in response.text
+    with django_assert_num_queries(HOME_CACHED):
+        again = coordinator_client.get("/")
+    assert again.wsgi_request.page_cache == "hit"
+    assert "à examiner au prochain rendez-vous" in again.text
