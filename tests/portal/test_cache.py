@@ -99,6 +99,32 @@ def test_people_with_the_same_access_share_pages_and_others_do_not(
     assert edit not in signed_in(referent).get(url).text
 
 
+def header(response):
+    return re.search(r"<header.*?</header>", response.text, re.S)[0]
+
+
+def test_a_visitors_header_is_rendered_once_per_app_and_never_a_members(
+    territory, partner, coordinator
+):
+    """The visitors' header is kept per app (its active link) and language: the directory's
+    marks « Partenaires » as the current page, the events' « Événements »; a member's page never
+    gets it, nor a visitor a member's."""
+    cache._VISITOR_HEADERS.clear()
+    visitor = Client()
+    member = signed_in(coordinator)
+    member_header = header(member.get(reverse("partners:list")))
+    directory = header(visitor.get(reverse("partners:list")))
+    events = header(visitor.get(reverse("events:list")))
+    assert re.search(r'aria-current="page"\s+href="/partenaires/"', directory)
+    assert re.search(r'aria-current="page"\s+href="/evenements/"', events)
+    assert "Se connecter" in directory and "Se déconnecter" not in directory
+    assert "Se déconnecter" in member_header and "Se connecter" not in member_header
+    assert len(cache._VISITOR_HEADERS) == 2
+    # a partner's record, the same app: the header kept for the directory
+    assert header(visitor.get(partner.get_absolute_url())) == directory
+    assert "Se déconnecter" in header(member.get(partner.get_absolute_url()))
+
+
 def test_the_header_and_the_csrf_token_are_the_readers_own(territory, partner, coordinator):
     signed_in(coordinator).get(partner.get_absolute_url())  # kept in the cache
     colleague = MembershipFactory(
