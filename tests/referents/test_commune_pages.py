@@ -79,10 +79,11 @@ def test_partners_serving_the_commune_nearest_first(client, served, soyaux):
     assert reverse("communes:detail", args=["16015", "angouleme"]) in content
 
 
-def test_a_visitor_and_another_territory_see_no_referent(
-    client, other_coordinator_client, pair, soyaux, served
-):
-    for each in (client, other_coordinator_client):
+def test_a_visitor_and_another_territory_see_no_referent(other_coordinator, pair, soyaux, served):
+    # Two clients: the `client` fixtures share one, signed in by the last one asked for.
+    visitor, other = Client(), Client()
+    other.force_login(other_coordinator)
+    for each in (visitor, other):
         content = each.get(page(soyaux)).content.decode()
         assert pair[0].last_name not in content and pair[0].email not in content
         assert "Référents emploi-insertion" not in content
