@@ -230,20 +230,50 @@ def _messages(request):
 # request, or, for a name in FRESH, anew at each place (a value that must differ between two
 # forms of one page).
 def _header(request):
-    """The page's header: a member's holds their name, territories and a CSRF token, rendered
-    for each request; a visitor's is the same for every visitor of the pages of one app (its
-    active link) in one language, rendered once per process (a third of a cached page's CPU)."""
-    if request.user.is_authenticated or settings.DEBUG:
+    """The page's header, rendered once for each set of values it shows, per process: for a
+    visitor, the app (its active link) and the language; for a member also their name,
+    territories, current territory, staff flag and the page's address (the territory switch
+    returns to it). Its CSRF tokens are places filled for each request (`Slots`), as in a
+    page. Rendering it was a third of a cached page's CPU."""
+    if settings.DEBUG:
         return render_to_string("includes/_header.html", request=request)
+    key = _header_key(request)
+    parts = _HEADERS.get(key)
+    if parts is None:
+        slots = Slots()
+        parts = slots.cut(render_to_string("includes/_header.html", slots.context(), request))
+        if parts is None:  # cannot happen: a header whose places differ is never kept
+            return render_to_string("includes/_header.html", request=request)
+        if len(_HEADERS) >= HEADERS_KEPT:
+            _HEADERS.clear()  # bounded memory; rendered again as they are asked for
+        _HEADERS[key] = parts
+    return fill(request, parts)
+
+
+def _header_key(request):
+    """Everything templates/includes/_header.html reads."""
     match = request.resolver_match
     key = (translation.get_language(), match.app_name if match else "")
-    header = _VISITOR_HEADERS.get(key)
-    if header is None:
-        header = _VISITOR_HEADERS[key] = render_to_string("includes/_header.html", request=request)
-    return header
+    user = request.user
+    if not user.is_authenticated:
+        return key
+    territory = getattr(request, "territory", None)
+    territories = tuple((t.pk, t.slug, t.name) for t in access.territory_list(user))
+    return (
+        *key,
+        request.get_full_path(),
+        user.pk,
+        user.username,
+        user.get_full_name(),
+        user.is_staff,
+        territory.pk if territory else None,
+        territories,
+    )
 
 
-_VISITOR_HEADERS = {}
+# Headers kept per process (a few kilobytes each).
+HEADERS_KEPT = 2000
+_HEADERS = {}
 
 
 FILLERS = {

@@ -103,15 +103,18 @@ def header(response):
     return re.search(r"<header.*?</header>", response.text, re.S)[0]
 
 
-def test_a_visitors_header_is_rendered_once_per_app_and_never_a_members(
-    territory, partner, coordinator
-):
-    """The visitors' header is kept per app (its active link) and language: the directory's
-    marks « Partenaires » as the current page, the events' « Événements »; a member's page never
-    gets it, nor a visitor a member's."""
-    cache._VISITOR_HEADERS.clear()
+def test_a_header_is_rendered_once_for_what_it_shows(territory, partner, coordinator):
+    """The header is kept per process for each set of values it shows: a visitor's per app (its
+    active link) and language, a member's also per person, territory and page; its CSRF tokens
+    are each request's own. No visitor gets a member's, no member another's."""
+    cache._HEADERS.clear()
     visitor = Client()
     member = signed_in(coordinator)
+    colleague = signed_in(
+        MembershipFactory(
+            territory=territory, user=UserFactory(first_name="Zoé", last_name="Collègue")
+        ).user
+    )
     member_header = header(member.get(reverse("partners:list")))
     directory = header(visitor.get(reverse("partners:list")))
     events = header(visitor.get(reverse("events:list")))
@@ -119,10 +122,17 @@ def test_a_visitors_header_is_rendered_once_per_app_and_never_a_members(
     assert re.search(r'aria-current="page"\s+href="/evenements/"', events)
     assert "Se connecter" in directory and "Se déconnecter" not in directory
     assert "Se déconnecter" in member_header and "Se connecter" not in member_header
-    assert len(cache._VISITOR_HEADERS) == 2
-    # a partner's record, the same app: the header kept for the directory
+    assert len(cache._HEADERS) == 3
+    # a partner's record, the same app: the visitors' header kept for the directory
     assert header(visitor.get(partner.get_absolute_url())) == directory
     assert "Se déconnecter" in header(member.get(partner.get_absolute_url()))
+    assert len(cache._HEADERS) == 4  # the member's on another page: its own (the switch's next)
+    # the same page again: the member's kept copy, with a CSRF token of this request
+    again = header(member.get(reverse("partners:list")))
+    assert CSRF_INPUT.search(again)[1] != CSRF_INPUT.search(member_header)[1]
+    assert CSRF_INPUT.sub("", again) == CSRF_INPUT.sub("", member_header)
+    theirs = header(colleague.get(reverse("partners:list")))
+    assert "Zoé Collègue" in theirs and "Zoé Collègue" not in again
 
 
 def test_the_header_and_the_csrf_token_are_the_readers_own(territory, partner, coordinator):
