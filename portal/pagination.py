@@ -16,14 +16,16 @@ class BoundedPaginator(Paginator):
     and pages beyond the last reachable one show the last (as `get_page` does).
     """
 
-    def __init__(self, object_list, per_page, *, bound=None, **kwargs):
+    def __init__(self, object_list, per_page, *, bound=None, probe=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound or COUNT_BOUND
+        self.probe = max(probe or 0, self.bound)
 
     @cached_property
     def counted(self):
-        """The matches counted, at most `bound`."""
-        return self.object_list.order_by().values("pk")[: self.bound].count()
+        """The matches counted, at most `probe` (`bound` unless a caller needs to know more:
+        the directory, whether the matches are few enough to sort apart)."""
+        return self.object_list.order_by().values("pk")[: self.probe].count()
 
     @cached_property
     def count(self):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from partners.models import Partner
 from partners.search import directory_queryset
+from partners.views import directory
 from portal import pagination
 from portal.pagination import BoundedPaginator
 from tests.factories import PartnerFactory
@@ -91,3 +92,39 @@ def test_small_bound_keeps_navigation_and_the_search(client, territory, monkeypa
     assert result_heading(client.get(URL)) == "30 partenaires"
     Partner.objects.exclude(name="Mission 0000").delete()
     assert result_heading(client.get(URL)) == "1 partenaire"
+
+
+def test_a_probe_counts_further_than_the_page_says(territory):
+    """`probe`: the same one query reads further (the directory: whether to sort apart) while
+    the count shown stays bounded."""
+    make_partners(territory, 40)
+    paginator = BoundedPaginator(directory_queryset({}), 20, bound=31, probe=36)
+    with CaptureQueriesContext(connection) as queries:
+        assert (paginator.counted, paginator.count, paginator.has_more) == (36, 30, True)
+    (query,) = queries.captured_queries
+    assert "LIMIT 36)" in query["sql"].upper()
+
+
+@pytest.mark.parametrize(("matches", "apart"), [(12, True), (13, False)])
+def test_up_to_sort_apart_max_matches_are_sorted_apart(
+    client, territory, monkeypatch, matches, apart
+):
+    """Up to SORT_APART_MAX matches, past the count shown, the page sorts them by `name || ''`
+    (no index walk); beyond, by the name index. Same order, same number of queries."""
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 6)
+    monkeypatch.setattr(directory, "SORT_APART_MAX", 12)
+    make_partners(territory, matches)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert result_heading(response) == "Plus de 5 partenaires"
+    assert [p.name for p in response.context["page"].object_list] == [
+        f"Lot {number:04d}" for number in range(5)
+    ]
+    count_sql = next(q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"])
+    assert "LIMIT 13)" in count_sql
+    page_sql = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if "ORDER BY" in q["sql"] and "LIMIT 5" in q["sql"]
+    )
+    assert ("|| ''" in page_sql) is apart
