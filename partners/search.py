@@ -6,7 +6,9 @@ from django.db.models import CharField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from partners.models import Category, Partner, Public, Service, Theme
+from portal.cache import show_rows
 from portal.models import Commune, Department, Region, Territory, commune_slug
+from portal.scopes import partner_scope
 from portal.text import normalize
 
 PAGE_SIZE = 20
@@ -123,6 +125,18 @@ def sorted_apart(partners):
     if tuple(partners.query.order_by) != ("name", "pk"):
         return partners
     return partners.order_by(Unindexed(F("name")), "pk")
+
+
+def read_shown(request, ordered, rows, *extra):
+    """[(partner, *values of `extra`)] for the partners of `ordered` (a page, sliced), in its
+    order: their ids, slugs and `extra` columns first, then the versions of their pages (in a
+    cached page's build, `portal.cache.show_rows`: the copy is served again only while none of
+    them changed), then their rows from `rows`. Read in that order, the rows are never older
+    than the versions kept. Queries: ids, (versions,) rows; none of the last two for no row."""
+    found = list(ordered.values_list("pk", "slug", *extra))
+    show_rows(request, [partner_scope(slug) for _pk, slug, *_values in found])
+    by_id = rows.in_bulk([pk for pk, *_rest in found])
+    return [(by_id[pk], *values) for pk, _slug, *values in found if pk in by_id]
 
 
 def attach_labels(partners, labels):

@@ -226,9 +226,6 @@ def _messages(request):
     return render_to_string("includes/_messages.html", request=request)
 
 
-# What goes in each per-request place of a cached page (`Slots`), for this request: once per
-# request, or, for a name in FRESH, anew at each place (a value that must differ between two
-# forms of one page).
 def _header(request):
     """The page's header, rendered once for each set of values it shows, per process: for a
     visitor, the app (its active link) and the language; for a member also their name,
@@ -236,14 +233,13 @@ def _header(request):
     returns to it). Its CSRF tokens are places filled for each request (`Slots`), as in a
     page. Rendering it was a third of a cached page's CPU."""
     if settings.DEBUG:
-        return render_to_string("includes/_header.html", request=request)
+        return render_to_string(HEADER, request=request)
     key = _header_key(request)
     parts = _HEADERS.get(key)
     if parts is None:
-        slots = Slots()
-        parts = slots.cut(render_to_string("includes/_header.html", slots.context(), request))
-        if parts is None:  # cannot happen: a header whose places differ is never kept
-            return render_to_string("includes/_header.html", request=request)
+        parts = render_parts(request, HEADER, {})
+        if isinstance(parts, str):
+            return parts
         if len(_HEADERS) >= HEADERS_KEPT:
             _HEADERS.clear()  # bounded memory; rendered again as they are asked for
         _HEADERS[key] = parts
@@ -271,11 +267,15 @@ def _header_key(request):
     )
 
 
+HEADER = "includes/_header.html"
 # Headers kept per process (a few kilobytes each).
 HEADERS_KEPT = 2000
 _HEADERS = {}
 
 
+# What goes in each per-request place of a cached page (`Slots`), for this request: once per
+# request, or, for a name in FRESH, anew at each place (a value that must differ between two
+# forms of one page).
 FILLERS = {
     "header": _header,
     "messages": _messages,
@@ -415,6 +415,18 @@ def get_or_make(store, request, make, *vary, params=(), scopes=()):
     return kept
 
 
+def render_parts(request, template_name, context):
+    """`template_name` rendered with `context`, cut at its per-request places (`Slots.cut`):
+    the fragments to keep, or, when the places found differ from those written (cannot happen
+    with the portal's templates), the page rendered for this request alone, never kept."""
+    slots = Slots()
+    parts = slots.cut(render_to_string(template_name, context | slots.context(), request))
+    if parts is None:
+        logger.warning("Page not cached, its per-request places differ: %s", request.path)
+        return render_to_string(template_name, context, request)
+    return parts
+
+
 def render_cached(request, template_name, build, params=(), vary=(), scopes=()):
     """Render `template_name` with the context `build()` returns, or serve the copy kept for
     the same content, page, query parameters (among `params`, the ones the page reads) and kind
@@ -429,13 +441,8 @@ def render_cached(request, template_name, build, params=(), vary=(), scopes=()):
         context = build()
         if isinstance(context, HttpResponse):
             return context
-        slots = Slots()
-        parts = slots.cut(render_to_string(template_name, context | slots.context(), request))
-        if parts is None:
-            # Cannot happen with the portal's templates; never serve a doubtful copy.
-            logger.warning("Page not cached, its per-request places differ: %s", request.path)
-            return HttpResponse(render_to_string(template_name, context, request))
-        return parts
+        parts = render_parts(request, template_name, context)
+        return HttpResponse(parts) if isinstance(parts, str) else parts
 
     parts = get_or_make(cache, request, render, *vary, params=params, scopes=scopes)
     if isinstance(parts, HttpResponse):

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
-from portal.cache import show_rows
+from partners.search import read_shown
 from portal.counts import shown_count
 from portal.maps import UNIT, Map, Style
 from portal.models import Commune, Territory
-from portal.scopes import partner_scope
 from referents.models import Meeting, OrientationCount, Referent
 
 PARTNER_LIMIT = 30
@@ -55,10 +54,10 @@ def nearest_partners(request, commune):
     """(the `PARTNER_LIMIT` partners serving `commune`, nearest first, with a `distance_km`;
     how many serve it in all). Partners of another commune are ordered by the distance
     between the centres of the two communes' outlines; national partners and partners without
-    a commune come last, by name. Which ones, and their order, come first; then, in a cached
-    page's build, the versions of their pages (`show_rows`: the copy is served again only
-    while none of them changed); then their rows. Four queries (five in a cached build): the
-    partners' ids, their rows, their services, the count."""
+    a commune come last, by name. Which ones, and their order, come first, then their rows
+    (`read_shown`: the versions of their pages between, in a cached page's build). Four
+    queries (five in a cached build): the partners' ids, their rows, their services, the
+    count."""
     serving = Partner.objects.serving(commune)
     outline = getattr(commune, "outline", None)
     if outline is not None:
@@ -72,15 +71,9 @@ def nearest_partners(request, commune):
         ordered = serving.annotate(distance2=Value(None, output_field=FloatField())).order_by(
             Case(When(commune_id=commune.pk, then=0), default=1), "name"
         )
-    found = list(ordered.values_list("pk", "slug", "distance2")[:PARTNER_LIMIT])
-    show_rows(request, [partner_scope(slug) for _pk, slug, _distance2 in found])
     rows = Partner.objects.select_related("category", "commune").prefetch_related("offers")
-    by_id = rows.in_bulk([pk for pk, _slug, _distance2 in found])
     partners = []
-    for pk, _slug, distance2 in found:
-        partner = by_id.get(pk)
-        if partner is None:
-            continue
+    for partner, distance2 in read_shown(request, ordered[:PARTNER_LIMIT], rows, "distance2"):
         partner.distance_km = (
             None if distance2 is None else round(math.sqrt(distance2) / 2 * UNIT / 1000)
         )

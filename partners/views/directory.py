@@ -15,11 +15,12 @@ from partners.search import (
     attach_labels,
     datalist_communes,
     directory_queryset,
+    read_shown,
     reference_options,
     sorted_apart,
     zone_of,
 )
-from portal.cache import render_cached, show_rows
+from portal.cache import render_cached
 from portal.pagination import BoundedPaginator
 from portal.scopes import LISTING, partner_scope
 
@@ -107,14 +108,10 @@ UNSHOWN = (
 
 
 def shown_partners(request, partners):
-    """The partners of a page, in order: their ids and slugs first, then the versions of the
-    partners' pages (`show_rows`: the cached page is served again only while none of them has
-    changed), then their rows. Queries: 3 (ids, versions, rows) in a cached page's build."""
-    found = list(partners.values_list("pk", "slug"))
-    show_rows(request, [partner_scope(slug) for _pk, slug in found])
+    """The partners of a page, in order (`read_shown`: ids, the versions of their pages, then
+    their rows without the long columns a result does not show)."""
     rows = Partner.objects.select_related("category", "commune").defer(*UNSHOWN)
-    by_id = rows.in_bulk([pk for pk, _slug in found])
-    return [by_id[pk] for pk, _slug in found if pk in by_id]
+    return [partner for (partner,) in read_shown(request, partners, rows)]
 
 
 @login_not_required

@@ -75,8 +75,9 @@ def commune_detail(request, insee_code, slug):
     The commune, its territories and who is a member of them are read first: a wrong name
     redirects, a commune outside every territory is a 404, and a member of another territory
     gets the public copy. Queries: commune, territories (+ session, user, memberships when
-    signed in); public copy: the next moment, the content version, on a miss partners,
-    services, count, public events, published actions, map."""
+    signed in); public copy: the next moment, the content version (and, from the cache, the
+    versions of the partners it shows); on a miss the partners' ids, their versions, their
+    rows, services, count, public events, published actions, map."""
     commune = get_object_or_404(
         pages.with_a_territory().select_related("department", "epci", "outline"),
         insee_code=insee_code.upper(),
